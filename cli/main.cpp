@@ -1,0 +1,49 @@
+// descent: the command-line tool. Exit codes: 0 success, 1 failure during a run (e.g. divergence),
+// 2 bad input (config, data, checkpoint, usage).
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include <fmt/core.h>
+
+#include "command.hpp"
+#include "descent/core/error.hpp"
+
+namespace descent::cli {
+std::vector<Command>& commands() {
+  static std::vector<Command> all;
+  return all;
+}
+}  // namespace descent::cli
+
+int main(int argc, char** argv) {
+  using namespace descent;
+  CLI::App app{"descent: gradient-based optimization and training, with PyTorch's numbers"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "descent 0.1.0");
+  auto& registered = cli::commands();
+  std::sort(registered.begin(), registered.end(), [](auto& a, auto& b) { return a.name < b.name; });
+  std::map<CLI::App*, cli::Action> actions;
+  for (auto& command : registered) {
+    CLI::App* sub = app.add_subcommand(command.name, command.help);
+    actions[sub] = command.setup(*sub);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    for (auto* sub : app.get_subcommands()) return actions.at(sub)();
+  } catch (const NumericalError& e) {
+    fmt::print(stderr, "descent: error: {}\n", e.what());
+    return 1;
+  } catch (const Error& e) {
+    fmt::print(stderr, "descent: error: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "descent: error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}

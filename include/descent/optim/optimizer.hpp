@@ -1,0 +1,232 @@
+#pragma once
+// Optimizer<T>: the interface every optimizer offers (torch.optim's habits: zero_grad, step, per-group
+// options, state_dict), and FusedOptimizer, the base of the element-wise optimizers: per-group options,
+// state buffers in the arena's layout, and a step() that runs the optimizer's update kernel once per
+// group over contiguous memory, split across threads.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "descent/core/aligned_buffer.hpp"
+#include "descent/core/error.hpp"
+#include "descent/core/parallel.hpp"
+#include "descent/core/params.hpp"
+#include "descent/optim/options.hpp"
+
+namespace descent::optim {
+
+/// Everything needed to resume an optimizer: its name, each group's options and step count, and
+/// its state buffers (arena layout, by name, e.g. "exp_avg").
+template <class T>
+struct StateDict {
+  std::string optimizer;
+  nlohmann::json groups = nlohmann::json::array();  // [{options..., "step": n}, ...]
+  std::vector<std::pair<std::string, std::vector<T>>> buffers;
+};
+
+/// Returns the loss after recomputing it and the gradients (torch's closure), for L-BFGS.
+using Closure = std::function<double()>;
+
+template <class T>
+class Optimizer {
+ public:
+  explicit Optimizer(Params<T>& params) : params_(params) {
+    if (!params.allocated())
+      throw UsageError("optimizer created over unallocated parameters", "", "call Params::allocate() first");
+  }
+  virtual ~Optimizer() = default;
+  Optimizer(const Optimizer&) = delete;
+  Optimizer& operator=(const Optimizer&) = delete;
+
+  /// Registered name, as in optim::make ("sgd", "adam", ...).
+  virtual std::string_view name() const = 0;
+  /// One update of every parameter from the gradients in params().grads().
+  virtual void step() = 0;
+  /// One update that may re-evaluate the objective (L-BFGS); the others call step() and return
+  /// closure() evaluated before the step, as torch does.
+  virtual double step(const Closure& closure) {
+    double loss = closure();
+    step();
+    return loss;
+  }
+  void zero_grad() { params_.zero_grad(); }
+
+  Params<T>& params() { return params_; }
+  const Params<T>& params() const { return params_; }
+  std::size_t num_groups() const { return params_.num_groups(); }
+
+  /// A group's options as JSON (torch's names), and a strict partial update from JSON.
+  virtual nlohmann::json group_options(std::size_t g) const = 0;
+  virtual void set_group_options(std::size_t g, const nlohmann::json& options) = 0;
+  /// Whether the options have a field of this name ("lr", "momentum", "betas", ...).
+  virtual bool has_option(std::string_view key) const = 0;
+
+  /// Learning rate of group g (schedulers read and write it between steps).
+  double lr(std::size_t g) const { return group_options(g).at("lr").template get<double>(); }
+  virtual void set_lr(std::size_t g, double lr) = 0;
+
+  /// Steps taken by group g.
+  virtual std::int64_t step_count(std::size_t g) const = 0;
+
+  virtual StateDict<T> state_dict() const = 0;
+  /// Restores a state_dict; throws CheckpointError naming the first mismatch.
+  virtual void load_state_dict(const StateDict<T>& state) = 0;
+
+ private:
+  Params<T>& params_;
+};
+
+/// Pointers to one contiguous slice of the arena handed to an update kernel: parameters, gradients
+/// and the optimizer's state buffers (in the order the optimizer declares them), n elements each.
+template <class T, std::size_t NumState>
+struct Slice {
+  T* __restrict p;
+  const T* __restrict g;
+  std::array<T*, NumState> state;
+  std::size_t n;
+};
+
+/// Base of the element-wise optimizers. Derived supplies:
+///   using Options = ...;                    // with visit(), validate(name), and double lr
+///   static constexpr const char* kName;     // "adam"
+///   static constexpr std::array<const char*, N> kState;   // state buffer names, e.g. {"exp_avg"}
+///   struct Scalars { ... };                  // per-step constants (bias corrections, ...)
+///   static Scalars scalars(const Options&, std::int64_t step);   // step counts from 1
+///   static void update(const Scalars&, Slice<T, N>);            // the update rule, one loop
+///   static T initial_state(const Options&, std::size_t buffer); // optional; default 0
+template <class T, class Derived, class Opts, std::size_t NumState>
+class FusedOptimizer : public Optimizer<T> {
+ public:
+  using Options = Opts;
+
+  FusedOptimizer(Params<T>& params, const Options& defaults)
+      : Optimizer<T>(params), options_(params.num_groups(), defaults), steps_(params.num_groups(), 0) {
+    defaults.validate(Derived::kName);
+    for (auto& buffer : state_) buffer = AlignedBuffer<T>(params.size());
+    reset_state();
+  }
+
+  std::string_view name() const override { return Derived::kName; }
+
+  /// Options of group g; change them between steps as with torch's param_groups[g][...].
+  Options& group(std::size_t g) { return options_.at(g); }
+  const Options& group(std::size_t g) const { return options_.at(g); }
+
+  void step() override {
+    auto& params = this->params();
+    for (std::size_t g = 0; g < options_.size(); ++g) {
+      const Options& o = options_[g];
+      const auto scalars = Derived::scalars(o, ++steps_[g]);
+      const Range r = params.group_range(g);
+      T* p = params.values().data() + r.begin;
+      const T* grad = params.grads().data() + r.begin;
+      std::array<T*, NumState> state{};
+      for (std::size_t k = 0; k < NumState; ++k) state[k] = state_[k].data() + r.begin;
+      parallel_for(r.size, [&](std::size_t b, std::size_t e) {
+        Slice<T, NumState> s{p + b, grad + b, {}, e - b};
+        for (std::size_t k = 0; k < NumState; ++k) s.state[k] = state[k] + b;
+        Derived::update(scalars, s);
+      });
+    }
+  }
+
+  nlohmann::json group_options(std::size_t g) const override { return options_to_json(options_.at(g)); }
+  void set_group_options(std::size_t g, const nlohmann::json& j) override {
+    Options o = options_.at(g);
+    options_from_json(o, j, Derived::kName);
+    o.validate(Derived::kName);
+    options_.at(g) = o;
+  }
+  bool has_option(std::string_view key) const override {
+    auto names = option_names<Options>();
+    return std::find(names.begin(), names.end(), key) != names.end();
+  }
+  void set_lr(std::size_t g, double lr) override { options_.at(g).lr = lr; }
+  std::int64_t step_count(std::size_t g) const override { return steps_.at(g); }
+
+  /// A state buffer by name (arena layout), e.g. state("exp_avg").
+  std::span<const T> state(std::string_view buffer) const {
+    for (std::size_t k = 0; k < NumState; ++k)
+      if (buffer == Derived::kState[k]) return state_[k].span();
+    throw UsageError("no such optimizer state", std::string(buffer));
+  }
+
+  StateDict<T> state_dict() const override {
+    StateDict<T> sd;
+    sd.optimizer = Derived::kName;
+    for (std::size_t g = 0; g < options_.size(); ++g) {
+      auto j = options_to_json(options_[g]);
+      j["step"] = steps_[g];
+      sd.groups.push_back(std::move(j));
+    }
+    for (std::size_t k = 0; k < NumState; ++k)
+      sd.buffers.emplace_back(Derived::kState[k], std::vector<T>(state_[k].begin(), state_[k].end()));
+    return sd;
+  }
+
+  void load_state_dict(const StateDict<T>& sd) override {
+    if (sd.optimizer != Derived::kName)
+      throw CheckpointError("optimizer state is for '" + sd.optimizer + "', not '" + Derived::kName + "'",
+                            "optimizer", "load it into the optimizer it was saved from");
+    if (sd.groups.size() != options_.size())
+      throw CheckpointError("state has " + std::to_string(sd.groups.size()) + " parameter groups, the optimizer " +
+                                std::to_string(options_.size()),
+                            "optimizer.groups");
+    if (sd.buffers.size() != NumState)
+      throw CheckpointError("state has " + std::to_string(sd.buffers.size()) + " buffers, expected " +
+                                std::to_string(NumState),
+                            "optimizer.state");
+    std::vector<Options> options = options_;
+    std::vector<std::int64_t> steps(options_.size());
+    for (std::size_t g = 0; g < options.size(); ++g) {
+      try {
+        options_from_json(options[g], sd.groups[g], Derived::kName, {"step"});
+        steps[g] = sd.groups[g].at("step").template get<std::int64_t>();
+      } catch (const ConfigError& e) {
+        throw CheckpointError(e.reason(), "optimizer.groups[" + std::to_string(g) + "]." + e.where());
+      } catch (const nlohmann::json::exception& e) {
+        throw CheckpointError("missing or invalid step count", "optimizer.groups[" + std::to_string(g) + "]");
+      }
+    }
+    for (std::size_t k = 0; k < NumState; ++k) {
+      const auto& [name, data] = sd.buffers[k];
+      if (name != Derived::kState[k])
+        throw CheckpointError("unexpected state buffer '" + name + "'", std::string("optimizer.") + Derived::kState[k]);
+      if (data.size() != state_[k].size())
+        throw CheckpointError("state buffer has " + std::to_string(data.size()) + " elements, parameters have " +
+                                  std::to_string(state_[k].size()),
+                              std::string("optimizer.") + Derived::kState[k]);
+    }
+    for (std::size_t k = 0; k < NumState; ++k) std::copy(sd.buffers[k].second.begin(), sd.buffers[k].second.end(), state_[k].begin());
+    options_ = std::move(options);
+    steps_ = std::move(steps);
+  }
+
+ private:
+  void reset_state() {
+    for (std::size_t g = 0; g < options_.size(); ++g) {
+      const Range r = this->params().group_range(g);
+      for (std::size_t k = 0; k < NumState; ++k)
+        std::fill_n(state_[k].data() + r.begin, r.size, initial_value(options_[g], k));
+    }
+  }
+
+  static T initial_value(const Options& o, std::size_t buffer) {
+    if constexpr (requires { Derived::initial_state(o, buffer); })
+      return Derived::initial_state(o, buffer);
+    else
+      return T(0);
+  }
+
+  std::vector<Options> options_;
+  std::vector<std::int64_t> steps_;
+  std::array<AlignedBuffer<T>, NumState> state_;
+};
+
+}  // namespace descent::optim

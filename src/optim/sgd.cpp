@@ -1,0 +1,58 @@
+#include "descent/optim/sgd.hpp"
+
+namespace descent::optim {
+
+void SGDOptions::validate(const std::string& name) const {
+  check_nonnegative(name, "lr", lr);
+  check_nonnegative(name, "momentum", momentum);
+  check_nonnegative(name, "weight_decay", weight_decay);
+  if (nesterov && (momentum <= 0 || dampening != 0))
+    throw ConfigError("Nesterov momentum requires a momentum and zero dampening", name + ".nesterov",
+                      "set momentum > 0 and dampening = 0, or nesterov = false");
+}
+
+template <class T>
+auto SGD<T>::scalars(const SGDOptions& o, std::int64_t step) -> Scalars {
+  return {T(o.lr),  T(o.momentum), T(1 - o.dampening), T(o.weight_decay), T(o.maximize ? -1 : 1),
+          o.nesterov, step == 1};
+}
+
+template <class T>
+void SGD<T>::update(const Scalars& s, Slice<T, 1> x) {
+  T* __restrict buf = x.state[0];
+  for (std::size_t i = 0; i < x.n; ++i) {
+    T d = s.sign * x.g[i];
+    if (s.weight_decay != 0) d = d + s.weight_decay * x.p[i];
+    if (s.momentum != 0) {
+      buf[i] = s.first_step ? d : buf[i] * s.momentum + s.one_minus_dampening * d;
+      d = s.nesterov ? d + s.momentum * buf[i] : buf[i];
+    }
+    x.p[i] = x.p[i] - s.lr * d;
+  }
+}
+
+void MomentumOptions::validate(const std::string& name) const {
+  check_nonnegative(name, "lr", lr);
+  check_nonnegative(name, "momentum", momentum);
+}
+
+template <class T>
+auto ClassicMomentum<T>::scalars(const MomentumOptions& o, std::int64_t) -> Scalars {
+  return {T(o.lr), T(o.momentum)};
+}
+
+template <class T>
+void ClassicMomentum<T>::update(const Scalars& s, Slice<T, 1> x) {
+  T* __restrict v = x.state[0];
+  for (std::size_t i = 0; i < x.n; ++i) {
+    v[i] = s.momentum * v[i] - s.lr * x.g[i];
+    x.p[i] = x.p[i] + v[i];
+  }
+}
+
+template class SGD<float>;
+template class SGD<double>;
+template class ClassicMomentum<float>;
+template class ClassicMomentum<double>;
+
+}  // namespace descent::optim

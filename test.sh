@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian packages), builds with warnings as errors, runs every test.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/deps.sh
+preset=${DESCENT_PRESET:-ci}
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$(nproc)"
+ctest --preset "$preset" -j "$(nproc)" "$@"
