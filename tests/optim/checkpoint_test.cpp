@@ -1,0 +1,216 @@
+#include "descent/optim/checkpoint.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "descent/core/atomic_file.hpp"
+#include "descent/optim/factory.hpp"
+
+namespace descent::optim {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::filesystem::path temp_file(const std::string& name) {
+  return std::filesystem::temp_directory_path() /
+         ("descent_checkpoint_" + std::to_string(::getpid())) / name;
+}
+
+/// Two groups, three tensors, declared out of group order so the arena reorders them.
+template <class T>
+void declare(Params<T>& p, Shape w_shape = {3, 4}, std::size_t b_group = 1) {
+  p.add("w", w_shape, 0);
+  p.add("b", {5}, b_group);
+  p.add("c", {2}, 0);
+  p.allocate();
+  for (std::size_t i = 0; i < p.size(); ++i) p.values()[i] = T(0.3) * T(i % 7) - T(0.8);
+}
+
+/// The closure of f(p) = sum_i 0.5*a_i*p_i^2 + 0.1*p_i^4 - b_i*p_i, a_i = 1 + i/4, b_i = sin(i):
+/// gradient a_i*p_i + 0.4*p_i^3 - b_i.
+template <class T>
+Closure objective(Params<T>& p) {
+  return [&p] {
+    double loss = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      const T x = p.values()[i], a = T(1) + T(i) / T(4), b = T(std::sin(double(i)));
+      p.grads()[i] = a * x + T(0.4) * x * x * x - b;
+      loss += double(T(0.5) * a * x * x + T(0.1) * x * x * x * x - b * x);
+    }
+    return loss;
+  };
+}
+
+template <class T>
+bool same_bits(std::span<const T> a, std::span<const T> b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size_bytes()) == 0;
+}
+
+/// Runs `spec` for 4 steps, saves, runs 4 more; a fresh optimizer loaded from the file and run 4
+/// steps must end with the same bits (parameters and every state buffer).
+template <class T>
+void expect_bit_identical_resume(const nlohmann::json& spec) {
+  SCOPED_TRACE(spec.dump());
+  const auto path = temp_file(spec["name"].get<std::string>() + ".safetensors");
+  Params<T> p1;
+  declare(p1);
+  auto a = make<T>(p1, spec);
+  auto f1 = objective(p1);
+  for (int k = 0; k < 4; ++k) a->step(f1);
+  save_checkpoint(*a, path);
+  for (int k = 0; k < 4; ++k) a->step(f1);
+
+  Params<T> p2;
+  declare(p2);
+  auto b = make<T>(p2, spec);
+  b->step(objective(p2));  // state to be overwritten by the load
+  load_checkpoint(*b, path);
+  auto f2 = objective(p2);
+  for (int k = 0; k < 4; ++k) b->step(f2);
+  std::filesystem::remove(path);
+
+  EXPECT_TRUE(same_bits<T>(p1.values(), p2.values())) << "parameters differ";
+  const auto s1 = a->state_dict(), s2 = b->state_dict();
+  EXPECT_EQ(s1.groups, s2.groups);
+  ASSERT_EQ(s1.buffers.size(), s2.buffers.size());
+  for (std::size_t k = 0; k < s1.buffers.size(); ++k)
+    EXPECT_TRUE(same_bits<T>(s1.buffers[k].second, s2.buffers[k].second))
+        << "state " << s1.buffers[k].first << " differs";
+  // The run must have moved: a resume that restored nothing would not be tested.
+  Params<T> p0;
+  declare(p0);
+  EXPECT_FALSE(same_bits<T>(p0.values(), p1.values()));
+}
+
+TEST(Checkpoint, SgdMomentumAndAdamResumeBitIdentically) {
+  for (const char* spec : {R"({"name":"sgd","lr":0.05,"momentum":0.9,"nesterov":true,
+                               "groups":[{},{"lr":0.02,"weight_decay":0.1}]})",
+                           R"({"name":"adam","lr":0.01,"amsgrad":true,
+                               "groups":[{},{"betas":[0.8,0.99]}]})"}) {
+    expect_bit_identical_resume<double>(parse_spec(spec));
+    expect_bit_identical_resume<float>(parse_spec(spec));
+  }
+}
+
+TEST(Checkpoint, EveryRegisteredOptimizerResumesBitIdentically) {
+  for (const auto& info : registry()) {
+    nlohmann::json spec{{"name", info.name},
+                        {"groups", {nlohmann::json::object(), {{"lr", 0.02}}}}};
+    expect_bit_identical_resume<double>(spec);
+    expect_bit_identical_resume<float>(spec);
+  }
+}
+
+std::string load_error(const std::function<void(Params<double>&)>& declare_other,
+                       const std::string& other_spec = R"({"name":"adam"})") {
+  const auto path = temp_file("mismatch.safetensors");
+  Params<double> p;
+  declare(p);
+  auto a = make<double>(p, parse_spec(R"({"name":"adam"})"));
+  a->step(objective(p));
+  save_checkpoint(*a, path);
+  Params<double> q;
+  declare_other(q);
+  auto b = make<double>(q, parse_spec(other_spec));
+  const std::vector<double> before(q.values().begin(), q.values().end());
+  const auto state_before = b->state_dict();
+  std::string message;
+  try {
+    load_checkpoint(*b, path);
+    ADD_FAILURE() << "mismatched checkpoint loaded";
+  } catch (const CheckpointError& e) {
+    message = e.what();
+    EXPECT_THAT(message, HasSubstr(path.string()));
+  }
+  // A failed load changes nothing.
+  EXPECT_TRUE(same_bits<double>(before, q.values()));
+  EXPECT_EQ(state_before.groups, b->state_dict().groups);
+  std::filesystem::remove(path);
+  return message;
+}
+
+TEST(Checkpoint, MismatchesAreNamed) {
+  EXPECT_THAT(load_error([](auto& q) { declare(q); }, R"({"name":"sgd"})"),
+              HasSubstr("checkpoint holds the state of 'adam', the optimizer is 'sgd'"));
+  EXPECT_THAT(load_error([](auto& q) {
+                declare(q, {4, 3});
+              }),
+              HasSubstr("tensor 'w' has shape [3,4] in the checkpoint, [4,3] in the model"));
+  EXPECT_THAT(load_error([](auto& q) {
+                q.add("w", {3, 4}, 0);
+                q.add("b", {5}, 0);
+                q.add("c", {2}, 1);
+                q.allocate();
+              }),
+              HasSubstr("tensor 1 is \"c\" in the checkpoint, 'b' in the model"));
+  EXPECT_THAT(load_error([](auto& q) {
+                q.add("w", {3, 4}, 0);
+                q.add("c", {2}, 1);
+                q.add("b", {5}, 1);
+                q.allocate();
+              }),
+              HasSubstr("tensor 'c' is in parameter group 0 in the checkpoint, 1 in the model"));
+  EXPECT_THAT(
+      load_error([](auto& q) {
+        q.add("w", {3, 4}, 0);
+        q.add("c", {2}, 0);
+        q.allocate();
+      }),
+      HasSubstr(
+          "checkpoint tensor {\"group\":1,\"name\":\"b\",\"shape\":[5]} is not in the model"));
+  EXPECT_THAT(load_error([](auto& q) {
+                q.add("w", {3, 4}, 0);
+                q.add("c", {2}, 0);
+                q.add("b", {5}, 1);
+                q.add("extra", {1}, 1);
+                q.allocate();
+              }),
+              HasSubstr("the model's tensor 'extra' is not in the checkpoint"));
+}
+
+TEST(Checkpoint, ScalarTypeMismatchAndCorruptionAreRejected) {
+  const auto path = temp_file("dtype.safetensors");
+  Params<float> p;
+  declare(p);
+  auto a = make<float>(p, parse_spec("sgd"));
+  save_checkpoint(*a, path);
+  Params<double> q;
+  declare(q);
+  auto b = make<double>(q, parse_spec("sgd"));
+  EXPECT_THAT([&] { load_checkpoint(*b, path); },
+              testing::ThrowsMessage<CheckpointError>(
+                  HasSubstr("checkpoint holds F32 values, the optimizer uses F64")));
+  std::string bytes = read_file(path);
+  bytes[bytes.size() - 3] ^= 0x10;
+  write_file_atomic(path, bytes);
+  EXPECT_THAT([&] { load_checkpoint(*a, path); },
+              testing::ThrowsMessage<CheckpointError>(HasSubstr("data checksum mismatch")));
+  std::filesystem::remove(path);
+}
+
+TEST(Checkpoint, FileHoldsNamedTensorsAndMetadata) {
+  const auto path = temp_file("layout.safetensors");
+  Params<double> p;
+  declare(p);
+  auto a = make<double>(p, parse_spec(R"({"name":"sgd","momentum":0.9})"));
+  a->step(objective(p));
+  save_checkpoint(*a, path);
+  const auto file = SafetensorsFile::read(path);
+  std::filesystem::remove(path);
+  EXPECT_EQ(file.info("param/w").shape, (Shape{3, 4}));
+  EXPECT_EQ(file.get<double>("param/b"),
+            std::vector<double>(p.tensor("b").value.begin(), p.tensor("b").value.end()));
+  EXPECT_EQ(file.info("state/momentum_buffer/c").shape, Shape{2});
+  EXPECT_EQ(file.metadata("optimizer"), "sgd");
+  const auto groups = nlohmann::json::parse(file.metadata("optimizer.groups"));
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[1]["step"], 1);
+  EXPECT_EQ(groups[0]["momentum"], 0.9);
+}
+
+}  // namespace
+}  // namespace descent::optim
