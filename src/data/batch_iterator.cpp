@@ -1,0 +1,91 @@
+#include "descent/data/batch_iterator.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "descent/core/error.hpp"
+#include "descent/data/random.hpp"
+
+namespace descent::data {
+
+BatchIterator::BatchIterator(const Dataset& data, BatchOptions options)
+    : data_(data), options_(options), order_(data.rows()) {
+  const std::size_t n = data.rows();
+  if (n == 0) throw UsageError("batches of an empty data set", data.source);
+  batch_size_ = options.batch_size == 0 ? n : std::min(options.batch_size, n);
+  if (options.drop_last && options.batch_size > n) {
+    throw ConfigError(fmt::format("batch size {} is larger than the {} training samples, and the "
+                                  "last partial batch is dropped: no batch is left",
+                                  options.batch_size, n),
+                      "batch_size", "use a smaller batch size or keep the last batch");
+  }
+  samples_per_epoch_ = options.drop_last ? n / batch_size_ * batch_size_ : n;
+  batches_per_epoch_ = (samples_per_epoch_ + batch_size_ - 1) / batch_size_;
+  std::iota(order_.begin(), order_.end(), std::size_t{0});
+  if (options.shuffle) {
+    x_buffer_.resize(static_cast<Eigen::Index>(batch_size_), data.x.cols());
+    if (data.task == Task::regression) {
+      y_buffer_.resize(batch_size_);
+    } else {
+      labels_buffer_.resize(batch_size_);
+    }
+  }
+  start_epoch(0);
+}
+
+void BatchIterator::start_epoch(std::uint64_t epoch, std::size_t first_batch) {
+  if (first_batch > batches_per_epoch_) {
+    throw UsageError(
+        fmt::format("batch {} of an epoch of {} batches", first_batch, batches_per_epoch_),
+        data_.source);
+  }
+  if (options_.shuffle) {
+    // The order of epoch e depends only on (seed, e): shuffle the identity afresh.
+    std::iota(order_.begin(), order_.end(), std::size_t{0});
+    Rng rng(derive_seed(options_.seed, epoch));
+    shuffle(std::span<std::size_t>(order_), rng);
+  }
+  epoch_ = epoch;
+  next_batch_ = first_batch;
+}
+
+std::optional<Batch> BatchIterator::next() {
+  if (next_batch_ == batches_per_epoch_) return std::nullopt;
+  const std::size_t begin = next_batch_ * batch_size_;
+  const std::size_t size = std::min(batch_size_, samples_per_epoch_ - begin);
+  const bool regression = data_.task == Task::regression;
+  Batch batch{.x_data = nullptr,
+              .y_data = nullptr,
+              .labels_data = nullptr,
+              .indices = std::span<const std::size_t>(order_).subspan(begin, size),
+              .features = data_.features(),
+              .index = next_batch_};
+  if (!options_.shuffle) {
+    // Rows begin..begin+size are contiguous in the data set: view them.
+    batch.x_data = data_.x.data() + begin * data_.features();
+    if (regression) {
+      batch.y_data = data_.y.data() + begin;
+    } else {
+      batch.labels_data = data_.labels.data() + begin;
+    }
+  } else {
+    for (std::size_t i = 0; i < size; ++i) {
+      const std::size_t row = batch.indices[i];
+      x_buffer_.row(static_cast<Eigen::Index>(i)) = data_.x.row(static_cast<Eigen::Index>(row));
+      if (regression) {
+        y_buffer_[i] = data_.y[static_cast<Eigen::Index>(row)];
+      } else {
+        labels_buffer_[i] = data_.labels[row];
+      }
+    }
+    batch.x_data = x_buffer_.data();
+    batch.y_data = regression ? y_buffer_.data() : nullptr;
+    batch.labels_data = regression ? nullptr : labels_buffer_.data();
+  }
+  ++next_batch_;
+  return batch;
+}
+
+}  // namespace descent::data

@@ -1,0 +1,67 @@
+#include "descent/data/dataset.hpp"
+
+#include <fmt/format.h>
+
+#include "descent/core/error.hpp"
+
+namespace descent::data {
+
+std::string_view to_string(Task task) {
+  return task == Task::regression ? "regression" : "classification";
+}
+
+Task parse_task(std::string_view text) {
+  if (text == "regression") return Task::regression;
+  if (text == "classification") return Task::classification;
+  std::string guess = closest_match(std::string(text), {"regression", "classification"});
+  throw ConfigError(fmt::format("unknown task '{}'", text), "task",
+                    guess.empty() ? "the tasks are 'regression' and 'classification'"
+                                  : fmt::format("did you mean '{}'?", guess));
+}
+
+void Dataset::validate() const {
+  auto fail = [&](std::string what) { throw UsageError(std::move(what), source); };
+  if (feature_names.size() != features()) {
+    fail(fmt::format("{} feature names for {} features", feature_names.size(), features()));
+  }
+  if (task == Task::regression) {
+    if (static_cast<std::size_t>(y.size()) != rows()) {
+      fail(fmt::format("{} targets for {} rows", y.size(), rows()));
+    }
+    if (!labels.empty() || !class_names.empty()) fail("a regression data set with class labels");
+    return;
+  }
+  if (labels.size() != rows()) fail(fmt::format("{} labels for {} rows", labels.size(), rows()));
+  if (y.size() != 0) fail("a classification data set with float targets");
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i] < 0 || static_cast<std::size_t>(labels[i]) >= classes()) {
+      fail(fmt::format("row {} has label {} outside [0, {})", i, labels[i], classes()));
+    }
+  }
+}
+
+Dataset select_rows(const Dataset& data, std::span<const std::size_t> indices) {
+  Dataset out;
+  const auto n = static_cast<Eigen::Index>(indices.size());
+  out.x.resize(n, data.x.cols());
+  for (Eigen::Index r = 0; r < n; ++r) {
+    out.x.row(r) = data.x.row(static_cast<Eigen::Index>(indices[static_cast<std::size_t>(r)]));
+  }
+  if (data.task == Task::regression) {
+    out.y.resize(n);
+    for (Eigen::Index r = 0; r < n; ++r) {
+      out.y[r] = data.y[static_cast<Eigen::Index>(indices[static_cast<std::size_t>(r)])];
+    }
+  } else {
+    out.labels.reserve(indices.size());
+    for (std::size_t i : indices) out.labels.push_back(data.labels[i]);
+  }
+  out.feature_names = data.feature_names;
+  out.class_names = data.class_names;
+  out.target_name = data.target_name;
+  out.task = data.task;
+  out.source = data.source;
+  return out;
+}
+
+}  // namespace descent::data
