@@ -1,0 +1,197 @@
+// `descent trace`: an optimizer's path on a test function, computed in double. Writes the path as
+// CSV (step,x0,x1,...,f,grad_norm,lr; row 0 is the start point, row k the point after k steps)
+// and/or a summary table with one row per optimizer.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "command.hpp"
+#include "descent/core/atomic_file.hpp"
+#include "descent/objective/registry.hpp"
+#include "descent/objective/tracer.hpp"
+#include "descent/optim/factory.hpp"
+
+namespace {
+
+using namespace descent;
+using objective::Tracer;
+
+struct TraceArgs {
+  std::string function;
+  std::vector<std::string> params;
+  std::string x0;
+  std::vector<std::string> optimizers;
+  std::int64_t steps = 0;
+  std::string csv;
+  bool summary = false;
+};
+
+std::string_view trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+/// A whole string as a double, or nullopt.
+std::optional<double> to_double(std::string_view s) {
+  s = trim(s);
+  double v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+/// "-1.5,2" -> {-1.5, 2}.
+std::vector<double> parse_point(const std::string& text) {
+  std::vector<double> x;
+  std::string_view rest = text;
+  while (true) {
+    const auto comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    const auto v = to_double(item);
+    if (!v || !std::isfinite(*v))
+      throw ConfigError(fmt::format("'{}' is not a finite number", trim(item)), "--x0",
+                        "write the start point as comma-separated numbers, e.g. --x0 -1.5,2");
+    x.push_back(*v);
+    if (comma == std::string_view::npos) return x;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
+/// {"k=100", "a=2"} -> {{"k", 100}, {"a", 2}}.
+objective::FunctionParameters parse_parameters(const std::vector<std::string>& items) {
+  objective::FunctionParameters out;
+  for (const auto& item : items) {
+    const auto eq = item.find('=');
+    const auto v = eq == std::string::npos ? std::nullopt : to_double(item.substr(eq + 1));
+    if (!v)
+      throw ConfigError(
+          fmt::format("'{}' is not NAME=NUMBER", item), "--param",
+          "e.g. --param k=100 (see `descent functions` for each function's parameters)");
+    out[std::string(trim(std::string_view(item).substr(0, eq)))] = *v;
+  }
+  return out;
+}
+
+/// Runs the tracer to `steps` steps, calling on_point at the start point and after every step.
+void run(Tracer& tracer, std::int64_t steps, const std::function<void(const Tracer&)>& on_point) {
+  on_point(tracer);
+  while (tracer.steps() < steps) {
+    tracer.step();
+    on_point(tracer);
+  }
+}
+
+std::string csv_header(std::size_t n) {
+  std::string h = "step";
+  for (std::size_t i = 0; i < n; ++i) h += fmt::format(",x{}", i);
+  return h + ",f,grad_norm,lr\n";
+}
+
+std::string csv_row(const Tracer& t) {
+  return fmt::format("{},{},{},{},{}\n", t.steps(), fmt::join(t.x(), ","), t.value(), t.grad_norm(),
+                     t.lr());
+}
+
+/// Euclidean distance from x to the nearest known minimum, if the function has any.
+std::optional<double> distance_to_minimum(const objective::Function& f, std::span<const double> x) {
+  std::optional<double> best;
+  for (const auto& m : f.minima()) {
+    double s = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) s += (x[i] - m.x[i]) * (x[i] - m.x[i]);
+    best = std::min(best.value_or(std::numeric_limits<double>::infinity()), std::sqrt(s));
+  }
+  return best;
+}
+
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c)
+      line += fmt::format("{:<{}}", row[c], c + 1 < row.size() ? width[c] + 2 : 0);
+    fmt::print("{}\n", line);
+  }
+}
+
+int trace(const TraceArgs& args) {
+  auto f = objective::make(args.function, parse_parameters(args.params));
+  const std::vector<double> x0 = args.x0.empty() ? f->start() : parse_point(args.x0);
+  const bool csv = !args.csv.empty() || !args.summary;
+  if (csv && args.optimizers.size() > 1)
+    throw ConfigError(
+        fmt::format("{} optimizers given, a CSV trace takes one", args.optimizers.size()),
+        "--optimizer", "compare several with --summary");
+  std::vector<nlohmann::json> specs;
+  std::vector<std::string> labels;  // the specs as given (key order kept), compact
+  for (const auto& text : args.optimizers) {
+    specs.push_back(optim::parse_spec(text, "--optimizer"));
+    labels.push_back(specs.back().size() == 1 ? specs.back()["name"].get<std::string>()
+                                              : nlohmann::ordered_json::parse(text).dump());
+  }
+
+  std::vector<std::vector<std::string>> table{
+      {"optimizer", "steps", "x", "f", "grad_norm", "distance to nearest minimum"}};
+  std::optional<NumericalError> divergence;
+  for (std::size_t r = 0; r < specs.size(); ++r) {
+    Tracer tracer(*f, x0, specs[r]);
+    std::string out = csv ? csv_header(f->dimension()) : std::string();
+    try {
+      run(tracer, args.steps, [&](const Tracer& t) {
+        if (csv) out += csv_row(t);
+      });
+    } catch (const NumericalError& e) {
+      if (!args.summary) throw;
+      if (!divergence) divergence = e;
+      table.push_back({labels[r], std::to_string(tracer.steps()), "-", "diverged", "-", "-"});
+      continue;
+    }
+    if (args.csv == "-" || (csv && args.csv.empty()))
+      fmt::print("{}", out);
+    else if (csv)
+      write_file_atomic(args.csv, out);
+    const auto distance = distance_to_minimum(*f, tracer.x());
+    table.push_back({labels[r], std::to_string(tracer.steps()),
+                     fmt::format("({})", fmt::join(tracer.x(), ", ")),
+                     fmt::format("{}", tracer.value()), fmt::format("{}", tracer.grad_norm()),
+                     distance ? fmt::format("{}", *distance) : "- (no known minimum)"});
+  }
+  if (args.summary) print_table(table);
+  if (divergence) throw *divergence;
+  return 0;
+}
+
+const cli::Registration reg{
+    "trace", "Trace an optimizer's path on a test function (CSV and/or a summary table)",
+    [](CLI::App& sub) {
+      auto args = std::make_shared<TraceArgs>();
+      sub.add_option("--function", args->function, "Test function (see `descent functions`)")
+          ->required();
+      sub.add_option("--param", args->params,
+                     "Function parameter NAME=VALUE, e.g. k=100 (repeatable)");
+      sub.add_option("--x0", args->x0, "Start point X,Y,... (default: the function's usual one)");
+      sub.add_option(
+             "--optimizer", args->optimizers,
+             R"(Optimizer as JSON, e.g. '{"name":"adam","lr":0.01}' (repeatable with --summary))")
+          ->required();
+      sub.add_option("--steps", args->steps, "Number of optimizer steps")
+          ->required()
+          ->check(CLI::NonNegativeNumber);
+      sub.add_option("--csv", args->csv,
+                     "Write the path as CSV to FILE, or - for stdout (default)");
+      sub.add_flag("--summary", args->summary, "Print one table row per optimizer");
+      return [args] { return trace(*args); };
+    }};
+
+}  // namespace

@@ -1,0 +1,55 @@
+#pragma once
+// Tracer: runs an optimizer on an objective, one step at a time, in double, and exposes the point
+// after each step (x, f, ||grad f||, the lr of the step) — what `descent trace` prints. The point x
+// is one tensor "x" of a Params<double>; the optimizer is built from a JSON spec (optim::make).
+// Each step hands the optimizer a closure that evaluates f and its gradient at the current x, so
+// closure-based optimizers (L-BFGS) work as well as the element-wise ones. Callers extend the loop
+// around step() (a scheduler stepping after it, a Hessian for Newton through function()).
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include <nlohmann/json.hpp>
+
+#include "descent/core/params.hpp"
+#include "descent/objective/objective.hpp"
+#include "descent/optim/optimizer.hpp"
+
+namespace descent::objective {
+
+class Tracer {
+ public:
+  /// Starts at x0 (f.dimension() finite values, else ConfigError) with the optimizer `spec`
+  /// ({"name": "adam", "lr": 0.01, ...}). Keeps a reference to f.
+  Tracer(const Function& f, std::span<const double> x0, const nlohmann::json& spec);
+
+  /// One optimizer step, then evaluates f and its gradient at the new point. Throws NumericalError
+  /// naming the step if f or the gradient is not finite there (the run diverged).
+  void step();
+
+  /// Steps taken so far.
+  std::int64_t steps() const { return steps_; }
+  /// The current point, f and ||grad f||_2 there.
+  std::span<const double> x() const { return params_.values(); }
+  double value() const { return value_; }
+  double grad_norm() const { return grad_norm_; }
+  /// The learning rate (group 0) of the last step; before the first step, the current one.
+  double lr() const { return lr_; }
+
+  const Function& function() const { return f_; }
+  Params<double>& params() { return params_; }
+  optim::Optimizer<double>& optimizer() { return *optimizer_; }
+
+ private:
+  /// f(x) with its gradient written into params().grads().
+  double evaluate();
+  void check_finite() const;
+
+  const Function& f_;
+  Params<double> params_;
+  std::unique_ptr<optim::Optimizer<double>> optimizer_;
+  std::int64_t steps_ = 0;
+  double value_ = 0, grad_norm_ = 0, lr_ = 0;
+};
+
+}  // namespace descent::objective
