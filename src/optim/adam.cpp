@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "descent/optim/fmadd.hpp"
+
 namespace descent::optim {
 
 void AdamOptions::validate(const std::string& name) const {
@@ -30,23 +32,34 @@ auto AdamFamily<T, Opts, Decoupled>::scalars(const Opts& o, std::int64_t step) -
           o.amsgrad};
 }
 
+// Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp); the
+// final p + (-step_size*m)/denom is torch's addcdiv_, which rounds each operation. amsgrad is a
+// template argument of the loop, so each variant is one branch-free loop the compiler vectorizes.
 template <class T, class Opts, bool Decoupled>
 void AdamFamily<T, Opts, Decoupled>::update(const Scalars& s, Slice<T, 3> x) {
   T* __restrict m = x.state[0];
   T* __restrict v = x.state[1];
   T* __restrict v_max = x.state[2];
-  for (std::size_t i = 0; i < x.n; ++i) {
-    T g = s.sign * x.g[i];
-    T p = x.p[i];
-    if constexpr (Decoupled) p = p * s.decay;
-    else if (s.l2 != 0) g = g + s.l2 * p;
-    m[i] = m[i] * s.beta1 + s.one_minus_beta1 * g;
-    v[i] = v[i] * s.beta2 + s.one_minus_beta2 * g * g;
-    T second = v[i];
-    if (s.amsgrad) second = v_max[i] = std::max(v_max[i], v[i]);
-    const T denom = std::sqrt(second) / s.bias_correction2_sqrt + s.eps;
-    x.p[i] = p + s.neg_step_size * m[i] / denom;
-  }
+  auto loop = [&]<bool AmsGrad>() {
+    for (std::size_t i = 0; i < x.n; ++i) {
+      T g = s.sign * x.g[i];
+      T p = x.p[i];
+      if constexpr (Decoupled)
+        p = p * s.decay;  // p = p*(1 - lr*wd)
+      else if (s.l2 != 0)
+        g = fmadd(p, s.l2, g);                                 // g = g + wd*p
+      m[i] = fmadd(g, s.one_minus_beta1, m[i] * s.beta1);      // m = beta1*m + (1-beta1)*g
+      v[i] = fmadd(s.one_minus_beta2 * g, g, v[i] * s.beta2);  // v = beta2*v + (1-beta2)*g^2
+      T second = v[i];
+      if constexpr (AmsGrad) second = v_max[i] = std::max(v_max[i], v[i]);
+      const T denom = std::sqrt(second) / s.bias_correction2_sqrt + s.eps;
+      x.p[i] = p + s.neg_step_size * m[i] / denom;
+    }
+  };
+  if (s.amsgrad)
+    loop.template operator()<true>();
+  else
+    loop.template operator()<false>();
 }
 
 template class AdamFamily<float, AdamOptions, false>;

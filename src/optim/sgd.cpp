@@ -1,5 +1,7 @@
 #include "descent/optim/sgd.hpp"
 
+#include "descent/optim/fmadd.hpp"
+
 namespace descent::optim {
 
 void SGDOptions::validate(const std::string& name) const {
@@ -7,27 +9,30 @@ void SGDOptions::validate(const std::string& name) const {
   check_nonnegative(name, "momentum", momentum);
   check_nonnegative(name, "weight_decay", weight_decay);
   if (nesterov && (momentum <= 0 || dampening != 0))
-    throw ConfigError("Nesterov momentum requires a momentum and zero dampening", name + ".nesterov",
+    throw ConfigError("Nesterov momentum requires a momentum and zero dampening",
+                      name + ".nesterov",
                       "set momentum > 0 and dampening = 0, or nesterov = false");
 }
 
 template <class T>
 auto SGD<T>::scalars(const SGDOptions& o, std::int64_t step) -> Scalars {
-  return {T(o.lr),  T(o.momentum), T(1 - o.dampening), T(o.weight_decay), T(o.maximize ? -1 : 1),
+  return {T(-o.lr),   T(o.momentum), T(1 - o.dampening), T(o.weight_decay), T(o.maximize ? -1 : 1),
           o.nesterov, step == 1};
 }
 
+// Multiply-adds are rounded as torch's add_(x, alpha=a) rounds them (fmadd.hpp).
 template <class T>
 void SGD<T>::update(const Scalars& s, Slice<T, 1> x) {
   T* __restrict buf = x.state[0];
   for (std::size_t i = 0; i < x.n; ++i) {
     T d = s.sign * x.g[i];
-    if (s.weight_decay != 0) d = d + s.weight_decay * x.p[i];
+    if (s.weight_decay != 0) d = fmadd(x.p[i], s.weight_decay, d);  // g + wd*p
     if (s.momentum != 0) {
-      buf[i] = s.first_step ? d : buf[i] * s.momentum + s.one_minus_dampening * d;
-      d = s.nesterov ? d + s.momentum * buf[i] : buf[i];
+      // b = mu*b + (1-tau)*g
+      buf[i] = s.first_step ? d : fmadd(d, s.one_minus_dampening, buf[i] * s.momentum);
+      d = s.nesterov ? fmadd(buf[i], s.momentum, d) : buf[i];  // g + mu*b
     }
-    x.p[i] = x.p[i] - s.lr * d;
+    x.p[i] = fmadd(d, s.neg_lr, x.p[i]);  // p - lr*d
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Optimizers by name: optim::make<T>(params, R"({"name": "adamw", "lr": 1e-3})") builds any registered
-// optimizer from torch's keyword arguments. "groups": [{...}, {...}] sets per-group overrides.
+// Optimizers by name: optim::make<T>(params, R"({"name": "adamw", "lr": 1e-3})") builds any
+// registered optimizer from torch's keyword arguments. "groups": [{...}, {...}] sets per-group
+// overrides.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,6 +32,15 @@ std::unique_ptr<Optimizer<T>> make(Params<T>& params, const nlohmann::json& spec
 /// Same, from JSON text or a bare name ("adam").
 template <class T>
 std::unique_ptr<Optimizer<T>> make(Params<T>& params, std::string_view spec);
+/// Text given as a literal or std::string (which nlohmann::json would also accept) is text too.
+template <class T>
+std::unique_ptr<Optimizer<T>> make(Params<T>& params, const char* spec) {
+  return make<T>(params, std::string_view(spec));
+}
+template <class T>
+std::unique_ptr<Optimizer<T>> make(Params<T>& params, const std::string& spec) {
+  return make<T>(params, std::string_view(spec));
+}
 
 /// Parses JSON text or a bare name into a spec object; ConfigError on malformed JSON.
 nlohmann::json parse_spec(std::string_view text, const std::string& what = "optimizer");

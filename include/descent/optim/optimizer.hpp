@@ -187,6 +187,7 @@ class FusedOptimizer : public Optimizer<T> {
     for (std::size_t g = 0; g < options.size(); ++g) {
       try {
         options_from_json(options[g], sd.groups[g], Derived::kName, {"step"});
+        options[g].validate(Derived::kName);
         steps[g] = sd.groups[g].at("step").template get<std::int64_t>();
       } catch (const ConfigError& e) {
         throw CheckpointError(e.reason(), "optimizer.groups[" + std::to_string(g) + "]." + e.where());

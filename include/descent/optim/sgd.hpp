@@ -36,7 +36,7 @@ class SGD : public FusedOptimizer<T, SGD<T>, SGDOptions, 1> {
   using FusedOptimizer<T, SGD<T>, SGDOptions, 1>::FusedOptimizer;
 
   struct Scalars {
-    T lr, momentum, one_minus_dampening, weight_decay, sign;
+    T neg_lr, momentum, one_minus_dampening, weight_decay, sign;
     bool nesterov, first_step;
   };
   static Scalars scalars(const SGDOptions& o, std::int64_t step);
