@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
   using namespace descent;
   CLI::App app{"descent: gradient-based optimization and training, with PyTorch's numbers"};
   app.require_subcommand(1);
+  // One line on a bad command line, like every other error.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return fmt::format("descent: error: {} (hint: see descent --help)\n", e.what());
+  });
   app.set_version_flag("--version", "descent 0.1.0");
   auto& registered = cli::commands();
   std::sort(registered.begin(), registered.end(), [](auto& a, auto& b) { return a.name < b.name; });
