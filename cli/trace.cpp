@@ -187,7 +187,7 @@ const cli::Registration reg{
           ->required();
       sub.add_option("--steps", args->steps, "Number of optimizer steps")
           ->required()
-          ->check(CLI::NonNegativeNumber);
+          ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
       sub.add_option("--csv", args->csv,
                      "Write the path as CSV to FILE, or - for stdout (default)");
       sub.add_flag("--summary", args->summary, "Print one table row per optimizer");
