@@ -1,0 +1,49 @@
+#pragma once
+// ReduceLROnPlateau, exactly as torch.optim.lr_scheduler (1.13): fed a metric (e.g. validation
+// loss) each epoch with step(metric); after more than `patience` epochs without improvement the lr
+// of every group becomes max(lr * factor, min_lr), then `cooldown` epochs are ignored.
+#include <string>
+
+#include "descent/sched/scheduler.hpp"
+
+namespace descent::sched {
+
+struct ReduceLROnPlateauOptions {
+  std::string mode = "min";            // min: lower is better; max: higher is better
+  double factor = 0.1;                 // new_lr = lr * factor, in [0, 1)
+  std::int64_t patience = 10;          // bad epochs tolerated before reducing
+  double threshold = 1e-4;             // what counts as an improvement (see is_better)
+  std::string threshold_mode = "rel";  // rel | abs
+  std::int64_t cooldown = 0;           // epochs to wait after a reduction
+  std::vector<double> min_lr{0};       // lower bound, one value or one per group
+  double eps = 1e-8;                   // reductions smaller than eps are skipped
+};
+
+class ReduceLROnPlateau : public Scheduler {
+ public:
+  ReduceLROnPlateau(ParamGroups groups, const ReduceLROnPlateauOptions& options = {});
+
+  bool needs_metric() const override { return true; }
+  /// Throws UsageError: the plateau scheduler is stepped with a metric.
+  void step() override;
+  void step(double metric) override;
+
+  /// Whether `a` improves on `best`:  min/rel: a < best (1 - threshold);  min/abs: a < best -
+  /// threshold; max/rel: a > best (1 + threshold);  max/abs: a > best + threshold.
+  bool is_better(double a, double best) const;
+  double best() const { return best_; }
+  std::int64_t num_bad_epochs() const { return num_bad_epochs_; }
+  std::int64_t last_epoch() const { return last_epoch_; }
+
+ protected:
+  void save(nlohmann::json& state) const override;
+  void load(const nlohmann::json& state) override;
+
+ private:
+  ReduceLROnPlateauOptions o_;
+  std::vector<double> min_lrs_;
+  double best_;
+  std::int64_t num_bad_epochs_ = 0, cooldown_counter_ = 0, last_epoch_ = 0;
+};
+
+}  // namespace descent::sched
