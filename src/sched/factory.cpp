@@ -366,11 +366,9 @@ const std::vector<SchedulerInfo>& registry() {
 }
 
 std::unique_ptr<Scheduler> make(ParamGroups groups, const nlohmann::json& spec) {
+  if (spec.is_string())
+    return build(groups, optim::parse_spec(spec.get<std::string>(), "scheduler"), "scheduler");
   return build(groups, spec, "scheduler");
-}
-
-std::unique_ptr<Scheduler> make(ParamGroups groups, std::string_view spec) {
-  return make(std::move(groups), optim::parse_spec(spec, "scheduler"));
 }
 
 }  // namespace descent::sched

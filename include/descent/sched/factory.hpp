@@ -11,7 +11,6 @@
 // "<name>.<key>" (nested: "sequential.schedulers[1].T_max"), with the valid keys.
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -29,18 +28,12 @@ struct SchedulerInfo {
 /// Every scheduler sched::make knows, in the order `descent schedule --list` prints them.
 const std::vector<SchedulerInfo>& registry();
 
-/// Builds a scheduler on the optimizer's groups; it performs its initial step (sets the lr of step
-/// 0).
+/// Builds a scheduler on the optimizer's groups; it performs its initial step (sets the lr of
+/// step 0). `spec` is a JSON object, or a string holding JSON text or a bare name ("cosine").
 std::unique_ptr<Scheduler> make(ParamGroups groups, const nlohmann::json& spec);
-/// Same, from JSON text or a bare name.
-std::unique_ptr<Scheduler> make(ParamGroups groups, std::string_view spec);
 
 template <class T>
 std::unique_ptr<Scheduler> make(optim::Optimizer<T>& optimizer, const nlohmann::json& spec) {
-  return make(ParamGroups(optimizer), spec);
-}
-template <class T>
-std::unique_ptr<Scheduler> make(optim::Optimizer<T>& optimizer, std::string_view spec) {
   return make(ParamGroups(optimizer), spec);
 }
 

@@ -1,0 +1,102 @@
+// `descent schedule JSON --lr LR --steps N [--optimizer JSON] [--csv FILE|-]`: the learning rate a
+// scheduler gives each optimizer step, as CSV. Row t is the lr of the optimizer's t-th step
+// (torch: param_groups[g]["lr"] before optimizer.step(), scheduler.step() after it); a column per
+// group when the optimizer has several, and the momentum (or beta1) when the scheduler cycles it.
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include "command.hpp"
+#include "descent/core/atomic_file.hpp"
+#include "descent/core/error.hpp"
+#include "descent/optim/factory.hpp"
+#include "descent/sched/factory.hpp"
+
+namespace {
+
+struct Args {
+  std::string scheduler;
+  std::optional<double> lr;
+  std::int64_t steps = 0;
+  std::string optimizer = "sgd";
+  std::string csv = "-";
+  bool list = false;
+};
+
+void list_schedulers() {
+  for (const auto& info : descent::sched::registry()) {
+    fmt::print("{:<22} {}\n", info.name, info.summary);
+    std::string keys;
+    for (const auto& k : info.keys) keys += (keys.empty() ? "" : ", ") + k;
+    fmt::print("{:<22} options: {}\n", "", keys);
+  }
+}
+
+int run(const Args& a) {
+  using namespace descent;
+  if (a.list) {
+    list_schedulers();
+    return 0;
+  }
+  if (a.scheduler.empty())
+    throw UsageError(
+        "missing the scheduler JSON", "schedule",
+        R"(e.g. descent schedule '{"name": "cosine", "T_max": 100}' --lr 0.1 --steps 100)");
+  if (a.steps < 1)
+    throw ConfigError(fmt::format("expected --steps >= 1, got {}", a.steps), "--steps");
+
+  nlohmann::json opt_spec = optim::parse_spec(a.optimizer, "--optimizer");
+  if (a.lr) opt_spec["lr"] = *a.lr;
+  const std::size_t num_groups =
+      opt_spec.contains("groups") && opt_spec["groups"].is_array() && !opt_spec["groups"].empty()
+          ? opt_spec["groups"].size()
+          : 1;
+  Params<double> params;
+  for (std::size_t g = 0; g < num_groups; ++g) params.add(fmt::format("group{}", g), {1}, g);
+  params.allocate();
+  auto optimizer = optim::make<double>(params, opt_spec);
+  sched::ParamGroups groups(*optimizer);
+  auto scheduler = sched::make(groups, a.scheduler);
+  if (scheduler->needs_metric())
+    throw ConfigError(fmt::format("'{}' is driven by a metric, not by the step", scheduler->name()),
+                      "scheduler.name", "use it in training, where the validation loss feeds it");
+  const auto momentum = scheduler->cycled_momentum();
+
+  auto column = [&](const char* what, std::size_t g) {
+    return num_groups == 1 ? std::string(what) : fmt::format("{}_{}", what, g);
+  };
+  std::string out = "step";
+  for (std::size_t g = 0; g < num_groups; ++g) out += "," + column("lr", g);
+  if (momentum)
+    for (std::size_t g = 0; g < num_groups; ++g) out += "," + column("momentum", g);
+  out += "\n";
+  for (std::int64_t t = 0; t < a.steps; ++t) {
+    if (t > 0) scheduler->step();
+    out += fmt::format("{}", t);
+    for (std::size_t g = 0; g < num_groups; ++g) out += fmt::format(",{}", groups.lr(g));
+    if (momentum)
+      for (std::size_t g = 0; g < num_groups; ++g)
+        out += fmt::format(",{}", groups.momentum(g, *momentum));
+    out += "\n";
+  }
+  if (a.csv == "-")
+    fmt::print("{}", out);
+  else
+    write_file_atomic(a.csv, out);
+  return 0;
+}
+
+const descent::cli::Registration reg{
+    "schedule", "Print the learning rate a scheduler gives each step, as CSV", [](CLI::App& sub) {
+      auto a = std::make_shared<Args>();
+      sub.add_option(
+          "scheduler", a->scheduler,
+          R"(Scheduler as JSON, e.g. '{"name": "onecycle", "max_lr": 0.1, "total_steps": 100}')");
+      sub.add_option("--lr", a->lr, "Initial learning rate of the optimizer");
+      sub.add_option("--steps", a->steps, "Number of optimizer steps (rows)");
+      sub.add_option("--optimizer", a->optimizer, "Optimizer as JSON or a name (default sgd)");
+      sub.add_option("--csv", a->csv, "Output file, or - for stdout (default)");
+      sub.add_flag("--list", a->list, "List the schedulers and their options");
+      return [a] { return run(*a); };
+    }};
+
+}  // namespace
