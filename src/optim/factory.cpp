@@ -3,7 +3,14 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "descent/optim/adadelta.hpp"
+#include "descent/optim/adagrad.hpp"
 #include "descent/optim/adam.hpp"
+#include "descent/optim/adamax.hpp"
+#include "descent/optim/lion.hpp"
+#include "descent/optim/nadam.hpp"
+#include "descent/optim/radam.hpp"
+#include "descent/optim/rmsprop.hpp"
 #include "descent/optim/sgd.hpp"
 
 namespace descent::optim {
@@ -48,6 +55,13 @@ const std::vector<OptimizerInfo>& registry() {
     e.push_back(entry<ClassicMomentum>("momentum, CS231n form: v = mu*v - lr*g; p += v"));
     e.push_back(entry<Adam>("Adam with L2 weight decay and AMSGrad (torch.optim.Adam)"));
     e.push_back(entry<AdamW>("Adam with decoupled weight decay (torch.optim.AdamW)"));
+    e.push_back(entry<Adagrad>("per-coordinate rates from the sum of g^2 (torch.optim.Adagrad)"));
+    e.push_back(entry<RMSprop>("running average of g^2, centered, momentum (torch.optim.RMSprop)"));
+    e.push_back(entry<Adadelta>("RMS of updates over RMS of gradients (torch.optim.Adadelta)"));
+    e.push_back(entry<Adamax>("Adam with the infinity norm (torch.optim.Adamax)"));
+    e.push_back(entry<NAdam>("Adam with Nesterov momentum and momentum decay (torch.optim.NAdam)"));
+    e.push_back(entry<RAdam>("Adam with rectified adaptive learning rate (torch.optim.RAdam)"));
+    e.push_back(entry<Lion>("sign of interpolated momentum, decoupled decay (Chen et al. 2023)"));
     return e;
   }();
   return entries;

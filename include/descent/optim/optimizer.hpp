@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -92,21 +93,34 @@ struct Slice {
   std::size_t n;
 };
 
+/// Per-group scalar state carried from step to step (e.g. NAdam's mu_product), beside the step
+/// count. An optimizer that needs one passes a struct listing its fields with visit(), as options
+/// do: `template <class V> void visit(V&& v) { v("mu_product", mu_product, "doc"); }`; its fields
+/// are saved in the state_dict's group entries. NoGroupState is the default: none.
+struct NoGroupState {
+  template <class V>
+  void visit(V&&) {}
+};
+
 /// Base of the element-wise optimizers. Derived supplies:
 ///   using Options = ...;                    // with visit(), validate(name), and double lr
 ///   static constexpr const char* kName;     // "adam"
 ///   static constexpr std::array<const char*, N> kState;   // state buffer names, e.g. {"exp_avg"}
 ///   struct Scalars { ... };                  // per-step constants (bias corrections, ...)
 ///   static Scalars scalars(const Options&, std::int64_t step);   // step counts from 1
+///     or, with a GroupState: scalars(const Options&, std::int64_t step, GroupState&), advancing it
 ///   static void update(const Scalars&, Slice<T, N>);            // the update rule, one loop
 ///   static T initial_state(const Options&, std::size_t buffer); // optional; default 0
-template <class T, class Derived, class Opts, std::size_t NumState>
+template <class T, class Derived, class Opts, std::size_t NumState, class GroupState = NoGroupState>
 class FusedOptimizer : public Optimizer<T> {
  public:
   using Options = Opts;
 
   FusedOptimizer(Params<T>& params, const Options& defaults)
-      : Optimizer<T>(params), options_(params.num_groups(), defaults), steps_(params.num_groups(), 0) {
+      : Optimizer<T>(params),
+        options_(params.num_groups(), defaults),
+        steps_(params.num_groups(), 0),
+        group_state_(params.num_groups()) {
     defaults.validate(Derived::kName);
     for (auto& buffer : state_) buffer = AlignedBuffer<T>(params.size());
     reset_state();
@@ -122,7 +136,12 @@ class FusedOptimizer : public Optimizer<T> {
     auto& params = this->params();
     for (std::size_t g = 0; g < options_.size(); ++g) {
       const Options& o = options_[g];
-      const auto scalars = Derived::scalars(o, ++steps_[g]);
+      const auto scalars = [&] {
+        if constexpr (std::is_same_v<GroupState, NoGroupState>)
+          return Derived::scalars(o, ++steps_[g]);
+        else
+          return Derived::scalars(o, ++steps_[g], group_state_[g]);
+      }();
       const Range r = params.group_range(g);
       T* p = params.values().data() + r.begin;
       const T* grad = params.grads().data() + r.begin;
@@ -163,6 +182,7 @@ class FusedOptimizer : public Optimizer<T> {
     for (std::size_t g = 0; g < options_.size(); ++g) {
       auto j = options_to_json(options_[g]);
       j["step"] = steps_[g];
+      j.update(options_to_json(group_state_[g]));
       sd.groups.push_back(std::move(j));
     }
     for (std::size_t k = 0; k < NumState; ++k)
@@ -184,11 +204,19 @@ class FusedOptimizer : public Optimizer<T> {
                             "optimizer.state");
     std::vector<Options> options = options_;
     std::vector<std::int64_t> steps(options_.size());
+    std::vector<GroupState> group_state(options_.size());
+    std::vector<std::string> not_options = option_names<GroupState>();
+    not_options.push_back("step");
     for (std::size_t g = 0; g < options.size(); ++g) {
       try {
-        options_from_json(options[g], sd.groups[g], Derived::kName, {"step"});
+        options_from_json(options[g], sd.groups[g], Derived::kName, not_options);
         options[g].validate(Derived::kName);
         steps[g] = sd.groups[g].at("step").template get<std::int64_t>();
+        group_state[g].visit([&](const char* key, auto& field, const char*) {
+          const std::string where = std::string(Derived::kName) + "." + key;
+          if (!sd.groups[g].contains(key)) throw ConfigError("missing per-group state", where);
+          detail::assign(field, sd.groups[g][key], where);
+        });
       } catch (const ConfigError& e) {
         throw CheckpointError(e.reason(), "optimizer.groups[" + std::to_string(g) + "]." + e.where());
       } catch (const nlohmann::json::exception& e) {
@@ -207,6 +235,7 @@ class FusedOptimizer : public Optimizer<T> {
     for (std::size_t k = 0; k < NumState; ++k) std::copy(sd.buffers[k].second.begin(), sd.buffers[k].second.end(), state_[k].begin());
     options_ = std::move(options);
     steps_ = std::move(steps);
+    group_state_ = std::move(group_state);
   }
 
  private:
@@ -227,6 +256,7 @@ class FusedOptimizer : public Optimizer<T> {
 
   std::vector<Options> options_;
   std::vector<std::int64_t> steps_;
+  std::vector<GroupState> group_state_;
   std::array<AlignedBuffer<T>, NumState> state_;
 };
 

@@ -1,0 +1,42 @@
+#include "descent/optim/adadelta.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace descent::optim {
+
+void AdadeltaOptions::validate(const std::string& name) const {
+  check_nonnegative(name, "lr", lr);
+  if (!(rho >= 0 && rho <= 1))
+    throw ConfigError(fmt::format("invalid rho value: {} (must be in [0, 1])", rho), name + ".rho");
+  check_nonnegative(name, "eps", eps);
+  check_nonnegative(name, "weight_decay", weight_decay);
+}
+
+template <class T>
+auto Adadelta<T>::scalars(const AdadeltaOptions& o, std::int64_t) -> Scalars {
+  return {T(o.maximize ? -1 : 1), T(o.weight_decay), T(o.rho), T(1 - o.rho), T(o.eps), T(-o.lr)};
+}
+
+template <class T>
+void Adadelta<T>::update(const Scalars& s, Slice<T, 2> x) {
+  T* __restrict square_avg = x.state[0];
+  T* __restrict acc_delta = x.state[1];
+  for (std::size_t i = 0; i < x.n; ++i) {
+    T g = s.sign * x.g[i];
+    if (s.weight_decay != 0) g = g + s.weight_decay * x.p[i];
+    // E[g^2] = rho*E[g^2] + (1-rho)*g^2
+    square_avg[i] = square_avg[i] * s.rho + s.one_minus_rho * g * g;
+    // delta = sqrt(E[dx^2] + eps) / sqrt(E[g^2] + eps) * g
+    const T delta = std::sqrt(acc_delta[i] + s.eps) / std::sqrt(square_avg[i] + s.eps) * g;
+    // E[dx^2] = rho*E[dx^2] + (1-rho)*delta^2
+    acc_delta[i] = acc_delta[i] * s.rho + s.one_minus_rho * delta * delta;
+    x.p[i] = x.p[i] + s.neg_lr * delta;  // p = p - lr*delta
+  }
+}
+
+template class Adadelta<float>;
+template class Adadelta<double>;
+
+}  // namespace descent::optim

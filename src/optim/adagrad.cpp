@@ -1,0 +1,36 @@
+#include "descent/optim/adagrad.hpp"
+
+#include <cmath>
+
+namespace descent::optim {
+
+void AdagradOptions::validate(const std::string& name) const {
+  check_nonnegative(name, "lr", lr);
+  check_nonnegative(name, "lr_decay", lr_decay);
+  check_nonnegative(name, "weight_decay", weight_decay);
+  check_nonnegative(name, "initial_accumulator_value", initial_accumulator_value);
+  check_nonnegative(name, "eps", eps);
+}
+
+template <class T>
+auto Adagrad<T>::scalars(const AdagradOptions& o, std::int64_t step) -> Scalars {
+  const double lr_t = o.lr / (1 + double(step - 1) * o.lr_decay);
+  return {T(o.maximize ? -1 : 1), T(o.weight_decay), T(-lr_t), T(o.eps)};
+}
+
+template <class T>
+void Adagrad<T>::update(const Scalars& s, Slice<T, 1> x) {
+  T* __restrict sum = x.state[0];
+  for (std::size_t i = 0; i < x.n; ++i) {
+    T g = s.sign * x.g[i];
+    if (s.weight_decay != 0) g = g + s.weight_decay * x.p[i];
+    sum[i] = sum[i] + g * g;  // G = G + g^2
+    const T std = std::sqrt(sum[i]) + s.eps;
+    x.p[i] = x.p[i] + s.neg_lr_t * g / std;  // p = p - lr_t * g / (sqrt(G) + eps)
+  }
+}
+
+template class Adagrad<float>;
+template class Adagrad<double>;
+
+}  // namespace descent::optim

@@ -1,0 +1,39 @@
+#include "descent/optim/adamax.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace descent::optim {
+
+void AdamaxOptions::validate(const std::string& name) const {
+  check_nonnegative(name, "lr", lr);
+  check_nonnegative(name, "eps", eps);
+  check_betas(name, betas);
+  check_nonnegative(name, "weight_decay", weight_decay);
+}
+
+template <class T>
+auto Adamax<T>::scalars(const AdamaxOptions& o, std::int64_t step) -> Scalars {
+  const double bias_correction = 1 - std::pow(o.betas[0], double(step));
+  return {T(o.maximize ? -1 : 1),      T(o.weight_decay), T(o.betas[0]),
+          T(1 - o.betas[0]),           T(o.betas[1]),     T(o.eps),
+          T(-(o.lr / bias_correction))};
+}
+
+template <class T>
+void Adamax<T>::update(const Scalars& s, Slice<T, 2> x) {
+  T* __restrict m = x.state[0];
+  T* __restrict u = x.state[1];
+  for (std::size_t i = 0; i < x.n; ++i) {
+    T g = s.sign * x.g[i];
+    if (s.weight_decay != 0) g = g + s.weight_decay * x.p[i];
+    m[i] = m[i] * s.beta1 + s.one_minus_beta1 * g;         // m = beta1*m + (1-beta1)*g
+    u[i] = std::max(u[i] * s.beta2, std::abs(g) + s.eps);  // u = max(beta2*u, |g| + eps)
+    x.p[i] = x.p[i] + s.neg_step_size * m[i] / u[i];       // p = p - lr/(1-beta1^t) * m/u
+  }
+}
+
+template class Adamax<float>;
+template class Adamax<double>;
+
+}  // namespace descent::optim

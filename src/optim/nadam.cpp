@@ -1,0 +1,59 @@
+#include "descent/optim/nadam.hpp"
+
+#include <cmath>
+
+namespace descent::optim {
+
+void NAdamOptions::validate(const std::string& name) const {
+  check_nonnegative(name, "lr", lr);
+  check_nonnegative(name, "eps", eps);
+  check_betas(name, betas);
+  check_nonnegative(name, "weight_decay", weight_decay);
+  check_nonnegative(name, "momentum_decay", momentum_decay);
+}
+
+template <class T>
+auto NAdam<T>::scalars(const NAdamOptions& o, std::int64_t step, NAdamGroupState& state)
+    -> Scalars {
+  const double t = double(step);
+  const double beta1 = o.betas[0], beta2 = o.betas[1];
+  const double bias_correction2 = 1 - std::pow(beta2, t);
+  // mu_t = beta1*(1 - 0.5*0.96^(t*psi)), and mu_{t+1}
+  const double mu = beta1 * (1. - 0.5 * std::pow(0.96, t * o.momentum_decay));
+  const double mu_next = beta1 * (1. - 0.5 * std::pow(0.96, (t + 1) * o.momentum_decay));
+  // torch 1.13 holds mu_product in a float32 tensor (torch.tensor(1.)), so every product rounds
+  // to float: P_t = P_{t-1}*mu_t;  P' = P_t*mu_t*mu_{t+1}
+  const float mu_product = float(state.mu_product) * float(mu);
+  const float mu_product_next = mu_product * float(mu) * float(mu_next);
+  state.mu_product = mu_product;
+  return {T(o.weight_decay),
+          T(beta1),
+          T(1 - beta1),
+          T(beta2),
+          T(1 - beta2),
+          T(bias_correction2),
+          T(o.eps),
+          T(-o.lr * (1. - mu) / (1. - double(mu_product))),
+          T(-o.lr * mu_next / (1. - double(mu_product_next)))};
+}
+
+template <class T>
+void NAdam<T>::update(const Scalars& s, Slice<T, 2> x) {
+  T* __restrict m = x.state[0];
+  T* __restrict v = x.state[1];
+  for (std::size_t i = 0; i < x.n; ++i) {
+    T g = x.g[i];
+    if (s.weight_decay != 0) g = g + s.weight_decay * x.p[i];
+    m[i] = m[i] * s.beta1 + s.one_minus_beta1 * g;             // m = beta1*m + (1-beta1)*g
+    v[i] = v[i] * s.beta2 + s.one_minus_beta2 * g * g;         // v = beta2*v + (1-beta2)*g^2
+    const T d = std::sqrt(v[i] / s.bias_correction2) + s.eps;  // d = sqrt(v/(1-beta2^t)) + eps
+    // p = p - lr*(1-mu_t)/(1-P_t) * g/d - lr*mu_{t+1}/(1-P') * m/d
+    const T p = x.p[i] + s.grad_coef * g / d;
+    x.p[i] = p + s.exp_avg_coef * m[i] / d;
+  }
+}
+
+template class NAdam<float>;
+template class NAdam<double>;
+
+}  // namespace descent::optim

@@ -1,0 +1,59 @@
+#include "descent/optim/radam.hpp"
+
+#include <cmath>
+
+namespace descent::optim {
+
+void RAdamOptions::validate(const std::string& name) const {
+  check_nonnegative(name, "lr", lr);
+  check_nonnegative(name, "eps", eps);
+  check_betas(name, betas);
+  check_nonnegative(name, "weight_decay", weight_decay);
+}
+
+template <class T>
+auto RAdam<T>::scalars(const RAdamOptions& o, std::int64_t step) -> Scalars {
+  const double t = double(step);
+  const double beta1 = o.betas[0], beta2 = o.betas[1];
+  const double bias_correction1 = 1 - std::pow(beta1, t);
+  const double bias_correction2 = 1 - std::pow(beta2, t);
+  // length of the approximated SMA: rho_inf = 2/(1-beta2) - 1, rho_t = rho_inf -
+  // 2t*beta2^t/(1-beta2^t)
+  const double rho_inf = 2 / (1 - beta2) - 1;
+  const double rho_t = rho_inf - 2 * t * std::pow(beta2, t) / bias_correction2;
+  const bool rectified = rho_t > 5.;
+  // variance rectification r_t = sqrt((rho_t-4)(rho_t-2)rho_inf / ((rho_inf-4)(rho_inf-2)rho_t))
+  const double rect =
+      rectified
+          ? std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+          : 0.;
+  return {T(o.weight_decay), T(beta1),     T(1 - beta1),
+          T(beta2),          T(1 - beta2), T(bias_correction1),
+          T(o.lr),           T(o.eps),     T(std::sqrt(bias_correction2)),
+          T(rect),           rectified};
+}
+
+template <class T>
+void RAdam<T>::update(const Scalars& s, Slice<T, 2> x) {
+  T* __restrict m = x.state[0];
+  T* __restrict v = x.state[1];
+  for (std::size_t i = 0; i < x.n; ++i) {
+    T g = x.g[i];
+    if (s.weight_decay != 0) g = g + s.weight_decay * x.p[i];
+    m[i] = m[i] * s.beta1 + s.one_minus_beta1 * g;      // m = beta1*m + (1-beta1)*g
+    v[i] = v[i] * s.beta2 + s.one_minus_beta2 * g * g;  // v = beta2*v + (1-beta2)*g^2
+    const T m_hat = m[i] / s.bias_correction1;          // m_hat = m/(1-beta1^t)
+    if (s.rectified) {
+      // adaptive lr l_t = sqrt(1-beta2^t)/(sqrt(v) + eps), as torch: reciprocal, then times
+      const T adaptive_lr = T(1) / (std::sqrt(v[i]) + s.eps) * s.bias_correction2_sqrt;
+      x.p[i] = x.p[i] - m_hat * s.lr * adaptive_lr * s.rect;  // p = p - m_hat*lr*l_t*r_t
+    } else {
+      x.p[i] = x.p[i] - m_hat * s.lr;  // p = p - m_hat*lr
+    }
+  }
+}
+
+template class RAdam<float>;
+template class RAdam<double>;
+
+}  // namespace descent::optim

@@ -1,0 +1,49 @@
+#include "descent/optim/rmsprop.hpp"
+
+#include <cmath>
+
+namespace descent::optim {
+
+void RMSpropOptions::validate(const std::string& name) const {
+  check_nonnegative(name, "lr", lr);
+  check_nonnegative(name, "eps", eps);
+  check_nonnegative(name, "momentum", momentum);
+  check_nonnegative(name, "weight_decay", weight_decay);
+  check_nonnegative(name, "alpha", alpha);
+}
+
+template <class T>
+auto RMSprop<T>::scalars(const RMSpropOptions& o, std::int64_t) -> Scalars {
+  return {T(o.maximize ? -1 : 1), T(o.weight_decay), T(o.alpha), T(1 - o.alpha), T(o.eps),
+          T(o.momentum),          T(-o.lr),          o.centered};
+}
+
+template <class T>
+void RMSprop<T>::update(const Scalars& s, Slice<T, 3> x) {
+  T* __restrict v = x.state[0];
+  T* __restrict b = x.state[1];
+  T* __restrict m = x.state[2];
+  for (std::size_t i = 0; i < x.n; ++i) {
+    T g = s.sign * x.g[i];
+    if (s.weight_decay != 0) g = g + s.weight_decay * x.p[i];
+    v[i] = v[i] * s.alpha + s.one_minus_alpha * g * g;  // v = alpha*v + (1-alpha)*g^2
+    T d;
+    if (s.centered) {
+      m[i] = m[i] * s.alpha + s.one_minus_alpha * g;  // m = alpha*m + (1-alpha)*g
+      d = std::sqrt(v[i] - m[i] * m[i]) + s.eps;      // d = sqrt(v - m^2) + eps
+    } else {
+      d = std::sqrt(v[i]) + s.eps;  // d = sqrt(v) + eps
+    }
+    if (s.momentum > 0) {
+      b[i] = b[i] * s.momentum + g / d;   // b = mu*b + g/d
+      x.p[i] = x.p[i] + s.neg_lr * b[i];  // p = p - lr*b
+    } else {
+      x.p[i] = x.p[i] + s.neg_lr * g / d;  // p = p - lr*g/d
+    }
+  }
+}
+
+template class RMSprop<float>;
+template class RMSprop<double>;
+
+}  // namespace descent::optim
