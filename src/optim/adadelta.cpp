@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "descent/optim/fmadd.hpp"
+
 #include <fmt/format.h>
 
 namespace descent::optim {
@@ -19,20 +21,21 @@ auto Adadelta<T>::scalars(const AdadeltaOptions& o, std::int64_t) -> Scalars {
   return {T(o.maximize ? -1 : 1), T(o.weight_decay), T(o.rho), T(1 - o.rho), T(o.eps), T(-o.lr)};
 }
 
+// Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).
 template <class T>
 void Adadelta<T>::update(const Scalars& s, Slice<T, 2> x) {
   T* __restrict square_avg = x.state[0];
   T* __restrict acc_delta = x.state[1];
   for (std::size_t i = 0; i < x.n; ++i) {
     T g = s.sign * x.g[i];
-    if (s.weight_decay != 0) g = g + s.weight_decay * x.p[i];
+    if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
     // E[g^2] = rho*E[g^2] + (1-rho)*g^2
-    square_avg[i] = square_avg[i] * s.rho + s.one_minus_rho * g * g;
+    square_avg[i] = fmadd(s.one_minus_rho * g, g, square_avg[i] * s.rho);
     // delta = sqrt(E[dx^2] + eps) / sqrt(E[g^2] + eps) * g
     const T delta = std::sqrt(acc_delta[i] + s.eps) / std::sqrt(square_avg[i] + s.eps) * g;
     // E[dx^2] = rho*E[dx^2] + (1-rho)*delta^2
-    acc_delta[i] = acc_delta[i] * s.rho + s.one_minus_rho * delta * delta;
-    x.p[i] = x.p[i] + s.neg_lr * delta;  // p = p - lr*delta
+    acc_delta[i] = fmadd(s.one_minus_rho * delta, delta, acc_delta[i] * s.rho);
+    x.p[i] = fmadd(delta, s.neg_lr, x.p[i]);  // p = p - lr*delta
   }
 }
 

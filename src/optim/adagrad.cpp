@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "descent/optim/fmadd.hpp"
+
 namespace descent::optim {
 
 void AdagradOptions::validate(const std::string& name) const {
@@ -18,13 +20,14 @@ auto Adagrad<T>::scalars(const AdagradOptions& o, std::int64_t step) -> Scalars 
   return {T(o.maximize ? -1 : 1), T(o.weight_decay), T(-lr_t), T(o.eps)};
 }
 
+// Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).
 template <class T>
 void Adagrad<T>::update(const Scalars& s, Slice<T, 1> x) {
   T* __restrict sum = x.state[0];
   for (std::size_t i = 0; i < x.n; ++i) {
     T g = s.sign * x.g[i];
-    if (s.weight_decay != 0) g = g + s.weight_decay * x.p[i];
-    sum[i] = sum[i] + g * g;  // G = G + g^2
+    if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
+    sum[i] = fmadd(g, g, sum[i]);                                   // G = G + g^2
     const T std = std::sqrt(sum[i]) + s.eps;
     x.p[i] = x.p[i] + s.neg_lr_t * g / std;  // p = p - lr_t * g / (sqrt(G) + eps)
   }

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "descent/optim/fmadd.hpp"
+
 namespace descent::optim {
 
 void NAdamOptions::validate(const std::string& name) const {
@@ -37,16 +39,17 @@ auto NAdam<T>::scalars(const NAdamOptions& o, std::int64_t step, NAdamGroupState
           T(-o.lr * mu_next / (1. - double(mu_product_next)))};
 }
 
+// Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).
 template <class T>
 void NAdam<T>::update(const Scalars& s, Slice<T, 2> x) {
   T* __restrict m = x.state[0];
   T* __restrict v = x.state[1];
   for (std::size_t i = 0; i < x.n; ++i) {
     T g = x.g[i];
-    if (s.weight_decay != 0) g = g + s.weight_decay * x.p[i];
-    m[i] = m[i] * s.beta1 + s.one_minus_beta1 * g;             // m = beta1*m + (1-beta1)*g
-    v[i] = v[i] * s.beta2 + s.one_minus_beta2 * g * g;         // v = beta2*v + (1-beta2)*g^2
-    const T d = std::sqrt(v[i] / s.bias_correction2) + s.eps;  // d = sqrt(v/(1-beta2^t)) + eps
+    if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
+    m[i] = fmadd(g, s.one_minus_beta1, m[i] * s.beta1);             // m = beta1*m + (1-beta1)*g
+    v[i] = fmadd(s.one_minus_beta2 * g, g, v[i] * s.beta2);         // v = beta2*v + (1-beta2)*g^2
+    const T d = std::sqrt(v[i] / s.bias_correction2) + s.eps;       // d = sqrt(v/(1-beta2^t)) + eps
     // p = p - lr*(1-mu_t)/(1-P_t) * g/d - lr*mu_{t+1}/(1-P') * m/d
     const T p = x.p[i] + s.grad_coef * g / d;
     x.p[i] = p + s.exp_avg_coef * m[i] / d;

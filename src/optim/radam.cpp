@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "descent/optim/fmadd.hpp"
+
 namespace descent::optim {
 
 void RAdamOptions::validate(const std::string& name) const {
@@ -33,16 +35,17 @@ auto RAdam<T>::scalars(const RAdamOptions& o, std::int64_t step) -> Scalars {
           T(rect),           rectified};
 }
 
+// Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).
 template <class T>
 void RAdam<T>::update(const Scalars& s, Slice<T, 2> x) {
   T* __restrict m = x.state[0];
   T* __restrict v = x.state[1];
   for (std::size_t i = 0; i < x.n; ++i) {
     T g = x.g[i];
-    if (s.weight_decay != 0) g = g + s.weight_decay * x.p[i];
-    m[i] = m[i] * s.beta1 + s.one_minus_beta1 * g;      // m = beta1*m + (1-beta1)*g
-    v[i] = v[i] * s.beta2 + s.one_minus_beta2 * g * g;  // v = beta2*v + (1-beta2)*g^2
-    const T m_hat = m[i] / s.bias_correction1;          // m_hat = m/(1-beta1^t)
+    if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
+    m[i] = fmadd(g, s.one_minus_beta1, m[i] * s.beta1);             // m = beta1*m + (1-beta1)*g
+    v[i] = fmadd(s.one_minus_beta2 * g, g, v[i] * s.beta2);         // v = beta2*v + (1-beta2)*g^2
+    const T m_hat = m[i] / s.bias_correction1;                      // m_hat = m/(1-beta1^t)
     if (s.rectified) {
       // adaptive lr l_t = sqrt(1-beta2^t)/(sqrt(v) + eps), as torch: reciprocal, then times
       const T adaptive_lr = T(1) / (std::sqrt(v[i]) + s.eps) * s.bias_correction2_sqrt;

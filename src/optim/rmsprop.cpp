@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "descent/optim/fmadd.hpp"
+
 namespace descent::optim {
 
 void RMSpropOptions::validate(const std::string& name) const {
@@ -18,6 +20,7 @@ auto RMSprop<T>::scalars(const RMSpropOptions& o, std::int64_t) -> Scalars {
           T(o.momentum),          T(-o.lr),          o.centered};
 }
 
+// Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).
 template <class T>
 void RMSprop<T>::update(const Scalars& s, Slice<T, 3> x) {
   T* __restrict v = x.state[0];
@@ -25,18 +28,18 @@ void RMSprop<T>::update(const Scalars& s, Slice<T, 3> x) {
   T* __restrict m = x.state[2];
   for (std::size_t i = 0; i < x.n; ++i) {
     T g = s.sign * x.g[i];
-    if (s.weight_decay != 0) g = g + s.weight_decay * x.p[i];
-    v[i] = v[i] * s.alpha + s.one_minus_alpha * g * g;  // v = alpha*v + (1-alpha)*g^2
+    if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
+    v[i] = fmadd(s.one_minus_alpha * g, g, v[i] * s.alpha);         // v = alpha*v + (1-alpha)*g^2
     T d;
     if (s.centered) {
-      m[i] = m[i] * s.alpha + s.one_minus_alpha * g;  // m = alpha*m + (1-alpha)*g
-      d = std::sqrt(v[i] - m[i] * m[i]) + s.eps;      // d = sqrt(v - m^2) + eps
+      m[i] = fmadd(g, s.one_minus_alpha, m[i] * s.alpha);  // m = alpha*m + (1-alpha)*g
+      d = std::sqrt(fmadd(-m[i], m[i], v[i])) + s.eps;     // d = sqrt(v - m^2) + eps
     } else {
       d = std::sqrt(v[i]) + s.eps;  // d = sqrt(v) + eps
     }
     if (s.momentum > 0) {
-      b[i] = b[i] * s.momentum + g / d;   // b = mu*b + g/d
-      x.p[i] = x.p[i] + s.neg_lr * b[i];  // p = p - lr*b
+      b[i] = b[i] * s.momentum + g / d;        // b = mu*b + g/d
+      x.p[i] = fmadd(b[i], s.neg_lr, x.p[i]);  // p = p - lr*b
     } else {
       x.p[i] = x.p[i] + s.neg_lr * g / d;  // p = p - lr*g/d
     }

@@ -20,7 +20,7 @@ TEST(Lion, DefaultsAreThePapers) {
   Params<double> params;
   params.add("w", {1});
   params.allocate();
-  auto opt = make<double>(params, std::string_view("lion"));
+  auto opt = make<double>(params, "lion");
   const auto o = opt->group_options(0);
   EXPECT_EQ(o["lr"], 1e-4);
   EXPECT_EQ(o["betas"], nlohmann::json({0.9, 0.99}));
