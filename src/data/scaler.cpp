@@ -1,0 +1,97 @@
+#include "descent/data/scaler.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "descent/core/error.hpp"
+
+namespace descent::data {
+
+std::string_view to_string(ScalerKind kind) {
+  return kind == ScalerKind::standardize ? "standardize" : "min-max";
+}
+
+ScalerKind parse_scaler_kind(std::string_view text) {
+  if (text == "standardize") return ScalerKind::standardize;
+  if (text == "min-max") return ScalerKind::min_max;
+  std::string guess = closest_match(std::string(text), {"standardize", "min-max"});
+  throw ConfigError(fmt::format("unknown scaler '{}'", text), "scaler",
+                    guess.empty() ? "the scalers are 'standardize' and 'min-max'"
+                                  : fmt::format("did you mean '{}'?", guess));
+}
+
+Scaler Scaler::fit(ScalerKind kind, const Matrix& x) {
+  if (x.rows() == 0) throw UsageError("cannot fit a scaler on an empty matrix");
+  Scaler s;
+  s.kind_ = kind;
+  const auto cols = static_cast<std::size_t>(x.cols());
+  s.offset_.assign(cols, 0.0);
+  s.scale_.assign(cols, 0.0);
+  const double n = static_cast<double>(x.rows());
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    const auto c = static_cast<std::size_t>(j);
+    if (kind == ScalerKind::standardize) {
+      // Two passes: mean = sum x / n, std = sqrt(sum (x - mean)^2 / n).
+      double sum = 0;
+      for (Eigen::Index i = 0; i < x.rows(); ++i) sum += x(i, j);
+      const double mean = sum / n;
+      double squares = 0;
+      for (Eigen::Index i = 0; i < x.rows(); ++i) squares += (x(i, j) - mean) * (x(i, j) - mean);
+      s.offset_[c] = mean;
+      s.scale_[c] = std::sqrt(squares / n);
+    } else {
+      const double lo = x.col(j).minCoeff(), hi = x.col(j).maxCoeff();
+      s.offset_[c] = lo;
+      s.scale_[c] = hi - lo;
+    }
+    if (s.scale_[c] == 0) s.scale_[c] = 1;  // constant column -> 0 after centring
+  }
+  return s;
+}
+
+void Scaler::transform(Matrix& x) const {
+  if (static_cast<std::size_t>(x.cols()) != offset_.size()) {
+    throw UsageError(
+        fmt::format("scaler fitted on {} columns applied to {}", offset_.size(), x.cols()));
+  }
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    float* row = x.row(i).data();
+    for (std::size_t j = 0; j < offset_.size(); ++j) {
+      row[j] = static_cast<float>((row[j] - offset_[j]) / scale_[j]);
+    }
+  }
+}
+
+nlohmann::json Scaler::to_json() const {
+  return {{"kind", to_string(kind_)}, {"offset", offset_}, {"scale", scale_}};
+}
+
+Scaler Scaler::from_json(const nlohmann::json& json) {
+  auto fail = [](const std::string& what) {
+    throw CheckpointError(what, "scaler", "the saved scaler is corrupt; refit it on the data");
+  };
+  Scaler s;
+  try {
+    const auto kind = json.at("kind").get<std::string>();
+    if (kind != "standardize" && kind != "min-max") fail(fmt::format("unknown kind '{}'", kind));
+    s.kind_ = parse_scaler_kind(kind);
+    s.offset_ = json.at("offset").get<std::vector<double>>();
+    s.scale_ = json.at("scale").get<std::vector<double>>();
+  } catch (const nlohmann::json::exception& e) {
+    fail(e.what());
+  }
+  if (s.offset_.size() != s.scale_.size()) {
+    fail(fmt::format("{} offsets but {} scales", s.offset_.size(), s.scale_.size()));
+  }
+  for (std::size_t j = 0; j < s.scale_.size(); ++j) {
+    if (!std::isfinite(s.offset_[j]) || !std::isfinite(s.scale_[j]) || s.scale_[j] <= 0) {
+      fail(fmt::format("column {}: offset {} and scale {} (scale must be finite and > 0)", j,
+                       s.offset_[j], s.scale_[j]));
+    }
+  }
+  return s;
+}
+
+}  // namespace descent::data
