@@ -72,7 +72,7 @@ nlohmann::json parse_spec(std::string_view text, const std::string& what) {
   if (first != std::string_view::npos && text[first] == '{') {
     try {
       return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
       throw ConfigError(fmt::format("malformed JSON: {}", e.what()), what,
                         R"(write it as {"name": "adam", "lr": 0.001})");
     }

@@ -10,7 +10,8 @@
 namespace descent::optim::detail {
 
 namespace {
-[[noreturn]] void wrong_type(const std::string& where, const char* expected, const nlohmann::json& value) {
+[[noreturn]] void wrong_type(const std::string& where, const char* expected,
+                             const nlohmann::json& value) {
   throw ConfigError(fmt::format("expected {}, got {}", expected, value.dump()), where);
 }
 }  // namespace
@@ -18,7 +19,8 @@ namespace {
 void assign(double& field, const nlohmann::json& value, const std::string& where) {
   if (!value.is_number()) wrong_type(where, "a number", value);
   field = value.get<double>();
-  if (!std::isfinite(field)) wrong_type(where, "a finite number", value);
+  if (!std::isfinite(field))  // value.dump() would print null
+    throw ConfigError(fmt::format("expected a finite number, got {}", field), where);
 }
 
 void assign(bool& field, const nlohmann::json& value, const std::string& where) {
@@ -49,7 +51,8 @@ void assign(std::string& field, const nlohmann::json& value, const std::string& 
 void unknown_option(const std::string& optimizer, const std::string& key,
                     const std::vector<std::string>& valid) {
   std::string near = closest_match(key, valid);
-  throw ConfigError(fmt::format("unknown option '{}' for {}", key, optimizer), optimizer + "." + key,
+  throw ConfigError(fmt::format("unknown option '{}' for {}", key, optimizer),
+                    optimizer + "." + key,
                     (near.empty() ? "" : fmt::format("did you mean '{}'? ", near)) +
                         fmt::format("valid options: {}", fmt::join(valid, ", ")));
 }
@@ -73,9 +76,9 @@ void check_beta(const std::string& optimizer, const char* key, double value) {
 void check_betas(const std::string& optimizer, const Betas& betas) {
   for (int i = 0; i < 2; ++i)
     if (!(betas[i] >= 0 && betas[i] < 1))
-      throw ConfigError(fmt::format("invalid beta parameter at index {}: {} (must be in [0, 1))", i,
-                                    betas[i]),
-                        optimizer + ".betas");
+      throw ConfigError(
+          fmt::format("invalid beta parameter at index {}: {} (must be in [0, 1))", i, betas[i]),
+          optimizer + ".betas");
 }
 
 }  // namespace descent::optim
