@@ -95,7 +95,14 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"name": "sgd", "lr": 0.05, "momentum": 0.8, "dampening": 0.3, "maximize": true})",
         R"({"name": "momentum", "lr": 0.05, "momentum": 0.8})",
         R"({"name": "adam", "lr": 0.01, "amsgrad": true, "groups": [{"betas": [0.8, 0.99]}, {}]})",
-        R"({"name": "adamw", "lr": 0.01, "weight_decay": 0.1, "groups": [{}, {"amsgrad": true}]})"),
+        R"({"name": "adamw", "lr": 0.01, "weight_decay": 0.1, "groups": [{}, {"amsgrad": true}]})",
+        R"({"name": "adagrad", "lr": 0.05, "lr_decay": 0.01, "initial_accumulator_value": 0.1, "groups": [{}, {"weight_decay": 0.1, "maximize": true}]})",
+        R"({"name": "rmsprop", "momentum": 0.9, "centered": true, "groups": [{}, {"weight_decay": 0.1, "centered": false}]})",
+        R"({"name": "adadelta", "rho": 0.8, "groups": [{}, {"weight_decay": 0.1, "maximize": true}]})",
+        R"({"name": "adamax", "lr": 0.01, "groups": [{"betas": [0.8, 0.99]}, {"maximize": true}]})",
+        R"({"name": "nadam", "lr": 0.01, "momentum_decay": 0.01, "groups": [{}, {"weight_decay": 0.1}]})",
+        R"({"name": "radam", "lr": 0.01, "groups": [{}, {"weight_decay": 0.1, "betas": [0.9, 0.9]}]})",
+        R"({"name": "lion", "lr": 0.001, "weight_decay": 0.1, "groups": [{"betas": [0.95, 0.98]}, {}]})"),
     [](const auto& info) { return "Case" + std::to_string(info.index); });
 
 /// A trained Adam state over Net<double>(extra) for the error tests.
@@ -179,6 +186,42 @@ TEST(LoadStateDict, RefusesBadOptionValues) {
   state = adam_state();
   state.groups[1]["momentum"] = 0.9;
   expect_refused(state, "unknown option 'momentum'");
+}
+
+/// NAdam's per-group mu_product (FusedOptimizer's GroupState) is part of the state: saved beside
+/// the step count, required on load, and it matters -- resuming with it reset to 1 diverges.
+TEST(LoadStateDict, NAdamMuProductIsSavedAndMatters) {
+  const std::string spec = R"({"name": "nadam", "lr": 0.01, "momentum_decay": 0.01})";
+  Net<double> a;
+  auto opt_a = make<double>(a.params, spec);
+  for (int t = 1; t <= 20; ++t) a.set_gradient(t), opt_a->step();
+  const StateDict<double> state = opt_a->state_dict();
+  const double mu_product = state.groups[0]["mu_product"].get<double>();
+  EXPECT_GT(mu_product, 0.0);
+  EXPECT_LT(mu_product, std::pow(0.9, 20));  // prod mu_t, mu_t = 0.9*(1 - 0.5*0.96^(0.01 t)) < 0.9
+  EXPECT_EQ(state.groups[1]["mu_product"], state.groups[0]["mu_product"]);
+
+  StateDict<double> reset = state;
+  for (auto& g : reset.groups) g["mu_product"] = 1.0;
+  Net<double> b;
+  std::copy(a.params.values().begin(), a.params.values().end(), b.params.values().begin());
+  auto opt_b = make<double>(b.params, "nadam");
+  opt_b->load_state_dict(reset);
+  for (int t = 21; t <= 30; ++t) {
+    a.set_gradient(t), b.set_gradient(t);
+    opt_a->step(), opt_b->step();
+  }
+  EXPECT_FALSE(same_bits<double>(a.params.values(), b.params.values()));
+
+  StateDict<double> missing = state;
+  missing.groups[1].erase("mu_product");
+  try {
+    opt_b->load_state_dict(missing);
+    ADD_FAILURE() << "expected a CheckpointError";
+  } catch (const CheckpointError& e) {
+    EXPECT_NE(std::string(e.what()).find("optimizer.groups[1].nadam.mu_product"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace
