@@ -20,20 +20,30 @@ auto SGD<T>::scalars(const SGDOptions& o, std::int64_t step) -> Scalars {
           o.nesterov, step == 1};
 }
 
-// Multiply-adds are rounded as torch's add_(x, alpha=a) rounds them (fmadd.hpp).
+// Multiply-adds are rounded as torch's add_(x, alpha=a) rounds them (fmadd.hpp). Momentum and
+// Nesterov are template arguments of the loop, so each variant is one branch-free loop the
+// compiler vectorizes (a runtime test inside the loop left the momentum path scalar).
 template <class T>
 void SGD<T>::update(const Scalars& s, Slice<T, 1> x) {
   T* __restrict buf = x.state[0];
-  for (std::size_t i = 0; i < x.n; ++i) {
-    T d = s.sign * x.g[i];
-    if (s.weight_decay != 0) d = fmadd(x.p[i], s.weight_decay, d);  // g + wd*p
-    if (s.momentum != 0) {
-      // b = mu*b + (1-tau)*g
-      buf[i] = s.first_step ? d : fmadd(d, s.one_minus_dampening, buf[i] * s.momentum);
-      d = s.nesterov ? fmadd(buf[i], s.momentum, d) : buf[i];  // g + mu*b
+  auto loop = [&]<bool Momentum, bool Nesterov>() {
+    for (std::size_t i = 0; i < x.n; ++i) {
+      T d = s.sign * x.g[i];
+      if (s.weight_decay != 0) d = fmadd(x.p[i], s.weight_decay, d);  // g + wd*p
+      if constexpr (Momentum) {
+        // b = mu*b + (1-tau)*g
+        buf[i] = s.first_step ? d : fmadd(d, s.one_minus_dampening, buf[i] * s.momentum);
+        d = Nesterov ? fmadd(buf[i], s.momentum, d) : buf[i];  // g + mu*b
+      }
+      x.p[i] = fmadd(d, s.neg_lr, x.p[i]);  // p - lr*d
     }
-    x.p[i] = fmadd(d, s.neg_lr, x.p[i]);  // p - lr*d
-  }
+  };
+  if (s.momentum == 0)
+    loop.template operator()<false, false>();
+  else if (s.nesterov)
+    loop.template operator()<true, true>();
+  else
+    loop.template operator()<true, false>();
 }
 
 void MomentumOptions::validate(const std::string& name) const {
