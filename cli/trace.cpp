@@ -1,6 +1,8 @@
 // `descent trace`: an optimizer's path on a test function, computed in double. Writes the path as
 // CSV (step,x0,x1,...,f,grad_norm,lr; row 0 is the start point, row k the point after k steps)
-// and/or a summary table with one row per optimizer.
+// and/or a summary table with one row per optimizer. With --schedule, a learning-rate scheduler
+// (sched::make JSON) is stepped after every optimizer step, as in torch; one that needs a metric
+// (plateau) is fed f at the new point.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -19,6 +21,7 @@
 #include "descent/objective/registry.hpp"
 #include "descent/objective/tracer.hpp"
 #include "descent/optim/factory.hpp"
+#include "descent/sched/factory.hpp"
 
 namespace {
 
@@ -30,6 +33,7 @@ struct TraceArgs {
   std::vector<std::string> params;
   std::string x0;
   std::vector<std::string> optimizers;
+  std::string schedule;
   std::int64_t steps = 0;
   std::string csv;
   bool summary = false;
@@ -82,11 +86,17 @@ objective::FunctionParameters parse_parameters(const std::vector<std::string>& i
   return out;
 }
 
-/// Runs the tracer to `steps` steps, calling on_point at the start point and after every step.
-void run(Tracer& tracer, std::int64_t steps, const std::function<void(const Tracer&)>& on_point) {
+/// Runs the tracer to `steps` steps, calling on_point at the start point and after every step;
+/// steps the scheduler, if any, after every optimizer step.
+void run(Tracer& tracer, std::int64_t steps, sched::Scheduler* scheduler,
+         const std::function<void(const Tracer&)>& on_point) {
   on_point(tracer);
   while (tracer.steps() < steps) {
     tracer.step();
+    if (scheduler && scheduler->needs_metric())
+      scheduler->step(tracer.value());
+    else if (scheduler)
+      scheduler->step();
     on_point(tracer);
   }
 }
@@ -97,9 +107,10 @@ std::string csv_header(std::size_t n) {
   return h + ",f,grad_norm,lr\n";
 }
 
-std::string csv_row(const Tracer& t) {
+/// Row k: the point after k steps, and the lr of step k (row 0: of the first step, `lr0`).
+std::string csv_row(const Tracer& t, double lr0) {
   return fmt::format("{},{},{},{},{}\n", t.steps(), fmt::join(t.x(), ","), t.value(), t.grad_norm(),
-                     t.lr());
+                     t.steps() == 0 ? lr0 : t.lr());
 }
 
 /// Euclidean distance from x to the nearest known minimum, if the function has any.
@@ -146,10 +157,15 @@ int trace(const TraceArgs& args) {
   std::optional<NumericalError> divergence;
   for (std::size_t r = 0; r < specs.size(); ++r) {
     Tracer tracer(*f, x0, specs[r]);
+    auto scheduler =
+        args.schedule.empty()
+            ? nullptr
+            : sched::make(tracer.optimizer(), optim::parse_spec(args.schedule, "--schedule"));
+    const double lr0 = tracer.optimizer().lr(0);
     std::string out = csv ? csv_header(f->dimension()) : std::string();
     try {
-      run(tracer, args.steps, [&](const Tracer& t) {
-        if (csv) out += csv_row(t);
+      run(tracer, args.steps, scheduler.get(), [&](const Tracer& t) {
+        if (csv) out += csv_row(t, lr0);
       });
     } catch (const NumericalError& e) {
       if (!args.summary) throw;
@@ -185,6 +201,8 @@ const cli::Registration reg{
              "--optimizer", args->optimizers,
              R"(Optimizer as JSON, e.g. '{"name":"adam","lr":0.01}' (repeatable with --summary))")
           ->required();
+      sub.add_option("--schedule", args->schedule,
+                     R"(Learning-rate scheduler as JSON, e.g. '{"name":"cosine","T_max":100}')");
       sub.add_option("--steps", args->steps, "Number of optimizer steps")
           ->required()
           ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
