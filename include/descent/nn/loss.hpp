@@ -1,0 +1,85 @@
+#pragma once
+// Losses: the mean loss of a batch of model outputs against targets, and its gradient with
+// respect to the outputs, dL/dOutput, with torch's reduction='mean'. Values are accumulated in
+// double. Built by name for the CLI with make_loss({"name": "cross_entropy", ...}).
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "descent/nn/layer.hpp"
+
+namespace descent::nn {
+
+/// What a loss expects as target.
+enum class TargetKind {
+  Values,      // same shape as the output (regression, BCE probabilities)
+  ClassIndex,  // [batch, 1] class ids 0..K-1 stored as numbers (classification)
+};
+
+template <class T>
+class Loss {
+ public:
+  virtual ~Loss() = default;
+  virtual std::string name() const = 0;
+  virtual TargetKind target_kind() const = 0;
+
+  /// Mean loss of `output` [batch, k] against `target`; if `grad` is given it is resized to the
+  /// output's shape and receives dL/dOutput. Throws DataError for a target of the wrong shape or a
+  /// class id outside [0, k).
+  double evaluate(ConstRef<T> output, ConstRef<T> target, Matrix<T>* grad = nullptr) const;
+  double value(ConstRef<T> output, ConstRef<T> target) const {
+    return evaluate(output, target, nullptr);
+  }
+
+ protected:
+  /// Shapes are checked; class ids are checked by class_id().
+  virtual double compute(const ConstRef<T>& output, const ConstRef<T>& target,
+                         Matrix<T>* grad) const = 0;
+  /// The class id of row i of a ClassIndex target, checked to be an integer in [0, num_classes).
+  static std::size_t class_id(const ConstRef<T>& target, Eigen::Index i, Eigen::Index num_classes);
+};
+
+/// Every option any loss takes; each loss reads the ones its registry entry lists.
+struct LossOptions {
+  double delta = 1.0;            // huber: threshold between the quadratic and linear parts
+  double label_smoothing = 0.0;  // cross_entropy: epsilon in [0, 1]
+  std::vector<double> weight;  // cross_entropy, focal, multi_margin: per-class weights (empty = 1)
+  double gamma = 2.0;          // focal, binary_focal: focusing parameter
+  double alpha = 0.25;         // binary_focal: weight of the positive class (< 0: none)
+  double margin = 1.0;         // multi_margin
+};
+
+struct LossInfo {
+  std::string name;
+  std::vector<std::string> aliases;
+  std::string summary;
+  std::vector<std::string> options;  // keys of LossOptions this loss reads
+  TargetKind target;
+};
+
+/// Every registered loss, in the order `descent` lists them.
+const std::vector<LossInfo>& loss_registry();
+
+/// Builds a loss from {"name": ..., options...}. Strict: an unknown name or option, a value of
+/// the wrong type or out of range is a ConfigError naming "loss.<key>" (with "did you mean").
+template <class T>
+std::unique_ptr<Loss<T>> make_loss(const nlohmann::json& spec);
+/// Same, from JSON text or a bare name ("mse").
+template <class T>
+std::unique_ptr<Loss<T>> make_loss(std::string_view spec);
+template <class T>
+std::unique_ptr<Loss<T>> make_loss(const char* spec) {
+  return make_loss<T>(std::string_view(spec));
+}
+template <class T>
+std::unique_ptr<Loss<T>> make_loss(const std::string& spec) {
+  return make_loss<T>(std::string_view(spec));
+}
+
+extern template class Loss<float>;
+extern template class Loss<double>;
+
+}  // namespace descent::nn

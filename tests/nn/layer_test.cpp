@@ -1,0 +1,183 @@
+// Every layer's backward against central finite differences (double), and the arena contract.
+#include <gtest/gtest.h>
+
+#include "descent/core/error.hpp"
+#include "descent/nn/activation.hpp"
+#include "descent/nn/dropout.hpp"
+#include "descent/nn/linear.hpp"
+#include "descent/nn/sequential.hpp"
+#include "nn/gradcheck.hpp"
+
+namespace descent::nn {
+namespace {
+
+using test::MatrixD;
+using test::random_matrix;
+using test::worst_relative_error;
+
+constexpr double kTol = 1e-7;
+
+/// Checks dX of a parameterless layer: L(x) = sum(G .* layer(x)).
+void check_input_gradient(Layer<double>& layer, MatrixD x) {
+  const MatrixD g = random_matrix(x.rows(), layer.output_dim(std::size_t(x.cols())), 99);
+  layer.forward(x);
+  const MatrixD dx = layer.backward(g);
+  ASSERT_EQ(dx.rows(), x.rows());
+  ASSERT_EQ(dx.cols(), x.cols());
+  auto objective = [&] { return (layer.forward(x).array() * g.array()).sum(); };
+  EXPECT_LT(worst_relative_error(x.data(), std::size_t(x.size()), dx.data(), objective), kTol)
+      << layer.describe();
+}
+
+TEST(Activation, BackwardMatchesFiniteDifferences) {
+  // Inputs kept away from the kinks of ReLU/LeakyReLU (|x| >= 0.05) so differences are smooth.
+  MatrixD x = random_matrix(5, 7, 1, 3.0);
+  for (Eigen::Index i = 0; i < x.size(); ++i)
+    if (std::abs(x.data()[i]) < 0.05) x.data()[i] = 0.5;
+  ReLU<double> relu;
+  LeakyReLU<double> leaky(0.1);
+  Sigmoid<double> sigmoid;
+  Tanh<double> tanh;
+  GELU<double> gelu;
+  for (Layer<double>* layer :
+       std::initializer_list<Layer<double>*>{&relu, &leaky, &sigmoid, &tanh, &gelu})
+    check_input_gradient(*layer, x);
+}
+
+TEST(Activation, ValuesAtKnownPoints) {
+  // By hand: relu(-1)=0, leaky(-2)=-0.02, sigmoid(0)=1/2, tanh(0)=0,
+  // gelu(1)=Phi(1)=0.8413447460685429.
+  MatrixD x(1, 1);
+  x << -1;
+  EXPECT_EQ(ReLU<double>().forward(x)(0, 0), 0.0);
+  x << -2;
+  EXPECT_DOUBLE_EQ(LeakyReLU<double>().forward(x)(0, 0), -0.02);
+  x << 0;
+  EXPECT_EQ(Sigmoid<double>().forward(x)(0, 0), 0.5);
+  EXPECT_EQ(Tanh<double>().forward(x)(0, 0), 0.0);
+  x << 1;
+  EXPECT_NEAR(GELU<double>().forward(x)(0, 0), 0.8413447460685429, 1e-15);
+  x << -800;  // e^800 overflows to inf: saturates to 0 without NaN
+  EXPECT_EQ(Sigmoid<double>().forward(x)(0, 0), 0.0);
+  EXPECT_EQ(Sigmoid<float>().forward(nn::Matrix<float>::Constant(1, 1, -200.f))(0, 0), 0.0f);
+}
+
+TEST(Linear, ForwardIsXWTransposePlusB) {
+  Params<double> p;
+  Linear<double> fc(3, 2);
+  fc.declare(p, "fc.", {});
+  p.allocate();
+  fc.bind(p);
+  fc.weight() << 1, 2, 3, 4, 5, 6;  // [out, in] as torch
+  fc.bias() << 0.5, -1;
+  MatrixD x(1, 3);
+  x << 1, 0, -1;
+  const MatrixD& y = fc.forward(x);
+  EXPECT_EQ(y(0, 0), 1 - 3 + 0.5);  // by hand: W x + b
+  EXPECT_EQ(y(0, 1), 4 - 6 - 1.0);
+  EXPECT_EQ(p.tensor("fc.weight").shape, (Shape{2, 3}));
+}
+
+TEST(Linear, BackwardMatchesFiniteDifferencesAndAccumulates) {
+  Params<double> p;
+  Linear<double> fc(6, 4);
+  fc.declare(p, "", {.weight = 0, .bias = 1});
+  p.allocate();
+  fc.bind(p);
+  EXPECT_EQ(p.tensor("weight").group, 0u);
+  EXPECT_EQ(p.tensor("bias").group, 1u);
+  auto v = p.values();
+  MatrixD init = random_matrix(1, Eigen::Index(v.size()), 3);
+  std::copy(init.data(), init.data() + init.size(), v.begin());
+  MatrixD x = random_matrix(5, 6, 4);
+  const MatrixD g = random_matrix(5, 4, 5);
+  fc.forward(x);
+  const MatrixD dx = fc.backward(g);
+  std::vector<double> grads(p.grads().begin(), p.grads().end());
+  auto objective = [&] { return (fc.forward(x).array() * g.array()).sum(); };
+  EXPECT_LT(worst_relative_error(v.data(), v.size(), grads.data(), objective), kTol);
+  EXPECT_LT(worst_relative_error(x.data(), std::size_t(x.size()), dx.data(), objective), kTol);
+  // A second backward adds the same gradient again: accumulation, as torch's .grad.
+  fc.forward(x);
+  fc.backward(g);
+  for (std::size_t i = 0; i < grads.size(); ++i) EXPECT_DOUBLE_EQ(p.grads()[i], 2 * grads[i]);
+}
+
+TEST(Linear, ErrorsNameTheLayer) {
+  Linear<double> fc(3, 2);
+  EXPECT_THROW(fc.forward(MatrixD::Zero(1, 3)), UsageError);  // not bound
+  Params<double> p;
+  fc.declare(p, "", {});
+  p.allocate();
+  fc.bind(p);
+  try {
+    fc.forward(MatrixD::Zero(2, 4));
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("expects 3"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Dropout, InvertedScalingTrainAndEval) {
+  Dropout<double> drop(0.25, 7);
+  MatrixD x = MatrixD::Ones(200, 50);
+  const MatrixD& y = drop.forward(x);
+  Eigen::Index kept = (y.array() != 0).count();
+  EXPECT_NEAR(double(kept) / double(x.size()), 0.75, 0.02);
+  EXPECT_TRUE(((y.array() == 0) || (y.array() == 1 / 0.75)).all());
+  // Backward uses the same mask, and is exactly linear in dY.
+  MatrixD g = random_matrix(200, 50, 8);
+  const MatrixD dx = drop.backward(g);
+  EXPECT_TRUE((dx.array() == g.array() * y.array()).all());
+  drop.set_training(false);
+  EXPECT_TRUE((drop.forward(x).array() == x.array()).all());
+  EXPECT_TRUE((drop.backward(g).array() == g.array()).all());
+}
+
+TEST(Dropout, StateRestoresTheMaskSequence) {
+  Dropout<double> a(0.5, 11);
+  MatrixD x = MatrixD::Ones(8, 8);
+  a.forward(x);
+  nlohmann::json saved = a.state();
+  MatrixD next = a.forward(x);
+  Dropout<double> b(0.5, 999);
+  b.load_state(saved);
+  EXPECT_TRUE((b.forward(x).array() == next.array()).all());
+  EXPECT_THROW(b.load_state({{"rng", "garbage"}}), CheckpointError);
+  EXPECT_THROW(Dropout<double>(1.5), ConfigError);
+}
+
+TEST(Sequential, BackwardThroughAnMlpMatchesFiniteDifferences) {
+  Sequential<double> net;
+  net.emplace<Linear<double>>(5, 8);
+  net.emplace<Tanh<double>>();
+  net.emplace<Linear<double>>(8, 6);
+  net.emplace<GELU<double>>();
+  net.emplace<Linear<double>>(6, 3);
+  net.set_needs_input_grad(true);
+  Params<double> p;
+  net.declare(p);
+  p.allocate();
+  net.bind(p);
+  net.initialize(InitScheme::XavierUniform, 1.0, 42);
+  EXPECT_TRUE(p.contains("0.weight") && p.contains("2.bias") && p.contains("4.weight"));
+  EXPECT_EQ(net.output_dim(5), 3u);
+  MatrixD x = random_matrix(4, 5, 9);
+  const MatrixD g = random_matrix(4, 3, 10);
+  net.forward(x);
+  const MatrixD dx = net.backward(g);
+  std::vector<double> grads(p.grads().begin(), p.grads().end());
+  auto objective = [&] { return (net.forward(x).array() * g.array()).sum(); };
+  auto v = p.values();
+  EXPECT_LT(worst_relative_error(v.data(), v.size(), grads.data(), objective), kTol);
+  EXPECT_LT(worst_relative_error(x.data(), std::size_t(x.size()), dx.data(), objective), kTol);
+  // Without input gradients the parameter gradients are the same and no dX is returned.
+  net.set_needs_input_grad(false);
+  p.zero_grad();
+  net.forward(x);
+  EXPECT_EQ(net.backward(g).size(), 0);
+  for (std::size_t i = 0; i < grads.size(); ++i) EXPECT_DOUBLE_EQ(p.grads()[i], grads[i]);
+}
+
+}  // namespace
+}  // namespace descent::nn
