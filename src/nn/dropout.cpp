@@ -1,6 +1,7 @@
 #include "descent/nn/dropout.hpp"
 
 #include <cmath>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -33,7 +34,8 @@ const Matrix<T>& Dropout<T>::forward(ConstRef<T> x) {
   const T scale = p_ < 1 ? T(1 / (1 - p_)) : T(0);
   const double keep = 1 - p_;
   T* m = mask_.data();
-  for (Eigen::Index i = 0; i < mask_.size(); ++i) m[i] = uniform01(rng_) < keep ? scale : T(0);
+  for (Eigen::Index i = 0; i < mask_.size(); ++i)
+    m[i] = data::uniform01(rng_) < keep ? scale : T(0);
   y_.array() = x.array() * mask_.array();
   return y_;
 }
@@ -53,14 +55,21 @@ const Matrix<T>& Dropout<T>::backward(ConstRef<T> dy) {
 
 template <class T>
 nlohmann::json Dropout<T>::state() const {
-  return {{"rng", rng_state(rng_)}};
+  return {{"rng", (std::ostringstream() << rng_).str()}};
 }
 
 template <class T>
 void Dropout<T>::load_state(const nlohmann::json& state) {
   if (!state.is_object() || !state.contains("rng") || !state["rng"].is_string())
     throw CheckpointError("dropout state needs an \"rng\" string", describe());
-  set_rng_state(rng_, state["rng"].get<std::string>(), describe());
+  // The generator's full state in the standard's text format.
+  std::istringstream in(state["rng"].get<std::string>());
+  data::Rng restored;
+  in >> restored;
+  if (in.fail())
+    throw CheckpointError("malformed dropout generator state", describe(),
+                          "the checkpoint is corrupt or from another program");
+  rng_ = restored;
 }
 
 template class Dropout<float>;
