@@ -1,0 +1,82 @@
+// `descent lr-find [CONFIG.toml] [data/model flags]`: the learning-rate range test (Smith 2017) on
+// the configured model and data: sweeps the lr exponentially over --steps training steps, prints
+// the suggested lrs and writes the curve (step, lr, loss, smoothed) as CSV.
+#include <fmt/core.h>
+
+#include "command.hpp"
+#include "descent/core/atomic_file.hpp"
+#include "descent/core/error.hpp"
+#include "descent/core/parallel.hpp"
+#include "descent/train/lr_finder.hpp"
+#include "descent/train/nonfinite_guard.hpp"
+#include "training_setup.hpp"
+
+namespace {
+using namespace descent;
+
+struct Args {
+  std::string config_file, csv = "lr_find.csv";
+  sched::RangeTestOptions test;
+  cli::ConfigFlags flags;
+};
+
+template <class T>
+int run(const train::RunConfig& config, const cli::LoadedData& data, const Args& args) {
+  auto parts = cli::build_parts<T>(config, data, /*with_schedule=*/false);
+  auto options = cli::trainer_options(config, data);
+  sched::LRRangeTest test(args.test);
+  train::Trainer<T> trainer(*parts.model->net, parts.model->params, *parts.loss, *parts.optimizer,
+                            nullptr, options);
+  trainer.add_callback(std::make_unique<train::NonFiniteGuard<T>>(train::NonFinitePolicy::skip));
+  trainer.add_callback(std::make_unique<train::LRFinder<T>>(test));
+  // Enough epochs for the sweep; the finder stops the loop when it is done.
+  const std::size_t rows = data.train.rows();
+  const std::size_t batch = options.batch_size ? std::min(options.batch_size, rows) : rows;
+  const auto per_epoch =
+      static_cast<std::int64_t>(options.drop_last ? rows / batch : (rows + batch - 1) / batch);
+  trainer.options().epochs =
+      (args.test.num_steps + per_epoch - 1) / std::max<std::int64_t>(per_epoch, 1) + 1;
+  trainer.fit(data.train);
+
+  std::string csv = "step,lr,loss,smoothed\n";
+  for (std::size_t i = 0; i < test.losses().size(); ++i)
+    csv += fmt::format("{},{},{},{}\n", i, test.lrs()[i], test.losses()[i], test.smoothed()[i]);
+  write_file_atomic(args.csv, csv);
+  fmt::print("lr range test: {} steps from {} to {}{}\n", test.losses().size(), args.test.start_lr,
+             args.test.end_lr, test.diverged() ? " (stopped: the loss diverged)" : "");
+  if (const auto s = test.suggestion()) {
+    fmt::print("suggested lr: {:.3g} (steepest descent of the smoothed loss)\n", s->steepest);
+    fmt::print("alternative:  {:.3g} (lr at the minimum loss / 10)\n", s->min_loss_div10);
+  } else {
+    fmt::print("no suggestion: too few finite losses; widen the range or add steps\n");
+  }
+  fmt::print("curve: {}\n", args.csv);
+  return 0;
+}
+
+const cli::Registration reg{
+    "lr-find", "Learning-rate range test: sweep the lr, suggest one, write the curve",
+    [](CLI::App& sub) {
+      auto args = std::make_shared<Args>();
+      sub.add_option("config", args->config_file, "TOML config (as for descent train)");
+      sub.add_option("--start-lr", args->test.start_lr, "first lr of the sweep")
+          ->capture_default_str();
+      sub.add_option("--end-lr", args->test.end_lr, "last lr of the sweep")->capture_default_str();
+      sub.add_option("--steps", args->test.num_steps, "training steps of the sweep")
+          ->capture_default_str();
+      sub.add_option("--mode", args->test.mode, "exp | linear sweep")->capture_default_str();
+      sub.add_option("--csv", args->csv, "where to write the curve")->capture_default_str();
+      args->flags.declare(sub, false);
+      return [args]() {
+        train::RunConfig config;
+        if (!args->config_file.empty()) config.merge_file(args->config_file);
+        args->flags.apply(config);
+        set_num_threads(static_cast<int>(config.integer("train.threads")));
+        const auto data = cli::load_data(config);
+        const std::string dtype = config.str("model.dtype");
+        if (dtype == "float") return run<float>(config, data, *args);
+        if (dtype == "double") return run<double>(config, data, *args);
+        throw ConfigError("must be float or double, not '" + dtype + "'", "model.dtype");
+      };
+    }};
+}  // namespace

@@ -1,0 +1,183 @@
+// `descent train [CONFIG.toml] [flags] [--set key=value ...]`: trains a model on CSV / IDX /
+// Fashion-MNIST / synthetic data and leaves a run directory (config.toml, metrics.csv, steps.csv,
+// summary.json, checkpoint.safetensors, model.safetensors). `--resume DIR` continues a run from its
+// checkpoint bit-identically.
+#include <chrono>
+
+#include <fmt/core.h>
+
+#include "command.hpp"
+#include "descent/core/error.hpp"
+#include "descent/core/parallel.hpp"
+#include "descent/core/safetensors.hpp"
+#include "descent/report/run_directory.hpp"
+#include "descent/report/summary.hpp"
+#include "descent/train/checkpoint.hpp"
+#include "descent/train/convergence.hpp"
+#include "descent/train/early_stopping.hpp"
+#include "descent/train/gradient_clipping.hpp"
+#include "descent/train/nonfinite_guard.hpp"
+#include "descent/train/plateau_driver.hpp"
+#include "descent/train/step_logger.hpp"
+#include "progress.hpp"
+#include "training_setup.hpp"
+
+namespace {
+using namespace descent;
+
+/// Rewrites metrics.csv (and steps.csv) after every epoch, so an interrupted run keeps its rows.
+template <class T>
+class MetricsWriter final : public train::Callback<T> {
+ public:
+  MetricsWriter(const report::RunDirectory& dir, bool steps) : dir_(dir), steps_(steps) {}
+  std::string name() const override { return "metrics_writer"; }
+  void on_epoch_end(train::Trainer<T>& trainer) override {
+    dir_.write_metrics(trainer.history());
+    if (steps_) dir_.write_steps(trainer.step_log());
+  }
+
+ private:
+  const report::RunDirectory& dir_;
+  bool steps_;
+};
+
+template <class T>
+void save_model(const report::RunDirectory& dir, const Params<T>& params,
+                const nlohmann::json& run) {
+  SafetensorsWriter w;
+  for (const TensorId id : params.arena_order()) {
+    const auto t = params.tensor(id);
+    w.add<T>(t.name, t.value, t.shape);
+  }
+  w.set_metadata("run", run.dump());
+  w.write(dir.file("model.safetensors"));
+}
+
+template <class T>
+int run(const train::RunConfig& config, const cli::LoadedData& data, const std::string& resume) {
+  auto parts = cli::build_parts<T>(config, data);
+  const auto options = cli::trainer_options(config, data);
+  train::Trainer<T> trainer(*parts.model->net, parts.model->params, *parts.loss, *parts.optimizer,
+                            parts.scheduler.get(), options);
+  const std::string monitor = cli::monitor_metric(config, data);
+  const std::string mode_text = config.str("train.monitor_mode");
+  const train::Mode mode = train::parse_mode(mode_text, monitor, "train.monitor_mode");
+  const report::RunDirectory dir(config.str("output.dir"));
+
+  nlohmann::json run_info = {{"task", data::to_string(data.task)},
+                             {"classes", data.classes},
+                             {"features", data.train.features()},
+                             {"feature_names", data.train.feature_names},
+                             {"scaler", data.scaler ? data.scaler->to_json() : nlohmann::json()},
+                             {"model", config.str("model.spec")}};
+  trainer.add_callback(std::make_unique<train::NonFiniteGuard<T>>(
+      train::parse_nonfinite_policy(config.str("train.nonfinite"))));
+  if (config.boolean("train.log_steps"))
+    trainer.add_callback(std::make_unique<train::StepLogger<T>>());
+  if (config.number("train.clip_norm") > 0 || config.number("train.clip_value") > 0)
+    trainer.add_callback(std::make_unique<train::GradientClipping<T>>(train::ClippingOptions{
+        config.number("train.clip_norm"), config.number("train.clip_value")}));
+  if (parts.scheduler && parts.scheduler->needs_metric())
+    trainer.add_callback(std::make_unique<train::PlateauDriver<T>>(monitor));
+  if (config.number("train.grad_tol") > 0 || config.number("train.loss_tol") > 0 ||
+      config.number("train.param_tol") > 0)
+    trainer.add_callback(std::make_unique<train::Convergence<T>>(
+        train::ConvergenceOptions{config.number("train.grad_tol"), config.number("train.loss_tol"),
+                                  config.number("train.param_tol"), "train_loss"}));
+  train::EarlyStopping<T>* early = nullptr;
+  if (const auto patience = config.integer("train.early_stopping"); patience > 0)
+    early = static_cast<train::EarlyStopping<T>*>(
+        &trainer.add_callback(std::make_unique<train::EarlyStopping<T>>(train::EarlyStoppingOptions{
+            monitor, mode_text, patience, config.number("train.min_delta"),
+            config.boolean("train.restore_best")})));
+  trainer.add_callback(std::make_unique<MetricsWriter<T>>(dir, config.boolean("train.log_steps")));
+  trainer.add_callback(std::make_unique<train::CheckpointWriter<T>>(
+      dir.file(train::kCheckpointFile), run_info, config.integer("output.checkpoint_every")));
+  trainer.add_callback(
+      std::make_unique<cli::Progress<T>>(cli::parse_progress(config.str("output.progress"))));
+
+  if (!resume.empty()) {
+    train::load_checkpoint(trainer, std::filesystem::path(resume) / train::kCheckpointFile);
+    fmt::print("resuming {} after epoch {} (step {})\n", resume, trainer.progress().epoch,
+               trainer.progress().step);
+  }
+  dir.write_config(config.to_toml());
+
+  const auto start = std::chrono::steady_clock::now();
+  const std::size_t samples_before = trainer.progress().samples;
+  trainer.fit(data.train, data.val.rows() ? &data.val : nullptr);
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  report::RunOutcome outcome;
+  outcome.history = trainer.history();
+  std::optional<train::ConfusionMatrix<T>> confusion;
+  if (!data.classes.empty()) confusion.emplace(std::max<std::size_t>(2, data.classes.size()));
+  auto* cm = confusion ? &*confusion : nullptr;
+  if (data.test.rows())
+    outcome.test = trainer.evaluate(data.test, "test", cm);
+  else if (data.val.rows() && cm)
+    trainer.evaluate(data.val, "val", cm);
+  outcome.monitor = monitor;
+  outcome.mode = mode;
+  outcome.stopped_early = trainer.progress().stop;
+  outcome.stop_reason = trainer.progress().stop_reason;
+  outcome.steps = trainer.progress().step;
+  outcome.skipped_steps = trainer.progress().skipped_steps;
+  outcome.wall_seconds = wall;
+  outcome.samples_trained = static_cast<double>(trainer.progress().samples - samples_before);
+  outcome.task = std::string(data::to_string(data.task));
+  outcome.classes = data.classes;
+  if (cm && (data.test.rows() || data.val.rows())) {
+    outcome.confusion_matrix = cm->to_json();
+    outcome.confusion_matrix["split"] = data.test.rows() ? "test" : "val";
+  }
+  dir.write_metrics(trainer.history());
+  dir.write_json("summary.json", report::summary_json(outcome));
+  save_model(dir, parts.model->params, run_info);
+
+  if (!outcome.stop_reason.empty()) fmt::print("{}\n", outcome.stop_reason);
+  std::string result;
+  for (const auto& [name, value] : outcome.test.items())
+    result += fmt::format("  {} {:.6g}", name, value);
+  if (early && config.boolean("train.restore_best") && !outcome.history.empty())
+    result += fmt::format("  (weights of epoch {})", early->monitor().best_epoch());
+  if (!result.empty()) fmt::print("test:{}\n", result);
+  fmt::print("outputs in {}/ ({:.1f}s)\n", dir.root().string(), wall);
+  return 0;
+}
+
+const cli::Registration reg{
+    "train", "Train a model on CSV / IDX / Fashion-MNIST / synthetic data", [](CLI::App& sub) {
+      struct Args {
+        std::string config_file, resume;
+        cli::ConfigFlags flags;
+      };
+      auto args = std::make_shared<Args>();
+      sub.add_option("config", args->config_file,
+                     "TOML config (sections data, model, optimizer, "
+                     "schedule, train, output)");
+      sub.add_option("--resume", args->resume, "continue the run in DIR from its checkpoint");
+      args->flags.declare(sub, true);
+      return [args]() {
+        train::RunConfig config;
+        if (!args->resume.empty()) {
+          const std::filesystem::path dir(args->resume);
+          if (!std::filesystem::is_regular_file(dir / train::kCheckpointFile))
+            throw CheckpointError("no checkpoint in the run directory",
+                                  (dir / train::kCheckpointFile).string(),
+                                  "resume from a directory written by descent train");
+          config.merge_file(dir / "config.toml");
+          config.set("output.dir", args->resume, "--resume");
+        }
+        if (!args->config_file.empty()) config.merge_file(args->config_file);
+        args->flags.apply(config);
+        set_num_threads(static_cast<int>(config.integer("train.threads")));
+        const auto data = cli::load_data(config);  // before any output is written
+        const std::string dtype = config.str("model.dtype");
+        if (dtype == "float") return run<float>(config, data, args->resume);
+        if (dtype == "double") return run<double>(config, data, args->resume);
+        throw ConfigError("must be float or double, not '" + dtype + "'", "model.dtype");
+      };
+    }};
+}  // namespace

@@ -1,0 +1,228 @@
+#include "training_setup.hpp"
+
+#include <fmt/core.h>
+
+#include "descent/core/error.hpp"
+#include "descent/data/csv_reader.hpp"
+#include "descent/data/fashion_mnist.hpp"
+#include "descent/data/idx_reader.hpp"
+#include "descent/data/split.hpp"
+#include "descent/data/synthetic.hpp"
+#include "descent/optim/factory.hpp"
+#include "descent/sched/factory.hpp"
+
+namespace descent::cli {
+
+namespace {
+// flag -> config key, for flags shared by train and lr-find.
+const std::vector<std::pair<std::string, std::string>> kDataModelFlags = {
+    {"--data", "data.path"},
+    {"--target", "data.target"},
+    {"--task", "data.task"},
+    {"--val-split", "data.val_split"},
+    {"--test-split", "data.test_split"},
+    {"--scale", "data.scale"},
+    {"--samples", "data.samples"},
+    {"--model", "model.spec"},
+    {"--activation", "model.activation"},
+    {"--dropout", "model.dropout"},
+    {"--init", "model.init"},
+    {"--loss", "model.loss"},
+    {"--dtype", "model.dtype"},
+    {"--batch-size", "train.batch_size"},
+    {"--seed", "train.seed"},
+    {"--threads", "train.threads"},
+};
+const std::vector<std::pair<std::string, std::string>> kTrainingFlags = {
+    {"--epochs", "train.epochs"},
+    {"--early-stopping", "train.early_stopping"},
+    {"--monitor", "train.monitor"},
+    {"--clip-norm", "train.clip_norm"},
+    {"--clip-value", "train.clip_value"},
+    {"--accumulate", "train.accumulate"},
+    {"--nonfinite", "train.nonfinite"},
+    {"--log-steps", "train.log_steps"},
+    {"--out", "output.dir"},
+    {"--progress", "output.progress"},
+};
+
+std::string help_of(const std::string& key) {
+  for (const auto& k : train::config_schema())
+    if (k.key == key) return k.help + " [" + key + "]";
+  return key;
+}
+
+/// An IDX directory: {train,t10k}-{images-idx3,labels-idx1}-ubyte, gzipped or not.
+std::filesystem::path idx_file(const std::filesystem::path& dir, const std::string& name) {
+  for (const char* ext : {".gz", ""})
+    if (auto p = dir / (name + ext); std::filesystem::is_regular_file(p)) return p;
+  throw DataError("no " + name + "[.gz] in the IDX directory", dir.string(),
+                  "an IDX directory holds train-images-idx3-ubyte, train-labels-idx1-ubyte "
+                  "(and optionally t10k-*) files, gzipped or not");
+}
+}  // namespace
+
+void ConfigFlags::add(CLI::App& app, const std::string& flag, const std::string& key) {
+  auto f = std::make_unique<Flag>();
+  f->key = key;
+  f->option = app.add_option(flag, f->value, help_of(key));
+  flags_.push_back(std::move(f));
+}
+
+void ConfigFlags::declare(CLI::App& app, bool with_training) {
+  for (const auto& [flag, key] : kDataModelFlags) add(app, flag, key);
+  optimizer_option_ =
+      app.add_option("--optimizer", optimizer_,
+                     "optimizer as JSON or a name, e.g. sgd or "
+                     "'{\"name\":\"sgd\",\"lr\":0.1,\"momentum\":0.9}' [optimizer]");
+  add(app, "--lr", "optimizer.lr");
+  if (with_training) {
+    for (const auto& [flag, key] : kTrainingFlags) add(app, flag, key);
+    schedule_option_ = app.add_option("--schedule", schedule_,
+                                      "schedule as JSON or a name, e.g. "
+                                      "'{\"name\":\"cosine\",\"T_max\":10}' [schedule]");
+  }
+  app.add_option("--set", sets_, "set any config key: --set train.epochs=20 (repeatable)");
+}
+
+void ConfigFlags::apply(train::RunConfig& config) const {
+  if (optimizer_option_ && optimizer_option_->count())
+    config.set_table("optimizer", optim::parse_spec(optimizer_, "optimizer"));
+  if (schedule_option_ && schedule_option_->count())
+    config.set_table("schedule", optim::parse_spec(schedule_, "schedule"));
+  for (const auto& f : flags_)
+    if (f->option->count()) config.set(f->key, f->value, f->option->get_name());
+  for (const auto& s : sets_) config.set(s);
+}
+
+LoadedData load_data(const train::RunConfig& config) {
+  const std::string path = config.str("data.path");
+  const std::uint64_t seed = static_cast<std::uint64_t>(config.integer("train.seed"));
+  const std::string task_text = config.str("data.task");
+  std::optional<data::Task> task;
+  if (task_text != "auto") task = data::parse_task(task_text);
+  if (path.empty())
+    throw ConfigError("no data given", "data.path",
+                      "use --data FILE.csv, an IDX directory, fashion-mnist or synthetic:linear");
+
+  data::Dataset all, test;
+  bool has_test = false;
+  if (path == "fashion-mnist") {
+    all = data::load_fashion_mnist("train");
+    test = data::load_fashion_mnist("test");
+    has_test = true;
+  } else if (path.rfind("synthetic:", 0) == 0) {
+    const std::string kind = path.substr(10);
+    const auto samples = static_cast<std::size_t>(config.integer("data.samples"));
+    const double noise = config.number("data.noise");
+    if (kind == "linear")
+      all = data::make_linear_regression({.samples = samples, .noise = noise, .seed = seed});
+    else if (kind == "blobs")
+      all = data::make_blobs({.samples = samples, .seed = seed});
+    else if (kind == "spirals")
+      all = data::make_spirals({.samples = samples, .noise = noise, .seed = seed});
+    else
+      throw ConfigError("unknown synthetic data set '" + kind + "'", "data.path",
+                        "use synthetic:linear, synthetic:blobs or synthetic:spirals");
+  } else if (std::filesystem::is_directory(path)) {
+    all = data::read_idx_dataset(idx_file(path, "train-images-idx3-ubyte"),
+                                 idx_file(path, "train-labels-idx1-ubyte"));
+    const std::filesystem::path dir(path);
+    if (std::filesystem::exists(dir / "t10k-images-idx3-ubyte.gz") ||
+        std::filesystem::exists(dir / "t10k-images-idx3-ubyte")) {
+      test = data::read_idx_dataset(idx_file(dir, "t10k-images-idx3-ubyte"),
+                                    idx_file(dir, "t10k-labels-idx1-ubyte"), all.class_names);
+      has_test = true;
+    }
+  } else if (std::filesystem::is_regular_file(path)) {
+    data::CsvOptions csv;
+    csv.target = config.str("data.target");
+    if (csv.target.empty())
+      throw ConfigError("a CSV needs a target column", "data.target", "add --target COLUMN");
+    csv.task = task;
+    const std::string ignore = config.str("data.ignore");
+    for (std::size_t b = 0; b < ignore.size();) {
+      std::size_t e = ignore.find(',', b);
+      if (e == std::string::npos) e = ignore.size();
+      if (e > b) csv.ignore.push_back(ignore.substr(b, e - b));
+      b = e + 1;
+    }
+    all = data::read_csv(path, csv);
+  } else {
+    throw DataError("no such file or directory", path,
+                    "give a CSV file, an IDX directory, fashion-mnist or synthetic:linear");
+  }
+  if (task && *task != all.task && path.find(':') != std::string::npos)
+    throw ConfigError("the data set is " + std::string(data::to_string(all.task)) + " data",
+                      "data.task");
+
+  LoadedData out;
+  out.task = all.task;
+  out.classes = all.class_names;
+  auto splits =
+      data::split(std::move(all), {.val = config.number("data.val_split"),
+                                   .test = has_test ? 0.0 : config.number("data.test_split"),
+                                   .seed = seed,
+                                   .stratify = out.task == data::Task::classification});
+  out.train = std::move(splits.train);
+  out.val = std::move(splits.val);
+  out.test = has_test ? std::move(test) : std::move(splits.test);
+  const std::string scale = config.str("data.scale");
+  if (scale != "none") {
+    out.scaler = data::Scaler::fit(data::parse_scaler_kind(scale), out.train.x);
+    for (auto* d : {&out.train, &out.val, &out.test})
+      if (d->rows()) out.scaler->transform(d->x);
+  }
+  return out;
+}
+
+template <class T>
+RunParts<T> build_parts(const train::RunConfig& config, const LoadedData& data,
+                        bool with_schedule) {
+  RunParts<T> parts;
+  nn::ModelSpec spec = nn::parse_model_spec(config.str("model.spec"));
+  spec.activation = config.str("model.activation");
+  spec.dropout = config.number("model.dropout");
+  spec.init = nn::parse_init_scheme(config.str("model.init"));
+  nn::validate(spec);
+  const auto seed = static_cast<std::uint64_t>(config.integer("train.seed"));
+  parts.model = nn::make_model<T>(spec, data.train.features(), data.outputs(), seed);
+  std::string loss = config.str("model.loss");
+  if (loss == "auto") loss = data.task == data::Task::classification ? "cross_entropy" : "mse";
+  parts.loss = nn::make_loss<T>(std::string_view(loss));
+  parts.optimizer = optim::make<T>(parts.model->params, config.table("optimizer"));
+  const auto schedule = config.table("schedule");
+  if (with_schedule && !schedule.empty()) parts.scheduler = sched::make(*parts.optimizer, schedule);
+  return parts;
+}
+
+train::TrainerOptions trainer_options(const train::RunConfig& config, const LoadedData& data) {
+  train::TrainerOptions o;
+  o.epochs = config.integer("train.epochs");
+  o.batch_size = static_cast<std::size_t>(config.integer("train.batch_size"));
+  o.shuffle = config.boolean("train.shuffle");
+  o.drop_last = config.boolean("train.drop_last");
+  o.seed = static_cast<std::uint64_t>(config.integer("train.seed"));
+  o.accumulate = static_cast<std::size_t>(config.integer("train.accumulate"));
+  o.num_classes = data.classes.size();
+  o.top_k = static_cast<std::size_t>(config.integer("train.top_k"));
+  const std::string step = config.str("train.schedule_step");
+  const auto schedule = config.table("schedule");
+  const std::string name = schedule.value("name", "");
+  if (step == "batch" || (step == "auto" && (name == "cyclic" || name == "onecycle")))
+    o.scheduler_step = train::SchedulerStep::batch;
+  else if (step != "epoch" && step != "auto")
+    throw ConfigError("must be auto, epoch or batch, not '" + step + "'", "train.schedule_step");
+  return o;
+}
+
+std::string monitor_metric(const train::RunConfig& config, const LoadedData& data) {
+  const std::string m = config.str("train.monitor");
+  if (m != "auto") return m;
+  return data.val.rows() ? "val_loss" : "train_loss";
+}
+
+template RunParts<float> build_parts(const train::RunConfig&, const LoadedData&, bool);
+template RunParts<double> build_parts(const train::RunConfig&, const LoadedData&, bool);
+
+}  // namespace descent::cli

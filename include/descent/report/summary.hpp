@@ -1,0 +1,42 @@
+#pragma once
+// summary.json: what a run achieved, for people and scripts.
+//   {"final": {every metric of the last epoch, plus test_* when a test split was evaluated},
+//    "best":  {every metric of the best epoch by the monitored metric},
+//    "monitor", "mode", "epochs_run", "best_epoch", "stopped_early", "stop_reason",
+//    "steps", "skipped_steps", "wall_seconds", "samples_per_second",
+//    "task", "classes": [...], "confusion_matrix": {...} (classification)}
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "descent/train/metric_row.hpp"
+#include "descent/train/monitor.hpp"
+
+namespace descent::report {
+
+struct RunOutcome {
+  std::vector<train::MetricRow> history;  // one row per epoch
+  train::MetricRow test;                  // test_* metrics (empty without a test split)
+  std::string monitor = "val_loss";
+  train::Mode mode = train::Mode::min;
+  bool stopped_early = false;
+  std::string stop_reason;
+  std::int64_t steps = 0;
+  std::int64_t skipped_steps = 0;
+  double wall_seconds = 0;
+  double samples_trained = 0;  // rows processed by training batches over the run
+  std::string task;
+  std::vector<std::string> classes;
+  nlohmann::ordered_json confusion_matrix;  // null when absent
+};
+
+/// The epoch (1-based, index + 1) with the best monitored value; the last epoch when the metric is
+/// absent or never finite.
+std::size_t best_epoch(const std::vector<train::MetricRow>& history, const std::string& monitor,
+                       train::Mode mode);
+
+nlohmann::ordered_json summary_json(const RunOutcome& outcome);
+
+}  // namespace descent::report

@@ -1,0 +1,36 @@
+#pragma once
+// Regression errors over a pass, per output column j then averaged uniformly over columns:
+//   MSE = (1/N) sum_i (yhat_i - y_i)^2,   MAE = (1/N) sum_i |yhat_i - y_i|,
+//   R^2 = 1 - SS_res / SS_tot with SS_res = sum_i (y_i - yhat_i)^2, SS_tot = sum_i (y_i - ybar)^2.
+// SS_tot is accumulated with Chan et al.'s pairwise update of (count, mean, M2), so it is exact
+// enough without a second pass. A constant target (SS_tot = 0) gives R^2 = 1 if SS_res = 0, else 0
+// (scikit-learn's convention).
+#include <vector>
+
+#include "descent/train/metric.hpp"
+
+namespace descent::train {
+
+template <class T>
+class RegressionMetrics final : public Metric<T> {
+ public:
+  void reset() override;
+  void update(const EvalBatch<T>& batch) override;
+  /// Writes "<prefix>_mse", "<prefix>_mae", "<prefix>_r2".
+  void write(MetricRow& row, std::string_view prefix) const override;
+  double mse() const;
+  double mae() const;
+  double r2() const;
+
+ private:
+  struct Column {
+    double sum_sq = 0, sum_abs = 0;      // sum (yhat - y)^2, sum |yhat - y|
+    double count = 0, mean = 0, m2 = 0;  // running mean and M2 = sum (y - mean)^2 of targets
+  };
+  std::vector<Column> columns_;
+};
+
+extern template class RegressionMetrics<float>;
+extern template class RegressionMetrics<double>;
+
+}  // namespace descent::train

@@ -1,0 +1,131 @@
+#pragma once
+// Trainer: the training loop. Per epoch it reshuffles the training rows (data::BatchIterator:
+// the order of epoch e is a function of (seed, e), so a resumed run needs no generator state), runs
+// the batches (forward, loss, backward; gradients accumulated over `accumulate` batches, each
+// batch's dL/dOutput scaled by 1/k so the step sees the mean over the k batches), steps the
+// optimizer and the scheduler (per batch or per epoch), evaluates the validation split and logs one
+// MetricRow per epoch: epoch, train_loss and train metrics (from the training batches, in training
+// mode), val_*, lr, skipped_steps. Callbacks (callback.hpp) add early stopping, clipping, guards,
+// logging.
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "descent/core/params.hpp"
+#include "descent/data/batch_iterator.hpp"
+#include "descent/data/dataset.hpp"
+#include "descent/nn/loss.hpp"
+#include "descent/nn/sequential.hpp"
+#include "descent/optim/optimizer.hpp"
+#include "descent/sched/scheduler.hpp"
+#include "descent/train/callback.hpp"
+#include "descent/train/confusion_matrix.hpp"
+#include "descent/train/metric.hpp"
+#include "descent/train/metric_row.hpp"
+
+namespace descent::train {
+
+enum class SchedulerStep { epoch, batch };
+
+struct TrainerOptions {
+  std::int64_t epochs = 10;
+  std::size_t batch_size = 32;  // 0 = the whole split (batch gradient descent)
+  bool shuffle = true;
+  bool drop_last = false;      // drop the last partial batch
+  std::uint64_t seed = 0;      // batch shuffling
+  std::size_t accumulate = 1;  // batches per optimizer step
+  SchedulerStep scheduler_step = SchedulerStep::epoch;
+  std::size_t num_classes = 0;  // 0 = regression
+  std::size_t top_k = 0;        // also log top-k accuracy when > 0
+  std::size_t eval_batch_size = 1024;
+};
+
+/// Where the loop is; callbacks read it through Trainer::progress().
+struct Progress {
+  std::int64_t epoch = 0;  // epochs completed (the running epoch is epoch + 1)
+  std::int64_t step = 0;   // optimizer steps taken
+  std::size_t batch = 0;   // batch index within the epoch
+  std::size_t batches_per_epoch = 0;
+  std::size_t batch_rows = 0;
+  double batch_loss = std::numeric_limits<double>::quiet_NaN();
+  std::int64_t skipped_steps = 0;
+  std::size_t samples = 0;  // rows processed by training batches over the run
+  bool stepped = false;     // whether the current batch ended with an optimizer step
+  bool stop = false;
+  std::string stop_reason;
+};
+
+template <class T>
+class Trainer {
+ public:
+  /// The references must outlive the trainer; `scheduler` may be null. A scheduler that needs a
+  /// metric (plateau) is stepped by the ReduceLROnPlateau callback, not by the loop.
+  Trainer(nn::Sequential<T>& model, Params<T>& params, const nn::Loss<T>& loss,
+          optim::Optimizer<T>& optimizer, sched::Scheduler* scheduler, TrainerOptions options);
+
+  Callback<T>& add_callback(std::unique_ptr<Callback<T>> callback);
+
+  /// Trains until options().epochs epochs are complete (counting those of a restored checkpoint)
+  /// or a callback stops. Returns the history (one row per epoch).
+  const std::vector<MetricRow>& fit(const data::Dataset& train, const data::Dataset* val = nullptr);
+
+  /// Loss and metrics of a split in evaluation mode, named "<prefix>_loss", ...; fills `confusion`
+  /// when given (classification).
+  MetricRow evaluate(const data::Dataset& data, const std::string& prefix,
+                     ConfusionMatrix<T>* confusion = nullptr);
+
+  /// Ends training after the current batch (or epoch), recording why.
+  void stop(std::string reason);
+
+  const Progress& progress() const { return progress_; }
+  const TrainerOptions& options() const { return options_; }
+  TrainerOptions& options() { return options_; }
+  /// The row of the epoch just completed (history().back()); in on_epoch_end callbacks may add to
+  /// it.
+  MetricRow& epoch_row() { return history_.back(); }
+  const std::vector<MetricRow>& history() const { return history_; }
+  /// Per-step rows (filled by the StepLogger callback when enabled).
+  std::vector<MetricRow>& step_log() { return step_log_; }
+
+  nn::Sequential<T>& model() { return model_; }
+  Params<T>& params() { return params_; }
+  optim::Optimizer<T>& optimizer() { return optimizer_; }
+  sched::Scheduler* scheduler() { return scheduler_; }
+  const std::vector<std::unique_ptr<Callback<T>>>& callbacks() const { return callbacks_; }
+
+  /// Everything but the tensors a resume needs: counters, history, model (dropout) state,
+  /// scheduler and callback states. The checkpoint layer adds the tensors.
+  nlohmann::json state() const;
+  void load_state(const nlohmann::json& state);
+
+ private:
+  void run_epoch(data::BatchIterator& batches);
+  void optimizer_step();
+  /// Points x at the batch's features (a copy converted to T unless T is float) and fills
+  /// batch_target_ as the loss expects it: class ids or values, [rows, 1].
+  nn::ConstRef<T> inputs(const Eigen::Ref<const data::Matrix>& x);
+  void set_targets(std::span<const std::int32_t> labels, std::span<const float> y);
+
+  nn::Sequential<T>& model_;
+  Params<T>& params_;
+  const nn::Loss<T>& loss_;
+  optim::Optimizer<T>& optimizer_;
+  sched::Scheduler* scheduler_;
+  TrainerOptions options_;
+  std::vector<std::unique_ptr<Callback<T>>> callbacks_;
+
+  Progress progress_;
+  nn::Matrix<T> batch_x_, batch_target_, grad_output_;
+  MetricRow row_;
+  std::vector<MetricRow> history_;
+  std::vector<MetricRow> step_log_;
+};
+
+extern template class Trainer<float>;
+extern template class Trainer<double>;
+
+}  // namespace descent::train

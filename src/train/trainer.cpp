@@ -1,0 +1,286 @@
+#include "descent/train/trainer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "descent/core/error.hpp"
+#include "descent/data/batch_iterator.hpp"
+#include "descent/train/accuracy.hpp"
+#include "descent/train/mean_loss.hpp"
+#include "descent/train/regression_metrics.hpp"
+#include "descent/train/top_k.hpp"
+
+namespace descent::train {
+
+namespace {
+template <class T>
+MetricList<T> make_metrics(const TrainerOptions& o) {
+  MetricList<T> m;
+  m.push_back(std::make_unique<MeanLoss<T>>());
+  if (o.num_classes) {
+    m.push_back(std::make_unique<Accuracy<T>>());
+    if (o.top_k) m.push_back(std::make_unique<TopKAccuracy<T>>(o.top_k));
+  } else {
+    m.push_back(std::make_unique<RegressionMetrics<T>>());
+  }
+  return m;
+}
+
+/// The metrics' view of a batch: outputs, `rows` targets starting at row `first` of `target`.
+template <class T>
+EvalBatch<T> eval_batch(const nn::Matrix<T>& out, const nn::Matrix<T>& target, Eigen::Index first,
+                        std::span<const std::int32_t> labels, double loss) {
+  EvalBatch<T> b;
+  b.outputs = {out.data(), static_cast<std::size_t>(out.size())};
+  b.rows = static_cast<std::size_t>(out.rows());
+  b.cols = static_cast<std::size_t>(out.cols());
+  b.target_cols = static_cast<std::size_t>(target.cols());
+  b.targets = {target.data() + first * target.cols(), b.rows * b.target_cols};
+  b.labels = labels;
+  b.loss = loss;
+  return b;
+}
+}  // namespace
+
+template <class T>
+Trainer<T>::Trainer(nn::Sequential<T>& model, Params<T>& params, const nn::Loss<T>& loss,
+                    optim::Optimizer<T>& optimizer, sched::Scheduler* scheduler,
+                    TrainerOptions options)
+    : model_(model),
+      params_(params),
+      loss_(loss),
+      optimizer_(optimizer),
+      scheduler_(scheduler),
+      options_(options) {
+  if (options_.accumulate == 0) throw ConfigError("must be >= 1", "train.accumulate");
+  if (options_.epochs < 0) throw ConfigError("must be >= 0", "train.epochs");
+  if (options_.eval_batch_size == 0) options_.eval_batch_size = 1024;
+}
+
+template <class T>
+Callback<T>& Trainer<T>::add_callback(std::unique_ptr<Callback<T>> callback) {
+  for (const auto& c : callbacks_)
+    if (c->name() == callback->name())
+      throw UsageError("callback '" + c->name() + "' added twice", "trainer");
+  callbacks_.push_back(std::move(callback));
+  return *callbacks_.back();
+}
+
+template <class T>
+void Trainer<T>::stop(std::string reason) {
+  if (progress_.stop) return;
+  progress_.stop = true;
+  progress_.stop_reason = std::move(reason);
+}
+
+template <class T>
+nn::ConstRef<T> Trainer<T>::inputs(const Eigen::Ref<const data::Matrix>& x) {
+  if constexpr (std::is_same_v<T, float>) {
+    return x;
+  } else {
+    batch_x_ = x.template cast<T>();
+    return batch_x_;
+  }
+}
+
+template <class T>
+void Trainer<T>::set_targets(std::span<const std::int32_t> labels, std::span<const float> y) {
+  const std::size_t n = labels.empty() ? y.size() : labels.size();
+  batch_target_.resize(static_cast<Eigen::Index>(n), 1);
+  for (std::size_t i = 0; i < n; ++i)
+    batch_target_(static_cast<Eigen::Index>(i), 0) =
+        labels.empty() ? static_cast<T>(y[i]) : static_cast<T>(labels[i]);
+}
+
+template <class T>
+void Trainer<T>::optimizer_step() {
+  bool step = true;
+  for (auto& c : callbacks_)
+    if (!c->on_before_step(*this)) {
+      step = false;
+      break;
+    }
+  if (step) {
+    optimizer_.step();
+    ++progress_.step;
+    if (scheduler_ && options_.scheduler_step == SchedulerStep::batch &&
+        !scheduler_->needs_metric())
+      scheduler_->step();
+  } else {
+    ++progress_.skipped_steps;
+  }
+  progress_.stepped = step;
+  optimizer_.zero_grad();
+}
+
+template <class T>
+void Trainer<T>::run_epoch(data::BatchIterator& batches) {
+  const std::size_t k = options_.accumulate;
+  const std::size_t count = batches.batches_per_epoch();
+  progress_.batches_per_epoch = count;
+  auto metrics = make_metrics<T>(options_);
+  model_.train();
+  optimizer_.zero_grad();
+  batches.start_epoch(static_cast<std::uint64_t>(progress_.epoch));
+  while (!progress_.stop) {
+    const auto batch = batches.next();
+    if (!batch) break;
+    const std::size_t i = batch->index;
+    progress_.batch = i;
+    progress_.batch_rows = batch->size();
+    for (auto& c : callbacks_) c->on_batch_begin(*this);
+    const auto y = batch->y();
+    set_targets(batch->labels(), {y.data(), static_cast<std::size_t>(y.size())});
+    const nn::Matrix<T>& out = model_.forward(inputs(batch->x()));
+    progress_.batch_loss = loss_.evaluate(out, batch_target_, &grad_output_);
+    const auto eb = eval_batch(out, batch_target_, 0, batch->labels(), progress_.batch_loss);
+    for (auto& m : metrics) m->update(eb);
+    progress_.samples += batch->size();
+    // Gradient accumulation: batches [first, first + group) make one step; each contributes
+    // (1/group) dL_b/dOutput, so the step sees the mean gradient of the group.
+    const std::size_t first = i - i % k, group = std::min(k, count - first);
+    if (group > 1) grad_output_ *= T(1) / static_cast<T>(group);
+    model_.backward(grad_output_);
+    progress_.stepped = false;
+    if (i + 1 == first + group) optimizer_step();
+    for (auto& c : callbacks_) c->on_batch_end(*this);
+  }
+  row_ = MetricRow();
+  row_.set("epoch", static_cast<double>(progress_.epoch + 1));
+  for (auto& m : metrics) m->write(row_, "train");
+}
+
+template <class T>
+MetricRow Trainer<T>::evaluate(const data::Dataset& data, const std::string& prefix,
+                               ConfusionMatrix<T>* confusion) {
+  auto metrics = make_metrics<T>(options_);
+  if (confusion) confusion->reset();
+  model_.eval();
+  const auto n = static_cast<Eigen::Index>(data.rows());
+  const auto chunk = static_cast<Eigen::Index>(options_.eval_batch_size);
+  for (Eigen::Index begin = 0; begin < n; begin += chunk) {
+    const Eigen::Index rows = std::min(chunk, n - begin);
+    const auto first = static_cast<std::size_t>(begin), count = static_cast<std::size_t>(rows);
+    std::span<const std::int32_t> labels;
+    std::span<const float> y;
+    if (!data.labels.empty())
+      labels = std::span<const std::int32_t>(data.labels).subspan(first, count);
+    if (data.y.size()) y = std::span<const float>(data.y.data() + first, count);
+    set_targets(labels, y);
+    const nn::Matrix<T>& out = model_.forward(inputs(data.x.middleRows(begin, rows)));
+    const double loss = loss_.value(out, batch_target_);
+    const auto eb = eval_batch(out, batch_target_, 0, labels, loss);
+    for (auto& m : metrics) m->update(eb);
+    if (confusion) confusion->update(eb);
+  }
+  model_.train();
+  MetricRow row;
+  for (auto& m : metrics) m->write(row, prefix);
+  return row;
+}
+
+template <class T>
+const std::vector<MetricRow>& Trainer<T>::fit(const data::Dataset& train,
+                                              const data::Dataset* val) {
+  if (train.rows() == 0) throw DataError("the training split is empty", "data");
+  data::BatchIterator batches(train, {.batch_size = options_.batch_size,
+                                      .shuffle = options_.shuffle,
+                                      .drop_last = options_.drop_last,
+                                      .seed = options_.seed});
+  progress_.stop = false;
+  progress_.stop_reason.clear();
+  for (auto& c : callbacks_) c->on_train_begin(*this);
+  while (progress_.epoch < options_.epochs && !progress_.stop) {
+    for (auto& c : callbacks_) c->on_epoch_begin(*this);
+    run_epoch(batches);
+    if (val && val->rows()) {
+      const MetricRow val_row = evaluate(*val, "val");
+      for (const auto& [name, value] : val_row.items()) row_.set(name, value);
+    }
+    row_.set("lr", optimizer_.lr(0));
+    row_.set("skipped_steps", static_cast<double>(progress_.skipped_steps));
+    ++progress_.epoch;
+    if (scheduler_ && options_.scheduler_step == SchedulerStep::epoch &&
+        !scheduler_->needs_metric())
+      scheduler_->step();
+    history_.push_back(row_);
+    for (auto& c : callbacks_) c->on_epoch_end(*this);
+  }
+  for (auto& c : callbacks_) c->on_train_end(*this);
+  return history_;
+}
+
+template <class T>
+nlohmann::json Trainer<T>::state() const {
+  nlohmann::json j;
+  j["epoch"] = progress_.epoch;
+  j["step"] = progress_.step;
+  j["skipped_steps"] = progress_.skipped_steps;
+  j["samples"] = progress_.samples;
+  j["model"] = model_.state();
+  j["scheduler"] = scheduler_ ? scheduler_->state_dict() : nlohmann::json();
+  // Rows as [[name, value], ...]: keeps the column order (JSON objects are unordered).
+  auto rows = [](const std::vector<MetricRow>& v) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& r : v) {
+      nlohmann::json pairs = nlohmann::json::array();
+      for (const auto& [name, value] : r.items())
+        pairs.push_back({name, std::isfinite(value) ? nlohmann::json(value) : nlohmann::json()});
+      a.push_back(std::move(pairs));
+    }
+    return a;
+  };
+  j["history"] = rows(history_);
+  j["step_log"] = rows(step_log_);
+  j["callbacks"] = nlohmann::json::object();
+  for (const auto& c : callbacks_) j["callbacks"][c->name()] = c->state();
+  return j;
+}
+
+template <class T>
+void Trainer<T>::load_state(const nlohmann::json& j) {
+  auto need = [&](const char* key) -> const nlohmann::json& {
+    if (!j.contains(key)) throw CheckpointError("missing entry", std::string("trainer.") + key);
+    return j.at(key);
+  };
+  try {
+    progress_ = Progress{};
+    progress_.epoch = need("epoch").template get<std::int64_t>();
+    progress_.step = need("step").template get<std::int64_t>();
+    progress_.skipped_steps = need("skipped_steps").template get<std::int64_t>();
+    progress_.samples = need("samples").template get<std::size_t>();
+    auto rows = [](const nlohmann::json& a) {
+      std::vector<MetricRow> v;
+      for (const auto& pairs : a) {
+        nlohmann::ordered_json row = nlohmann::ordered_json::object();
+        for (const auto& p : pairs)
+          row[p.at(0).get<std::string>()] = nlohmann::ordered_json::parse(p.at(1).dump());
+        v.push_back(MetricRow::from_json(row));
+      }
+      return v;
+    };
+    history_ = rows(need("history"));
+    step_log_ = rows(need("step_log"));
+  } catch (const nlohmann::json::exception& e) {
+    throw CheckpointError(std::string("invalid trainer state: ") + e.what(), "trainer");
+  }
+  model_.load_state(need("model"));
+  const auto& s = need("scheduler");
+  if (scheduler_ && s.is_null())
+    throw CheckpointError("the checkpoint has no scheduler state but a schedule is configured",
+                          "trainer.scheduler");
+  if (scheduler_) scheduler_->load_state_dict(s);
+  const auto& cbs = need("callbacks");
+  for (auto& c : callbacks_) {
+    if (!cbs.contains(c->name()))
+      throw CheckpointError("no state for callback '" + c->name() + "'", "trainer.callbacks",
+                            "resume with the settings the run was started with");
+    c->load_state(cbs.at(c->name()));
+  }
+}
+
+template class Trainer<float>;
+template class Trainer<double>;
+
+}  // namespace descent::train

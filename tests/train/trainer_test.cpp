@@ -1,0 +1,270 @@
+// The training loop and its callbacks on small synthetic problems.
+#include <fmt/core.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+
+#include "descent/core/error.hpp"
+#include "descent/sched/factory.hpp"
+#include "descent/train/checkpoint.hpp"
+#include "descent/train/convergence.hpp"
+#include "descent/train/early_stopping.hpp"
+#include "descent/train/gradient_clipping.hpp"
+#include "descent/train/nonfinite_guard.hpp"
+#include "descent/train/plateau_driver.hpp"
+#include "descent/train/step_logger.hpp"
+#include "trainer_support.hpp"
+
+using namespace descent;
+using namespace descent::train;
+using support::Rig;
+
+namespace {
+data::Dataset linear_data(std::size_t samples = 1000) {
+  return data::make_linear_regression({.samples = samples, .seed = 7});
+}
+
+/// Runs a callback's on_epoch_end hook with a lambda.
+template <class T, class Fn>
+class OnEpochEnd final : public Callback<T> {
+ public:
+  explicit OnEpochEnd(Fn fn) : fn_(std::move(fn)) {}
+  std::string name() const override { return "probe"; }
+  void on_epoch_end(Trainer<T>& t) override { fn_(t); }
+
+ private:
+  Fn fn_;
+};
+template <class T, class Fn>
+std::unique_ptr<Callback<T>> on_epoch_end(Fn fn) {
+  return std::make_unique<OnEpochEnd<T, Fn>>(std::move(fn));
+}
+}  // namespace
+
+// The course's experiment: y = X w + b + noise (w = (2, -3.4), b = 4.2, noise 0.1, 1000 samples);
+// batch, stochastic and mini-batch gradient descent all recover w to 1e-2.
+TEST(Trainer, BatchStochasticAndMiniBatchRecoverTheLinearWeights) {
+  const auto data = linear_data();
+  struct Case {
+    std::size_t batch;
+    double lr;
+    std::int64_t epochs;
+  };
+  for (const Case c : {Case{0, 0.1, 200}, Case{1, 0.003, 6}, Case{32, 0.05, 20}}) {
+    Rig<double> s("linear", 0, 2, 1, "mse", fmt::format(R"({{"name":"sgd","lr":{}}})", c.lr),
+                  {.epochs = c.epochs, .batch_size = c.batch});
+    s.trainer->fit(data);
+    auto w = s.model->params.tensor("0.weight").value;
+    auto b = s.model->params.tensor("0.bias").value;
+    EXPECT_NEAR(w[0], 2.0, 1e-2) << "batch " << c.batch;
+    EXPECT_NEAR(w[1], -3.4, 1e-2) << "batch " << c.batch;
+    EXPECT_NEAR(b[0], 4.2, 1e-2) << "batch " << c.batch;
+    EXPECT_EQ(s.trainer->progress().step,
+              c.epochs * static_cast<std::int64_t>(c.batch ? (1000 + c.batch - 1) / c.batch : 1));
+  }
+}
+
+TEST(Trainer, HistoryHasOneRowPerEpochWithTrainAndValMetrics) {
+  const auto train = linear_data(200), val = linear_data(50);
+  Rig<double> s("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
+                {.epochs = 3, .batch_size = 50});
+  const auto& h = s.trainer->fit(train, &val);
+  ASSERT_EQ(h.size(), 3u);
+  EXPECT_EQ(h[0].names(), (std::vector<std::string>{"epoch", "train_loss", "train_mse", "train_mae",
+                                                    "train_r2", "val_loss", "val_mse", "val_mae",
+                                                    "val_r2", "lr", "skipped_steps"}));
+  EXPECT_EQ(h[2].at("epoch"), 3);
+  EXPECT_LT(h[2].at("val_loss"), h[0].at("val_loss"));
+  EXPECT_DOUBLE_EQ(h[2].at("val_loss"), h[2].at("val_mse"));  // mse loss = MSE metric
+}
+
+TEST(Trainer, AccumulatingTwoHalfBatchesEqualsOneFullBatch) {
+  const auto data = linear_data(40);
+  Rig<double> full("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
+                   {.epochs = 2, .batch_size = 20, .shuffle = false});
+  Rig<double> halves("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
+                     {.epochs = 2, .batch_size = 10, .shuffle = false, .accumulate = 2});
+  full.trainer->fit(data);
+  halves.trainer->fit(data);
+  EXPECT_EQ(halves.trainer->progress().step, full.trainer->progress().step);
+  const auto a = full.weights(), b = halves.weights();
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-12);
+}
+
+TEST(Callbacks, EarlyStoppingStopsAfterPatienceAndRestoresTheBestWeights) {
+  const auto data = linear_data(100);
+  Rig<double> s("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.05})",
+                {.epochs = 20, .batch_size = 10});
+  // train_loss falls every epoch, so in mode max only epoch 1 "improves".
+  s.trainer->add_callback(std::make_unique<EarlyStopping<double>>(
+      EarlyStoppingOptions{"train_loss", "max", 3, 0, true}));
+  std::vector<double> after_epoch1;
+  s.trainer->add_callback(on_epoch_end<double>([&](Trainer<double>& t) {
+    if (t.progress().epoch == 1) after_epoch1 = s.weights();
+  }));
+  s.trainer->fit(data);
+  EXPECT_EQ(s.trainer->history().size(), 4u);  // epoch 1 + 3 without improvement
+  EXPECT_TRUE(s.trainer->progress().stop);
+  EXPECT_NE(s.trainer->progress().stop_reason.find("early stopping"), std::string::npos);
+  EXPECT_EQ(s.weights(), after_epoch1);
+}
+
+TEST(Callbacks, EarlyStoppingNamesAnUnknownMetric) {
+  const auto data = linear_data(20);
+  Rig<double> s("linear", 0, 2, 1, "mse", "sgd", {.epochs = 2});
+  s.trainer->add_callback(std::make_unique<EarlyStopping<double>>(EarlyStoppingOptions{"val_los"}));
+  try {
+    s.trainer->fit(data);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("no metric named 'val_los'"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Callbacks, PlateauDriverHalvesTheLrWhenTheMetricStalls) {
+  const auto data = linear_data(100);
+  TrainerOptions o{.epochs = 4, .batch_size = 10};
+  Rig<double> s("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})", o);
+  s.with_scheduler(
+      sched::make(
+          *s.optimizer,
+          nlohmann::json{{"name", "plateau"}, {"mode", "max"}, {"patience", 0}, {"factor", 0.5}}),
+      o);
+  s.trainer->add_callback(std::make_unique<PlateauDriver<double>>("train_loss"));
+  const auto& h = s.trainer->fit(data);
+  // Epoch 1 sets the best; epoch 2 is worse in mode max -> lr halves for epoch 3, again for 4.
+  EXPECT_DOUBLE_EQ(h[0].at("lr"), 0.1);
+  EXPECT_DOUBLE_EQ(h[1].at("lr"), 0.1);
+  EXPECT_DOUBLE_EQ(h[2].at("lr"), 0.05);
+  EXPECT_DOUBLE_EQ(h[3].at("lr"), 0.025);
+}
+
+TEST(Callbacks, ConvergenceStopsWhenTheLossStopsChanging) {
+  const auto data = linear_data(100);
+  Rig<double> s("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
+                {.epochs = 500, .batch_size = 0});
+  s.trainer->add_callback(
+      std::make_unique<Convergence<double>>(ConvergenceOptions{.loss_tol = 1e-9}));
+  s.trainer->fit(data);
+  EXPECT_LT(s.trainer->history().size(), 500u);
+  EXPECT_NE(s.trainer->progress().stop_reason.find("converged"), std::string::npos);
+  Rig<double> g("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
+                {.epochs = 500, .batch_size = 0});
+  g.trainer->add_callback(
+      std::make_unique<Convergence<double>>(ConvergenceOptions{.grad_tol = 1e-6}));
+  g.trainer->fit(data);
+  EXPECT_LT(g.trainer->history().size(), 500u);
+  EXPECT_LT(g.model->params.grad_norm(), 1.0);  // zeroed after the last step
+}
+
+namespace {
+/// 30 rows of linear data with row 17's first feature NaN.
+data::Dataset poisoned() {
+  auto d = linear_data(30);
+  d.x(17, 0) = std::numeric_limits<float>::quiet_NaN();
+  return d;
+}
+}  // namespace
+
+TEST(Callbacks, NonFiniteGuardStopsNamingTheStepAndTensor) {
+  Rig<double> s("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
+                {.epochs = 1, .batch_size = 1, .shuffle = false});
+  s.trainer->add_callback(std::make_unique<NonFiniteGuard<double>>(NonFinitePolicy::stop));
+  try {
+    s.trainer->fit(poisoned());
+    FAIL();
+  } catch (const NumericalError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("step 18 (epoch 1, batch 18)"), std::string::npos) << m;
+    EXPECT_NE(m.find("tensor '0.weight'"), std::string::npos) << m;
+    EXPECT_NE(m.find("lower the learning rate"), std::string::npos) << m;
+  }
+}
+
+TEST(Callbacks, NonFiniteGuardSkipsAndCountsBadSteps) {
+  Rig<double> s("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.05})",
+                {.epochs = 3, .batch_size = 1});
+  s.trainer->add_callback(std::make_unique<NonFiniteGuard<double>>(NonFinitePolicy::skip));
+  s.trainer->fit(poisoned());
+  EXPECT_EQ(s.trainer->progress().skipped_steps, 3);  // the poisoned row once per epoch
+  EXPECT_EQ(s.trainer->progress().step, 3 * 29);
+  EXPECT_FALSE(s.model->params.first_nonfinite_value());
+  EXPECT_EQ(s.trainer->history().back().at("skipped_steps"), 3);
+}
+
+TEST(Clipping, GlobalNormAndValueAsTorch) {
+  Params<double> p;
+  p.add("a", {2});
+  p.add("b", {1});
+  p.allocate();
+  auto g = p.grads();
+  g[0] = 3, g[1] = 0, g[2] = 4;  // ||g|| = 5
+  EXPECT_DOUBLE_EQ(clip_grad_norm(p, 1.0), 5.0);
+  EXPECT_DOUBLE_EQ(g[0], 3 * (1.0 / (5 + 1e-6)));  // torch: g * max_norm / (total + 1e-6)
+  EXPECT_NEAR(p.grad_norm(), 1.0, 1e-6);
+  EXPECT_DOUBLE_EQ(clip_grad_norm(p, 10.0), p.grad_norm());  // under the limit: unchanged
+  g[0] = -3, g[1] = 0.5, g[2] = 4;
+  clip_grad_value(p, 1.0);
+  EXPECT_EQ(std::vector<double>(g.begin(), g.end()), (std::vector<double>{-1, 0.5, 1}));
+}
+
+TEST(Callbacks, StepLoggerWritesOneRowPerStep) {
+  const auto data = linear_data(40);
+  Rig<double> s("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
+                {.epochs = 2, .batch_size = 10});
+  s.trainer->add_callback(std::make_unique<StepLogger<double>>());
+  s.trainer->fit(data);
+  const auto& log = s.trainer->step_log();
+  ASSERT_EQ(log.size(), 8u);
+  EXPECT_EQ(log[7].at("step"), 8);
+  EXPECT_DOUBLE_EQ(log[0].at("lr"), 0.1);
+  EXPECT_GT(log[0].at("update_ratio"), 0);
+  // First step of plain SGD: ||dW|| = lr * ||g||, so ratio = lr * grad_norm / ||W_0||.
+  EXPECT_TRUE(s.trainer->history()[0].contains("grad_norm"));
+}
+
+// 4 epochs in one go and 2 + checkpoint + 2 in a fresh trainer give the same bits: weights,
+// optimizer state, scheduler and the metric rows (MLP with dropout, Adam, a step schedule,
+// early stopping state, shuffled mini-batches).
+TEST(Checkpoint, ResumeIsBitIdentical) {
+  const auto data = data::make_spirals({.samples = 120, .seed = 3});
+  const auto val = data::make_spirals({.samples = 30, .seed = 4});
+  const auto dir = std::filesystem::temp_directory_path() / "descent_resume_test";
+  std::filesystem::remove_all(dir);
+  auto make = [&](std::int64_t epochs) {
+    TrainerOptions o{.epochs = epochs, .batch_size = 16, .seed = 5, .num_classes = 3};
+    auto s = std::make_unique<Rig<float>>("mlp:16", 0.2, 2, 3, "cross_entropy",
+                                          R"({"name":"adam","lr":0.01})", o, 9);
+    s->with_scheduler(sched::make(*s->optimizer, R"({"name":"step","step_size":1,"gamma":0.9})"),
+                      o);
+    s->trainer->add_callback(
+        std::make_unique<EarlyStopping<float>>(EarlyStoppingOptions{"val_loss", "auto", 10}));
+    return s;
+  };
+  auto straight = make(4);
+  straight->trainer->fit(data, &val);
+
+  auto first = make(2);
+  first->trainer->fit(data, &val);
+  save_checkpoint(*first->trainer, dir / kCheckpointFile, {{"note", "x"}});
+  auto second = make(4);
+  EXPECT_EQ(load_checkpoint(*second->trainer, dir / kCheckpointFile),
+            (nlohmann::json{{"note", "x"}}));
+  EXPECT_EQ(second->trainer->progress().epoch, 2);
+  second->trainer->fit(data, &val);
+
+  const auto a = straight->weights(), b = second->weights();
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)), 0);
+  EXPECT_EQ(straight->trainer->history(), second->trainer->history());
+  EXPECT_EQ(straight->optimizer->state_dict().buffers, second->optimizer->state_dict().buffers);
+
+  // A checkpoint of another model is refused with the tensor named.
+  Rig<float> other("mlp:8", 0, 2, 3, "cross_entropy", "adam", {.num_classes = 3});
+  EXPECT_THROW(load_checkpoint(*other.trainer, dir / kCheckpointFile), CheckpointError);
+  std::filesystem::remove_all(dir);
+}
