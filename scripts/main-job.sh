@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# The main job of ./run.sh: trace the classic optimizers on Rosenbrock from (-1.5, 2) and print one
-# table row per optimizer (final point, f, gradient norm, distance to the minimum (1, 1)).
+# The main job of ./run.sh: train an MLP (784-256-10, ReLU, SGD with momentum 0.9, batch 128,
+# 10 epochs) on Fashion-MNIST and print the test accuracy and where the run directory is. Without
+# the Debian dataset-fashion-mnist package it trains on the bundled synthetic spirals instead.
 set -euo pipefail
 descent=${1:-build/release/descent}
-"$descent" trace --function rosenbrock --x0=-1.5,2 --steps 5000 --summary \
-  --optimizer '{"name":"sgd","lr":0.0005}' \
-  --optimizer '{"name":"sgd","lr":0.0005,"momentum":0.9}' \
-  --optimizer '{"name":"sgd","lr":0.0005,"momentum":0.9,"nesterov":true}' \
-  --optimizer '{"name":"adam","lr":0.02}' \
-  --optimizer '{"name":"adamw","lr":0.02,"weight_decay":0.01}'
+out=${DESCENT_RUN_DIR:-runs/fashion-mnist-mlp}
+if [[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]]; then
+  data=(--data fashion-mnist --model mlp:256 --epochs 10)
+else
+  echo "descent: Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist);" \
+       "training on synthetic spirals instead"
+  out=${DESCENT_RUN_DIR:-runs/spirals-mlp}
+  data=(--data synthetic:spirals --samples 3000 --test-split 0.2 --model mlp:64,64 --epochs 30)
+fi
+"$descent" train "${data[@]}" --activation relu --batch-size 128 --val-split 0.1 --seed 0 \
+  --optimizer '{"name":"sgd","lr":0.05,"momentum":0.9}' --out "$out"

@@ -1,0 +1,148 @@
+// `descent train` end to end (DESCENT_CLI_PATH): outputs, one-line errors with exit code 2 and no
+// output directory, and a resumed run identical to an uninterrupted one.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+struct Result {
+  int code;
+  std::string out;
+};
+
+Result run(const std::string& args) {
+  const std::string cmd = std::string(DESCENT_CLI_PATH) + " " +
+                          (args.rfind("lr-find", 0) == 0 ? "" : "train ") + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CliTrain : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("descent_cli_train_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  fs::path root_;
+};
+
+const std::string kSmall =
+    "--data synthetic:blobs --samples 200 --model mlp:8 --batch-size 16 --progress none";
+}  // namespace
+
+TEST_F(CliTrain, WritesTheRunDirectory) {
+  const auto out = root_ / "run";
+  const auto r = run(kSmall + " --epochs 3 --test-split 0.2 --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  for (const char* f : {"config.toml", "metrics.csv", "summary.json", "checkpoint.safetensors",
+                        "model.safetensors"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  const auto summary = nlohmann::json::parse(slurp(out / "summary.json"));
+  EXPECT_EQ(summary["epochs_run"], 3);
+  EXPECT_TRUE(summary["final"].contains("val_accuracy"));
+  EXPECT_TRUE(summary["final"].contains("test_accuracy"));
+  EXPECT_TRUE(summary["best"].contains("val_loss"));
+  EXPECT_EQ(summary["classes"].size(), 3u);
+  EXPECT_GT(summary["samples_per_second"].get<double>(), 0);
+  // metrics.csv: header + 3 rows; config.toml reads back as the config of an identical run.
+  const auto csv = slurp(out / "metrics.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
+  EXPECT_EQ(csv.rfind("epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr", 0), 0u) << csv;
+  const auto again = root_ / "again";
+  ASSERT_EQ(run((out / "config.toml").string() + " --out " + again.string()).code, 0);
+  EXPECT_EQ(slurp(again / "metrics.csv"), csv);
+}
+
+TEST_F(CliTrain, UnknownConfigKeyIsOneLineWithASuggestion) {
+  const auto cfg = root_ / "bad.toml";
+  std::ofstream(cfg) << "[train]\nepochs = 2\nbatch_sise = 8\n";
+  const auto r = run(cfg.string() + " " + kSmall + " --out " + (root_ / "out").string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  EXPECT_NE(r.out.find("bad.toml:3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("did you mean 'train.batch_size'"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(root_ / "out"));
+  const auto s = run(kSmall + " --set train.epoch=3 --out " + (root_ / "out").string());
+  EXPECT_EQ(s.code, 2);
+  EXPECT_NE(s.out.find("did you mean 'train.epochs'"), std::string::npos) << s.out;
+}
+
+TEST_F(CliTrain, BadValuesAreOneLineAndExitTwo) {
+  for (const std::string args : {"--epochs ten", "--set train.clip_norm=-1", "--activation relux",
+                                 "--optimizer '{\"name\":\"adam\",\"lr\":\"fast\"}'"}) {
+    const auto r = run(kSmall + " " + args + " --out " + (root_ / "out").string());
+    EXPECT_EQ(r.code, 2) << args << ": " << r.out;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << args << ": " << r.out;
+    EXPECT_FALSE(fs::exists(root_ / "out")) << args;
+  }
+}
+
+TEST_F(CliTrain, BadDataFileNamesTheCellAndWritesNothing) {
+  const auto csv = root_ / "data.csv";
+  std::ofstream(csv) << "a,b,label\n1,2,x\n3,oops,y\n5,6,x\n";
+  const auto r = run("--data " + csv.string() + " --target label --progress none --out " +
+                     (root_ / "out").string());
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  EXPECT_NE(r.out.find("data.csv:3"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(root_ / "out"));
+  const auto missing = run("--data " + (root_ / "nope.csv").string() + " --target y --out " +
+                           (root_ / "out").string());
+  EXPECT_EQ(missing.code, 2) << missing.out;
+  EXPECT_FALSE(fs::exists(root_ / "out"));
+}
+
+// 4 epochs vs 2 + --resume to 4: the same weights (every byte), metrics rows and checkpoint.
+TEST_F(CliTrain, ResumeContinuesBitIdentically) {
+  const std::string common = kSmall +
+                             " --dropout 0.2 --val-split 0.2 --schedule '{\"name\":\"step\","
+                             "\"step_size\":1,\"gamma\":0.8}' --early-stopping 10 --seed 3";
+  const auto straight = root_ / "straight", resumed = root_ / "resumed";
+  ASSERT_EQ(run(common + " --epochs 4 --out " + straight.string()).code, 0);
+  ASSERT_EQ(run(common + " --epochs 2 --out " + resumed.string()).code, 0);
+  const auto r = run("--resume " + resumed.string() + " --epochs 4 --progress none");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("resuming"), std::string::npos);
+  EXPECT_EQ(slurp(resumed / "metrics.csv"), slurp(straight / "metrics.csv"));
+  EXPECT_EQ(slurp(resumed / "model.safetensors"), slurp(straight / "model.safetensors"));
+  EXPECT_EQ(slurp(resumed / "checkpoint.safetensors"), slurp(straight / "checkpoint.safetensors"));
+  // A corrupted checkpoint is refused with exit code 2.
+  auto bytes = slurp(resumed / "checkpoint.safetensors");
+  bytes[bytes.size() - 3] ^= 0x40;
+  std::ofstream(resumed / "checkpoint.safetensors", std::ios::binary) << bytes;
+  const auto bad = run("--resume " + resumed.string() + " --epochs 5 --progress none");
+  EXPECT_EQ(bad.code, 2) << bad.out;
+}
+
+TEST_F(CliTrain, LrFindWritesTheCurveAndSuggests) {
+  const auto csv = root_ / "curve.csv";
+  const auto r = run("lr-find --data synthetic:blobs --samples 200 --model linear --batch-size 16 --steps 40 "
+                     "--csv " + csv.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("suggested lr"), std::string::npos) << r.out;
+  const auto text = slurp(csv);
+  EXPECT_EQ(text.rfind("step,lr,loss,smoothed\n", 0), 0u);
+}
