@@ -7,6 +7,7 @@
 #include "descent/optim/adagrad.hpp"
 #include "descent/optim/adam.hpp"
 #include "descent/optim/adamax.hpp"
+#include "descent/optim/lbfgs.hpp"
 #include "descent/optim/lion.hpp"
 #include "descent/optim/nadam.hpp"
 #include "descent/optim/radam.hpp"
@@ -62,6 +63,8 @@ const std::vector<OptimizerInfo>& registry() {
     e.push_back(entry<NAdam>("Adam with Nesterov momentum and momentum decay (torch.optim.NAdam)"));
     e.push_back(entry<RAdam>("Adam with rectified adaptive learning rate (torch.optim.RAdam)"));
     e.push_back(entry<Lion>("sign of interpolated momentum, decoupled decay (Chen et al. 2023)"));
+    e.push_back(entry<LBFGS>(
+        "L-BFGS with optional strong-Wolfe line search, step(closure) (torch.optim.LBFGS)"));
     return e;
   }();
   return entries;
