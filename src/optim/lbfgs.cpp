@@ -114,18 +114,11 @@ void LBFGSOptions::validate(const std::string& name) const {
 
 template <class T>
 LBFGS<T>::LBFGS(Params<T>& params, const Options& options)
-    : Optimizer<T>(params),
-      options_(options),
+    : SingleGroupOptimizer<T, LBFGSOptions>(params, options, kName),
       d_(params.size()),
       prev_flat_grad_(params.size()),
       flat_grad_(params.size()) {
-  if (params.num_groups() != 1)
-    throw ConfigError(fmt::format("L-BFGS works on one parameter group, the parameters have {}",
-                                  params.num_groups()),
-                      kName, "put every tensor in group 0 (torch's LBFGS has the same rule)");
-  options_.validate(kName);
-  if (options_.max_eval == 0) options_.max_eval = options_.max_iter * 5 / 4;
-  resize_history(std::size_t(options_.history_size));
+  prepare_options(options_);
 }
 
 template <class T>
@@ -394,54 +387,16 @@ void LBFGS<T>::resize_history(std::size_t capacity) {
 }
 
 template <class T>
-auto LBFGS<T>::group(std::size_t g) -> Options& {
-  if (g != 0) throw UsageError(fmt::format("L-BFGS has one parameter group, not {}", g + 1), kName);
-  return options_;
-}
-
-template <class T>
-auto LBFGS<T>::group(std::size_t g) const -> const Options& {
-  return const_cast<LBFGS*>(this)->group(g);
-}
-
-template <class T>
-nlohmann::json LBFGS<T>::group_options(std::size_t g) const {
-  return options_to_json(group(g));
-}
-
-template <class T>
-void LBFGS<T>::set_group_options(std::size_t g, const nlohmann::json& j) {
-  Options o = group(g);
-  options_from_json(o, j, kName);
-  o.validate(kName);
+void LBFGS<T>::prepare_options(Options& o) {
   if (o.max_eval == 0) o.max_eval = o.max_iter * 5 / 4;
-  if (o.history_size != options_.history_size) resize_history(std::size_t(o.history_size));
-  options_ = o;
-}
-
-template <class T>
-bool LBFGS<T>::has_option(std::string_view key) const {
-  auto names = option_names<Options>();
-  return std::find(names.begin(), names.end(), key) != names.end();
-}
-
-template <class T>
-void LBFGS<T>::set_lr(std::size_t g, double lr) {
-  group(g).lr = lr;
-}
-
-template <class T>
-std::int64_t LBFGS<T>::step_count(std::size_t g) const {
-  group(g);
-  return steps_;
+  if (std::size_t(o.history_size) != old_dirs_.size()) resize_history(std::size_t(o.history_size));
 }
 
 template <class T>
 StateDict<T> LBFGS<T>::state_dict() const {
   StateDict<T> sd;
   sd.optimizer = kName;
-  nlohmann::json j = options_to_json(options_);
-  j["step"] = steps_;
+  sd.groups = this->state_groups();
   nlohmann::json ro = nlohmann::json::array();
   const std::size_t n = d_.size();
   std::vector<T> dirs, stps;
@@ -452,9 +407,8 @@ StateDict<T> LBFGS<T>::state_dict() const {
     dirs.insert(dirs.end(), old_dirs_[k].begin(), old_dirs_[k].end());
     stps.insert(stps.end(), old_stps_[k].begin(), old_stps_[k].end());
   }
-  j["state"] = {{"n_iter", n_iter_}, {"func_evals", func_evals_}, {"t", t_},
-                {"H_diag", H_diag_}, {"prev_loss", prev_loss_},   {"ro", ro}};
-  sd.groups.push_back(std::move(j));
+  sd.groups[0]["state"] = {{"n_iter", n_iter_}, {"func_evals", func_evals_}, {"t", t_},
+                           {"H_diag", H_diag_}, {"prev_loss", prev_loss_},   {"ro", ro}};
   sd.buffers.emplace_back("d", std::vector<T>(d_.begin(), d_.end()));
   sd.buffers.emplace_back("prev_flat_grad",
                           std::vector<T>(prev_flat_grad_.begin(), prev_flat_grad_.end()));
@@ -465,32 +419,19 @@ StateDict<T> LBFGS<T>::state_dict() const {
 
 template <class T>
 void LBFGS<T>::load_state_dict(const StateDict<T>& sd) {
-  if (sd.optimizer != kName)
-    throw CheckpointError("optimizer state is for '" + sd.optimizer + "', not 'lbfgs'", "optimizer",
-                          "load it into the optimizer it was saved from");
-  if (sd.groups.size() != 1)
-    throw CheckpointError(
-        fmt::format("state has {} parameter groups, L-BFGS has 1", sd.groups.size()),
-        "optimizer.groups");
   const std::size_t n = d_.size();
-  Options o = options_;
   std::int64_t steps, n_iter, func_evals;
+  const Options o = this->parse_state_groups(sd, steps, {"state"});
   double t, H_diag, prev_loss;
   std::vector<double> ro;
   try {
-    options_from_json(o, sd.groups[0], kName, {"step", "state"});
-    o.validate(kName);
-    const nlohmann::json& group = sd.groups[0];
-    const nlohmann::json& s = group.at("state");
-    steps = group.at("step").get<std::int64_t>();
+    const nlohmann::json& s = sd.groups[0].at("state");
     n_iter = s.at("n_iter").get<std::int64_t>();
     func_evals = s.at("func_evals").get<std::int64_t>();
     t = s.at("t").get<double>();
     H_diag = s.at("H_diag").get<double>();
     prev_loss = s.at("prev_loss").get<double>();
     ro = s.at("ro").get<std::vector<double>>();
-  } catch (const ConfigError& e) {
-    throw CheckpointError(e.reason(), "optimizer.groups[0]." + e.where());
   } catch (const nlohmann::json::exception& e) {
     throw CheckpointError(fmt::format("missing or invalid L-BFGS state ({})", e.what()),
                           "optimizer.groups[0].state");

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "descent/optim/optimizer.hpp"
+#include "descent/optim/single_group.hpp"
 
 namespace descent::optim {
 
@@ -44,26 +44,17 @@ struct LBFGSOptions {
 /// One parameter group, as torch. History buffers are allocated when the history first reaches
 /// each length (at most history_size times); a step allocates nothing after that.
 template <class T>
-class LBFGS : public Optimizer<T> {
+class LBFGS : public SingleGroupOptimizer<T, LBFGSOptions> {
  public:
   using Options = LBFGSOptions;
   static constexpr const char* kName = "lbfgs";
 
   LBFGS(Params<T>& params, const Options& options = {});
 
-  std::string_view name() const override { return kName; }
   /// UsageError: L-BFGS re-evaluates the objective; call step(closure).
   void step() override;
   /// Up to max_iter iterations; returns the loss at the start, as torch.
   double step(const Closure& closure) override;
-
-  Options& group(std::size_t g);
-  const Options& group(std::size_t g) const;
-  nlohmann::json group_options(std::size_t g) const override;
-  void set_group_options(std::size_t g, const nlohmann::json& options) override;
-  bool has_option(std::string_view key) const override;
-  void set_lr(std::size_t g, double lr) override;
-  std::int64_t step_count(std::size_t g) const override;
 
   /// torch's state['n_iter'] and state['func_evals'].
   std::int64_t n_iter() const { return n_iter_; }
@@ -75,6 +66,8 @@ class LBFGS : public Optimizer<T> {
   void load_state_dict(const StateDict<T>& state) override;
 
  private:
+  /// Resolves max_eval = 0 and resizes the history ring to history_size.
+  void prepare_options(Options& o) override;
   struct LineSearch {
     double loss, t;
     int evals;
@@ -86,8 +79,8 @@ class LBFGS : public Optimizer<T> {
   std::size_t slot(std::size_t i) const { return (history_start_ + i) % old_dirs_.size(); }
   void resize_history(std::size_t capacity);
 
-  Options options_;
-  std::int64_t steps_ = 0;
+  using SingleGroupOptimizer<T, LBFGSOptions>::options_;
+  using SingleGroupOptimizer<T, LBFGSOptions>::steps_;
   // torch's state
   std::int64_t n_iter_ = 0, func_evals_ = 0;
   double t_ = 0, H_diag_ = 1, prev_loss_ = 0;
