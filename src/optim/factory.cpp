@@ -10,6 +10,7 @@
 #include "descent/optim/lbfgs.hpp"
 #include "descent/optim/lion.hpp"
 #include "descent/optim/nadam.hpp"
+#include "descent/optim/newton.hpp"
 #include "descent/optim/radam.hpp"
 #include "descent/optim/rmsprop.hpp"
 #include "descent/optim/sgd.hpp"
@@ -65,6 +66,7 @@ const std::vector<OptimizerInfo>& registry() {
     e.push_back(entry<Lion>("sign of interpolated momentum, decoupled decay (Chen et al. 2023)"));
     e.push_back(entry<LBFGS>(
         "L-BFGS with optional strong-Wolfe line search, step(closure) (torch.optim.LBFGS)"));
+    e.push_back(entry<Newton>("Newton's method with Levenberg damping; needs set_hessian()"));
     return e;
   }();
   return entries;
