@@ -359,7 +359,7 @@ double LBFGS<T>::step(const Closure& closure) {
     func_evals_ += ls_func_evals;
 
     if (n_iter == o.max_iter) break;
-    if (current_evals >= o.max_eval) break;
+    if (current_evals >= o.max_evals()) break;
     if (opt_cond) break;
     if (double(max_abs(d_.data(), n) * std::abs(T(t_))) <= o.tolerance_change) break;  // |t d|
     if (std::abs(loss - prev_loss_) < o.tolerance_change) break;
@@ -388,7 +388,6 @@ void LBFGS<T>::resize_history(std::size_t capacity) {
 
 template <class T>
 void LBFGS<T>::prepare_options(Options& o) {
-  if (o.max_eval == 0) o.max_eval = o.max_iter * 5 / 4;
   if (std::size_t(o.history_size) != old_dirs_.size()) resize_history(std::size_t(o.history_size));
 }
 

@@ -94,13 +94,14 @@ TEST(LBFGS, DefaultsAreTorchs) {
   const auto o = opt->group_options(0);
   EXPECT_EQ(o["lr"], 1.0);
   EXPECT_EQ(o["max_iter"], 20);
-  EXPECT_EQ(o["max_eval"], 25);  // torch: max_iter * 5 // 4
+  EXPECT_EQ(o["max_eval"], 0);  // torch's None: max_iter * 5 // 4
+  EXPECT_EQ(dynamic_cast<LBFGS<double>&>(*opt).group(0).max_evals(), 25);
   EXPECT_EQ(o["tolerance_grad"], 1e-7);
   EXPECT_EQ(o["tolerance_change"], 1e-9);
   EXPECT_EQ(o["history_size"], 100);
   EXPECT_EQ(o["line_search_fn"], "none");
   auto opt2 = make<double>(p, nlohmann::json{{"name", "lbfgs"}, {"max_iter", 8}});
-  EXPECT_EQ(opt2->group_options(0)["max_eval"], 10);
+  EXPECT_EQ(dynamic_cast<LBFGS<double>&>(*opt2).group(0).max_evals(), 10);
 }
 
 TEST(LBFGS, MisuseIsExplained) {

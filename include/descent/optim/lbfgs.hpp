@@ -13,7 +13,7 @@ namespace descent::optim {
 struct LBFGSOptions {
   double lr = 1;
   int max_iter = 20;
-  int max_eval = 0;  // 0: max_iter*5/4, resolved when set (torch's None)
+  int max_eval = 0;  // 0: max_iter*5/4 (torch's None)
   double tolerance_grad = 1e-7;
   double tolerance_change = 1e-9;
   int history_size = 100;
@@ -32,6 +32,9 @@ struct LBFGSOptions {
   }
   void validate(const std::string& name) const;
   bool strong_wolfe() const { return line_search_fn == "strong_wolfe"; }
+  /// The evaluation budget: max_eval, or max_iter*5/4 when 0. (torch fixes its None default at
+  /// construction; here it follows later changes of max_iter.)
+  int max_evals() const { return max_eval > 0 ? max_eval : max_iter * 5 / 4; }
 };
 
 /// torch.optim.LBFGS. Each iteration k of step(closure):
@@ -66,7 +69,7 @@ class LBFGS : public SingleGroupOptimizer<T, LBFGSOptions> {
   void load_state_dict(const StateDict<T>& state) override;
 
  private:
-  /// Resolves max_eval = 0 and resizes the history ring to history_size.
+  /// Resizes the history ring to history_size.
   void prepare_options(Options& o) override;
   struct LineSearch {
     double loss, t;
