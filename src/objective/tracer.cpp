@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "descent/optim/factory.hpp"
+#include "descent/optim/newton.hpp"
 
 namespace descent::objective {
 
@@ -28,6 +29,12 @@ Tracer::Tracer(const Function& f, std::span<const double> x0, const nlohmann::js
     throw ConfigError("start point is not finite", "x0");
   std::copy(x0.begin(), x0.end(), params_.values().begin());
   optimizer_ = optim::make<double>(params_, spec);
+  if (auto* newton = dynamic_cast<optim::Newton<double>*>(optimizer_.get())) {
+    if (!f.has_hessian())
+      throw ConfigError("Newton's method needs the Hessian, this function has none", "optimizer",
+                        "use a function with an analytic Hessian, or lbfgs");
+    newton->set_hessian([this](std::span<double> h) { f_.hessian(params_.values(), h); });
+  }
   lr_ = optimizer_->lr(0);
   value_ = evaluate();
   grad_norm_ = params_.grad_norm();

@@ -7,8 +7,10 @@
 #include "descent/optim/adagrad.hpp"
 #include "descent/optim/adam.hpp"
 #include "descent/optim/adamax.hpp"
+#include "descent/optim/lbfgs.hpp"
 #include "descent/optim/lion.hpp"
 #include "descent/optim/nadam.hpp"
+#include "descent/optim/newton.hpp"
 #include "descent/optim/radam.hpp"
 #include "descent/optim/rmsprop.hpp"
 #include "descent/optim/sgd.hpp"
@@ -62,6 +64,9 @@ const std::vector<OptimizerInfo>& registry() {
     e.push_back(entry<NAdam>("Adam with Nesterov momentum and momentum decay (torch.optim.NAdam)"));
     e.push_back(entry<RAdam>("Adam with rectified adaptive learning rate (torch.optim.RAdam)"));
     e.push_back(entry<Lion>("sign of interpolated momentum, decoupled decay (Chen et al. 2023)"));
+    e.push_back(entry<LBFGS>(
+        "L-BFGS with optional strong-Wolfe line search, step(closure) (torch.optim.LBFGS)"));
+    e.push_back(entry<Newton>("Newton's method with Levenberg damping; needs set_hessian()"));
     return e;
   }();
   return entries;

@@ -235,6 +235,47 @@ TEST(TraceErrors, SummaryMarksTheDivergedRunAndStillFails) {
   EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
 }
 
+// L-BFGS through `descent trace` (the tracer hands it a closure): the iterates of torch's LBFGS
+// with strong Wolfe on Rosenbrock from (-1.2, 1) (tests/golden/lbfgs.json, tools/golden/lbfgs.py).
+TEST(Trace, LbfgsFollowsTorch) {
+  const auto golden = load_golden("lbfgs.json");
+  const nlohmann::json* expected = nullptr;
+  for (const auto& c : golden["cases"])
+    if (c["function"] == "rosenbrock" && c["start"] == nlohmann::json{-1.2, 1.0} &&
+        c["options"] == nlohmann::json{{"line_search_fn", "strong_wolfe"}})
+      expected = &c;
+  ASSERT_NE(expected, nullptr);
+  const auto& steps = (*expected)["steps"];
+  const CliResult r = run_cli(fmt::format(
+      R"(trace --function rosenbrock --x0=-1.2,1 --optimizer '{{"name":"lbfgs","line_search_fn":"strong_wolfe"}}' --steps {})",
+      steps.size()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Csv csv = parse_csv(r.out);
+  ASSERT_EQ(csv.rows.size(), steps.size() + 1);
+  for (std::size_t k = 0; k < steps.size(); ++k)
+    for (std::size_t i = 0; i < 2; ++i)
+      EXPECT_TRUE(close(number(csv.rows[k + 1][i + 1]), steps[k]["x"][i].get<double>(), 1e-9))
+          << "step " << k + 1;
+}
+
+// Newton through `descent trace` uses the function's Hessian: on Rosenbrock from (-1.2, 1) it
+// reaches (1, 1) in a few steps (quadratic convergence); on the saddle the Hessian is indefinite,
+// a one-line error with exit code 1 (a failure during the run).
+TEST(Trace, NewtonUsesTheFunctionsHessian) {
+  CliResult r = run_cli("trace --function rosenbrock --optimizer newton --steps 7");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Csv csv = parse_csv(r.out);
+  ASSERT_EQ(csv.rows.size(), 8u);
+  EXPECT_NEAR(number(csv.rows[7][1]), 1.0, 1e-12);
+  EXPECT_NEAR(number(csv.rows[7][2]), 1.0, 1e-12);
+  r = run_cli("trace --function saddle --optimizer newton --steps 3");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("not positive definite at step 1"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  r = run_cli(R"(trace --function saddle --optimizer '{"name":"newton","damping":3}' --steps 1)");
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+
 TEST(Functions, ListsTheZoo) {
   const CliResult r = run_cli("functions");
   ASSERT_EQ(r.code, 0) << r.err;

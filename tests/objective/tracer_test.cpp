@@ -58,5 +58,32 @@ TEST(Tracer, RejectsABadStartPoint) {
   EXPECT_THROW(Tracer(*f, std::vector<double>{1.0, std::nan("")}, sgd), ConfigError);
 }
 
+// Newton on f = 0.5*(x^2 + k*y^2): H = diag(1, k), g = (x, k*y), so the step (x, y) lands on the
+// minimum (0, 0) exactly (hand-derived).
+TEST(Tracer, NewtonGetsTheFunctionsHessian) {
+  auto f = make("ill-conditioned", {{"k", 1000}});
+  Tracer t(*f, std::vector<double>{3.0, -2.0}, nlohmann::json{{"name", "newton"}});
+  t.step();
+  EXPECT_EQ(t.x()[0], 0.0);
+  EXPECT_EQ(t.x()[1], 0.0);
+  EXPECT_EQ(t.value(), 0.0);
+}
+
+struct NoHessian {
+  std::size_t dimension() const { return 1; }
+  double value(std::span<const double> x) const { return x[0] * x[0]; }
+  void gradient(std::span<const double> x, std::span<double> g) const { g[0] = 2 * x[0]; }
+};
+
+TEST(Tracer, NewtonOnAFunctionWithoutHessianIsAConfigError) {
+  auto f = erase(NoHessian{});
+  try {
+    Tracer t(*f, std::vector<double>{1.0}, nlohmann::json{{"name", "newton"}});
+    ADD_FAILURE() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("needs the Hessian"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace descent::objective

@@ -3,8 +3,9 @@
 // after each step (x, f, ||grad f||, the lr of the step) — what `descent trace` prints. The point x
 // is one tensor "x" of a Params<double>; the optimizer is built from a JSON spec (optim::make).
 // Each step hands the optimizer a closure that evaluates f and its gradient at the current x, so
-// closure-based optimizers (L-BFGS) work as well as the element-wise ones. Callers extend the loop
-// around step() (a scheduler stepping after it, a Hessian for Newton through function()).
+// closure-based optimizers (L-BFGS) work as well as the element-wise ones; Newton's method gets the
+// function's analytic Hessian. Callers extend the loop around step() (a scheduler stepping after
+// it).
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -20,7 +21,8 @@ namespace descent::objective {
 class Tracer {
  public:
   /// Starts at x0 (f.dimension() finite values, else ConfigError) with the optimizer `spec`
-  /// ({"name": "adam", "lr": 0.01, ...}). Keeps a reference to f.
+  /// ({"name": "adam", "lr": 0.01, ...}). Keeps a reference to f. ConfigError for "newton" on a
+  /// function without an analytic Hessian.
   Tracer(const Function& f, std::span<const double> x0, const nlohmann::json& spec);
 
   /// One optimizer step, then evaluates f and its gradient at the new point. Throws NumericalError
