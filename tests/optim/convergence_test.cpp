@@ -1,4 +1,4 @@
-// The convergence table: every element-wise optimizer, with a good setting for each function,
+// The convergence table: every optimizer, with a good setting for each function,
 // reaches the known minimum of the zoo's 1-D quadratic (a = 1, from x = 1), Rosenbrock (from (-1.2,
 // 1)) and Booth (from (0, 0)) -- objective::make + objective::Tracer -- within a stated tolerance
 // on the distance ||x - x*|| and a step budget. The steps each run needed are printed as a table
@@ -31,8 +31,14 @@ struct Row {
 // and 2e5 steps, so its row asks for 2e-2. AdamW runs with weight_decay = 0 (decay moves the
 // minimum). RMSprop on Rosenbrock needs momentum (without it, lr 1e-3: not within 1e-4 in 4e4
 // steps). Lion moves every coordinate by exactly lr, so on the quadratic and Booth it lands on the
-// minimum after max_i |x0_i - x*_i| / lr steps. Budgets are about 3x the steps measured ("steps" in
-// the printed table).
+// minimum after max_i |x0_i - x*_i| / lr steps. L-BFGS runs with torch's defaults but max_iter = 1,
+// so one step is one quasi-Newton iteration (with strong_wolfe, one iteration may evaluate f
+// several times); torch's stopping tests (tolerance_change on g^T d) halt it about 1e-7 from
+// Booth's minimum and 3e-6 from Rosenbrock's, inside the tolerances. Newton uses the function's
+// analytic Hessian (the Tracer passes it): undamped, it solves the quadratic and Booth in one step;
+// damping 0.1 (H + 0.1 I) makes the steps shorter, so the quadratic and Booth take a few linearly
+// converging steps. Budgets are about 3x the steps measured ("steps" in the printed table), at
+// least 10.
 const Row kTable[] = {
     {"quadratic", R"({"name": "sgd", "lr": 0.1})", 200, 1e-6},
     {"rosenbrock", R"({"name": "sgd", "lr": 0.002})", 30000, 1e-4},
@@ -67,6 +73,20 @@ const Row kTable[] = {
     {"quadratic", R"({"name": "lion", "lr": 0.001})", 3000, 1e-6},
     {"rosenbrock", R"({"name": "lion", "lr": 0.0001})", 60000, 1e-4},
     {"booth", R"({"name": "lion", "lr": 0.001})", 6000, 1e-6},
+    {"quadratic", R"({"name": "lbfgs", "max_iter": 1})", 10, 1e-6},
+    {"rosenbrock", R"({"name": "lbfgs", "max_iter": 1})", 200, 1e-4},
+    {"booth", R"({"name": "lbfgs", "max_iter": 1})", 20, 1e-6},
+    {"quadratic", R"({"name": "lbfgs", "max_iter": 1, "line_search_fn": "strong_wolfe"})", 10,
+     1e-6},
+    {"rosenbrock", R"({"name": "lbfgs", "max_iter": 1, "line_search_fn": "strong_wolfe"})", 100,
+     1e-4},
+    {"booth", R"({"name": "lbfgs", "max_iter": 1, "line_search_fn": "strong_wolfe"})", 20, 1e-6},
+    {"quadratic", R"({"name": "newton"})", 10, 1e-6},
+    {"rosenbrock", R"({"name": "newton"})", 20, 1e-4},
+    {"booth", R"({"name": "newton"})", 10, 1e-6},
+    {"quadratic", R"({"name": "newton", "damping": 0.1})", 20, 1e-6},
+    {"rosenbrock", R"({"name": "newton", "damping": 0.1})", 40, 1e-4},
+    {"booth", R"({"name": "newton", "damping": 0.1})", 20, 1e-6},
 };
 
 /// Steps until ||x - x*|| <= tolerance, or -1 if the budget runs out first.
