@@ -15,9 +15,12 @@ void SGDOptions::validate(const std::string& name) const {
 }
 
 template <class T>
-auto SGD<T>::scalars(const SGDOptions& o, std::int64_t step) -> Scalars {
+auto SGD<T>::scalars(const SGDOptions& o, std::int64_t, SGDGroupState& state) -> Scalars {
+  // torch: the buffer is created (b = g) by the first step that uses momentum, and kept after.
+  const bool first_step = o.momentum != 0 && !state.momentum_buffer_initialized;
+  if (o.momentum != 0) state.momentum_buffer_initialized = true;
   return {T(-o.lr),   T(o.momentum), T(1 - o.dampening), T(o.weight_decay), T(o.maximize ? -1 : 1),
-          o.nesterov, step == 1};
+          o.nesterov, first_step};
 }
 
 // Multiply-adds are rounded as torch's add_(x, alpha=a) rounds them (fmadd.hpp). Momentum and

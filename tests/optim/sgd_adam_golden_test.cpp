@@ -114,6 +114,8 @@ WorstError<T> replay(const nlohmann::json& c, const nlohmann::json& expected) {
   for (int t = 1; t <= steps; ++t) {
     for (const auto& change : c.value("lr_changes", nlohmann::json::array()))
       if (change["step"] == t) opt->set_lr(change["group"], change["lr"]);
+    for (const auto& change : c.value("option_changes", nlohmann::json::array()))
+      if (change["step"] == t) opt->set_group_options(change["group"], change["options"]);
     model.set_gradient(t);
     opt->step();
     // Relative error, with values below 1e-6 compared absolutely (exp_avg crosses zero).
@@ -195,6 +197,42 @@ TEST(ClassicMomentum, TwoStepsByHand) {
   opt->step();
   EXPECT_DOUBLE_EQ(opt->state_dict().buffers.at(0).second.at(0), -0.38);
   EXPECT_DOUBLE_EQ(x.value[0], 0.42);
+}
+
+// Momentum switched on after a step without it, by hand: lr = 0.1, dampening = 0.5, p0 = 1.
+// Step 1 (momentum 0), g = 2: p = 0.8, no buffer. Step 2 (momentum 0.9), g = 1: torch creates the
+// buffer as b = g = 1 (no dampening on creation), p = 0.8 - 0.1*1 = 0.7. Step 3, g = 1:
+// b = 0.9*1 + 0.5*1 = 1.4, p = 0.7 - 0.14 = 0.56. The buffer's state travels in the state_dict.
+TEST(SGD, MomentumSwitchedOnMidRunStartsTheBufferFromTheGradient) {
+  Params<double> params;
+  auto id = params.add("x", {1});
+  params.allocate();
+  auto x = params.tensor(id);
+  x.value[0] = 1;
+  SGD<double> opt(params, {.lr = 0.1, .dampening = 0.5});
+  x.grad[0] = 2;
+  opt.step();
+  EXPECT_DOUBLE_EQ(x.value[0], 0.8);
+  EXPECT_EQ(opt.state_dict().groups[0]["momentum_buffer_initialized"], false);
+
+  opt.set_group_options(0, {{"momentum", 0.9}});
+  const StateDict<double> before_momentum = opt.state_dict();
+  x.grad[0] = 1;
+  opt.step();
+  EXPECT_DOUBLE_EQ(opt.state("momentum_buffer")[0], 1.0);
+  EXPECT_DOUBLE_EQ(x.value[0], 0.7);
+  EXPECT_EQ(opt.state_dict().groups[0]["momentum_buffer_initialized"], true);
+  opt.step();
+  EXPECT_DOUBLE_EQ(opt.state("momentum_buffer")[0], 1.4);
+  EXPECT_DOUBLE_EQ(x.value[0], 0.56);
+
+  // A resumed optimizer (state saved after step 1, momentum already set) does the same.
+  x.value[0] = 0.8;
+  SGD<double> resumed(params, {.lr = 0.1});
+  resumed.load_state_dict(before_momentum);
+  EXPECT_EQ(resumed.group(0).momentum, 0.9);
+  resumed.step();
+  EXPECT_DOUBLE_EQ(x.value[0], 0.7);
 }
 
 }  // namespace

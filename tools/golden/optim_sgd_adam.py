@@ -17,7 +17,7 @@ computes the same expression in the same order.
 
 For float64 and float32 the file records, after every step, the parameters and the optimizer
 state (momentum_buffer, exp_avg, exp_avg_sq, max_exp_avg_sq, where torch keeps it; zeros for
-tensors of a group where torch keeps none, as descent does), flattened in declaration order. float32 numbers are written in their shortest float32 form (they read back to
+tensors and steps where torch keeps none, as descent does), flattened in declaration order. float32 numbers are written in their shortest float32 form (they read back to
 the same float). Each case stores the descent optimizer spec (the JSON given to optim::make); the
 torch arguments are derived from it here.
 """
@@ -93,12 +93,17 @@ def run(case, dtype):
         param_groups.append(group)
     opt = TORCH_CLASS[name](param_groups, **torch_kwargs(defaults))
     lr_changes = case.get("lr_changes", [])
+    option_changes = case.get("option_changes", [])
 
     record = {"params": [], "state": {}}
+    held_per_step = {key: [] for key in STATE_KEYS[name]}
     for t in range(1, STEPS + 1):
         for change in lr_changes:
             if change["step"] == t:
                 opt.param_groups[change["group"]]["lr"] = change["lr"]
+        for change in option_changes:
+            if change["step"] == t:
+                opt.param_groups[change["group"]].update(torch_kwargs(change["options"]))
         i = 0
         for p in tensors:
             flat = p.detach().reshape(-1).tolist()
@@ -109,12 +114,15 @@ def run(case, dtype):
         record["params"].append(
             to_json_numbers([x for p in tensors for x in p.detach().reshape(-1).tolist()], dtype))
         for key in STATE_KEYS[name]:
-            held = [opt.state[p].get(key) for p in tensors]
-            if all(h is None for h in held):
-                continue
-            # A group without the option (amsgrad off) has no such buffer in torch; descent's stays 0.
-            values = [x for p, h in zip(tensors, held)
-                      for x in (h.reshape(-1).tolist() if h is not None else [0.0] * p.numel())]
+            held = [opt.state[p].get(key) for p in tensors]  # tensors change in place: copy now
+            held_per_step[key].append([h.reshape(-1).tolist() if h is not None else None for h in held])
+    # A buffer torch never creates is not recorded. Where torch has none (amsgrad off in a group, SGD
+    # before the first step with momentum) descent's holds zeros.
+    for key, per_step in held_per_step.items():
+        if all(h is None for held in per_step for h in held):
+            continue
+        for held in per_step:
+            values = [x for p, h in zip(tensors, held) for x in (h if h is not None else [0.0] * p.numel())]
             record["state"].setdefault(key, []).append(to_json_numbers(values, dtype))
     return record
 
@@ -143,6 +151,13 @@ def cases():
         tensor_groups=[0, 1, 0])
     add("sgd_lr_change", {**sgd, "momentum": 0.9, "dampening": 0.1},
         lr_changes=[{"step": 21, "group": 0, "lr": 0.02}, {"step": 41, "group": 0, "lr": 0.2}])
+    # Momentum switched on mid-run (a scheduler cycling it, or set by hand): torch's buffer is absent
+    # until the first step with momentum, which copies the gradient into it even with dampening;
+    # switched off and on again, the kept buffer continues with dampening.
+    add("sgd_momentum_switched_on", {**sgd, "dampening": 0.5},
+        option_changes=[{"step": 10, "group": 0, "options": {"momentum": 0.9}},
+                        {"step": 30, "group": 0, "options": {"momentum": 0.0}},
+                        {"step": 45, "group": 0, "options": {"momentum": 0.9}}])
 
     for name in ("adam", "adamw"):
         big = {"name": name, "lr": 0.05}
@@ -168,7 +183,7 @@ def main():
         "generator": "tools/golden/optim_sgd_adam.py",
         "torch": torch.__version__,
         "gradient": "g_i(t) = sin(0.7*t + 1.3*i) + 0.1*p_i in double, i = flat index in declaration "
-                    "order, t = 1, 2, ...; lr_changes apply before step `step`",
+                    "order, t = 1, 2, ...; lr_changes and option_changes apply before step `step`",
         "steps": STEPS,
         "tensors": [{"name": n, "shape": s, "init": v} for (n, s), v in zip(SHAPES, initial_values())],
         "cases": [],

@@ -25,21 +25,35 @@ struct SGDOptions {
   void validate(const std::string& name) const;
 };
 
+/// Whether a group's momentum buffer holds a value: torch keeps momentum_buffer = None until the
+/// first step with momentum != 0, which copies the gradient into it (also when momentum is switched
+/// on mid-run, e.g. by a scheduler cycling it).
+struct SGDGroupState {
+  bool momentum_buffer_initialized = false;
+
+  template <class V>
+  void visit(V&& v) {
+    v("momentum_buffer_initialized", momentum_buffer_initialized,
+      "a step with momentum != 0 has filled the momentum buffer (torch: momentum_buffer is not "
+      "None)");
+  }
+};
+
 /// torch.optim.SGD:
-///   g = ±grad + wd*p;  b_1 = g,  b_t = mu*b_{t-1} + (1-tau)*g;
-///   d = nesterov ? g + mu*b_t : b_t;  p = p - lr*d
+///   g = ±grad + wd*p;  b = g on the first step with momentum (buffer absent),
+///   else b = mu*b + (1-tau)*g;  d = nesterov ? g + mu*b : b;  p = p - lr*d
 template <class T>
-class SGD : public FusedOptimizer<T, SGD<T>, SGDOptions, 1> {
+class SGD : public FusedOptimizer<T, SGD<T>, SGDOptions, 1, SGDGroupState> {
  public:
   static constexpr const char* kName = "sgd";
   static constexpr std::array<const char*, 1> kState{"momentum_buffer"};
-  using FusedOptimizer<T, SGD<T>, SGDOptions, 1>::FusedOptimizer;
+  using FusedOptimizer<T, SGD<T>, SGDOptions, 1, SGDGroupState>::FusedOptimizer;
 
   struct Scalars {
     T neg_lr, momentum, one_minus_dampening, weight_decay, sign;
     bool nesterov, first_step;
   };
-  static Scalars scalars(const SGDOptions& o, std::int64_t step);
+  static Scalars scalars(const SGDOptions& o, std::int64_t step, SGDGroupState& state);
   static void update(const Scalars& s, Slice<T, 1> x);
 };
 
