@@ -241,5 +241,43 @@ TEST(Checkpoint, FileHoldsNamedTensorsAndMetadata) {
   EXPECT_EQ(groups[0]["momentum"], 0.9);
 }
 
+// Adam keeps max_exp_avg_sq only with amsgrad: a checkpoint without amsgrad has no such tensors and
+// resumes bit-identically; one with amsgrad in one group has them and restores them into an Adam
+// built without amsgrad (the file's options turn it on).
+TEST(Checkpoint, AdamWithAndWithoutAmsgradRoundTrips) {
+  const auto plain = parse_spec(R"({"name":"adam","lr":0.01})");
+  const auto ams = parse_spec(R"({"name":"adam","lr":0.01,"groups":[{},{"amsgrad":true}]})");
+  expect_bit_identical_resume<double>(plain);
+  expect_bit_identical_resume<float>(plain);
+  expect_bit_identical_resume<double>(ams);
+  expect_bit_identical_resume<float>(ams);
+
+  const auto path = temp_file("amsgrad.safetensors");
+  for (const auto& spec : {plain, ams}) {
+    SCOPED_TRACE(spec.dump());
+    Params<double> p;
+    declare(p);
+    auto a = make<double>(p, spec);
+    for (int k = 0; k < 3; ++k) a->step(objective(p));
+    save_checkpoint(*a, path);
+    const bool amsgrad = spec.contains("groups");
+    const auto file = SafetensorsFile::read(path);
+    EXPECT_TRUE(file.contains("state/exp_avg_sq/w"));
+    EXPECT_EQ(file.contains("state/max_exp_avg_sq/w"), amsgrad);
+    EXPECT_EQ(nlohmann::json::parse(file.metadata("optimizer.buffers")).size(), amsgrad ? 3u : 2u);
+
+    Params<double> q;
+    declare(q);
+    auto b = make<double>(q, parse_spec(R"({"name":"adam"})"));
+    load_checkpoint(*b, path);
+    const auto sa = a->state_dict(), sb = b->state_dict();
+    EXPECT_EQ(sa.groups, sb.groups);
+    ASSERT_EQ(sb.buffers.size(), amsgrad ? 3u : 2u);
+    for (std::size_t k = 0; k < sa.buffers.size(); ++k)
+      EXPECT_TRUE(same_bits<double>(sa.buffers[k].second, sb.buffers[k].second));
+  }
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace descent::optim

@@ -77,12 +77,14 @@ struct Model {
   }
 };
 
+/// A state buffer of the state_dict. Where the optimizer holds none (it allocates a buffer once an
+/// option uses it, e.g. SGD's momentum_buffer before momentum is switched on), torch has None and
+/// the golden zeros: zeros of `size`, and the golden must hold zeros there.
 template <class T>
-std::span<const T> buffer(const StateDict<T>& sd, const std::string& name) {
+std::vector<T> buffer(const StateDict<T>& sd, const std::string& name, std::size_t size) {
   for (const auto& [key, data] : sd.buffers)
     if (key == name) return data;
-  ADD_FAILURE() << "optimizer has no state buffer " << name;
-  return {};
+  return std::vector<T>(size, T(0));
 }
 
 /// Largest |a - e| / max(|e|, floor) seen, and where. The expected numbers are read as T (float32
@@ -123,7 +125,8 @@ WorstError<T> replay(const nlohmann::json& c, const nlohmann::json& expected) {
     worst.add(model.flatten(model.params.values()), expected["params"][t - 1], kFloor, "params", t);
     const StateDict<T> sd = opt->state_dict();
     for (const auto& [name, per_step] : expected["state"].items())
-      worst.add(model.flatten(buffer(sd, name)), per_step[t - 1], kFloor, name, t);
+      worst.add(model.flatten(buffer(sd, name, model.params.size())), per_step[t - 1], kFloor, name,
+                t);
   }
   return worst;
 }

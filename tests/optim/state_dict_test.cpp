@@ -154,8 +154,8 @@ TEST(LoadStateDict, RefusesOtherBufferSize) {
 
 TEST(LoadStateDict, RefusesOtherSizeInALaterBuffer) {
   StateDict<double> state = adam_state();
-  state.buffers[2].second.pop_back();
-  expect_refused(state, "optimizer.max_exp_avg_sq");
+  state.buffers[1].second.pop_back();
+  expect_refused(state, "optimizer.exp_avg_sq: state buffer has 22 elements");
 }
 
 TEST(LoadStateDict, RefusesUnknownBuffer) {
@@ -167,7 +167,17 @@ TEST(LoadStateDict, RefusesUnknownBuffer) {
 TEST(LoadStateDict, RefusesMissingBuffer) {
   StateDict<double> state = adam_state();
   state.buffers.pop_back();
-  expect_refused(state, "2 buffers, expected 3");
+  expect_refused(state, "optimizer.exp_avg_sq: state has no buffer 'exp_avg_sq'");
+  // max_exp_avg_sq is needed once amsgrad is on in a group.
+  state = adam_state();
+  state.groups[1]["amsgrad"] = true;
+  expect_refused(state, "state has no buffer 'max_exp_avg_sq', which group 1's options use");
+}
+
+TEST(LoadStateDict, RefusesADuplicateBuffer) {
+  StateDict<double> state = adam_state();
+  state.buffers.push_back(state.buffers[0]);
+  expect_refused(state, "unexpected state buffer 'exp_avg'");
 }
 
 TEST(LoadStateDict, RefusesMissingStepCount) {

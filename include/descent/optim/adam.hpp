@@ -18,7 +18,8 @@ struct AdamOptions {
     v("lr", lr, "learning rate");
     v("betas", betas, "decay rates (beta1, beta2) of the first and second moment averages");
     v("eps", eps, "added to the denominator sqrt(v_hat) for stability");
-    v("weight_decay", weight_decay, "Adam: L2 penalty added to the gradient; AdamW: decoupled decay");
+    v("weight_decay", weight_decay,
+      "Adam: L2 penalty added to the gradient; AdamW: decoupled decay");
     v("amsgrad", amsgrad, "use the running maximum of the second moments (AMSGrad)");
     v("maximize", maximize, "maximize the objective instead of minimizing");
   }
@@ -48,6 +49,8 @@ class AdamFamily : public FusedOptimizer<T, AdamFamily<T, Opts, Decoupled>, Opts
   };
   static Scalars scalars(const Opts& o, std::int64_t step);
   static void update(const Scalars& s, Slice<T, 3> x);
+  /// max_exp_avg_sq only with amsgrad.
+  static bool uses_state(const Opts& o, std::size_t buffer) { return buffer != 2 || o.amsgrad; }
 };
 
 template <class T>

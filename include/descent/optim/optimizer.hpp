@@ -1,12 +1,15 @@
 #pragma once
-// Optimizer<T>: the interface every optimizer offers (torch.optim's habits: zero_grad, step, per-group
-// options, state_dict), and FusedOptimizer, the base of the element-wise optimizers: per-group options,
-// state buffers in the arena's layout, and a step() that runs the optimizer's update kernel once per
-// group over contiguous memory, split across threads.
+// Optimizer<T>: the interface every optimizer offers (torch.optim's habits: zero_grad, step,
+// per-group options, state_dict), and FusedOptimizer, the base of the element-wise optimizers:
+// per-group options, state buffers in the arena's layout, and a step() that runs the optimizer's
+// update kernel once per group over contiguous memory, split across threads.
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -39,7 +42,8 @@ class Optimizer {
  public:
   explicit Optimizer(Params<T>& params) : params_(params) {
     if (!params.allocated())
-      throw UsageError("optimizer created over unallocated parameters", "", "call Params::allocate() first");
+      throw UsageError("optimizer created over unallocated parameters", "",
+                       "call Params::allocate() first");
   }
   virtual ~Optimizer() = default;
   Optimizer(const Optimizer&) = delete;
@@ -111,6 +115,11 @@ struct NoGroupState {
 ///     or, with a GroupState: scalars(const Options&, std::int64_t step, GroupState&), advancing it
 ///   static void update(const Scalars&, Slice<T, N>);            // the update rule, one loop
 ///   static T initial_state(const Options&, std::size_t buffer); // optional; default 0
+///   static bool uses_state(const Options&, std::size_t buffer); // optional; default true
+/// A buffer is allocated only while some group's options use it (e.g. max_exp_avg_sq with amsgrad):
+/// at construction for the defaults, in set_group_options when an option turns it on (it starts
+/// from initial_state, zeros), and on load_state_dict for the buffers the state holds. Turning an
+/// option on by writing group(g) directly leaves the buffer absent: step() then throws UsageError.
 template <class T, class Derived, class Opts, std::size_t NumState, class GroupState = NoGroupState>
 class FusedOptimizer : public Optimizer<T> {
  public:
@@ -122,8 +131,8 @@ class FusedOptimizer : public Optimizer<T> {
         steps_(params.num_groups(), 0),
         group_state_(params.num_groups()) {
     defaults.validate(Derived::kName);
-    for (auto& buffer : state_) buffer = AlignedBuffer<T>(params.size());
-    reset_state();
+    for (std::size_t k = 0; k < NumState; ++k)
+      if (uses(defaults, k)) allocate(k);
   }
 
   std::string_view name() const override { return Derived::kName; }
@@ -134,6 +143,15 @@ class FusedOptimizer : public Optimizer<T> {
 
   void step() override {
     auto& params = this->params();
+    for (std::size_t g = 0; g < options_.size(); ++g)
+      for (std::size_t k = 0; k < NumState; ++k)
+        if (!allocated_[k] && uses(options_[g], k))
+          throw UsageError(
+              std::string("optimizer state '") + Derived::kState[k] +
+                  "' was not allocated: an option that needs it was turned on through group(" +
+                  std::to_string(g) + ")",
+              std::string(Derived::kName) + ".groups[" + std::to_string(g) + "]",
+              "change options with set_group_options(), which allocates the state they need");
     for (std::size_t g = 0; g < options_.size(); ++g) {
       const Options& o = options_[g];
       const auto scalars = [&] {
@@ -146,21 +164,26 @@ class FusedOptimizer : public Optimizer<T> {
       T* p = params.values().data() + r.begin;
       const T* grad = params.grads().data() + r.begin;
       std::array<T*, NumState> state{};
-      for (std::size_t k = 0; k < NumState; ++k) state[k] = state_[k].data() + r.begin;
+      for (std::size_t k = 0; k < NumState; ++k)
+        state[k] = allocated_[k] ? state_[k].data() + r.begin : nullptr;
       parallel_for(r.size, [&](std::size_t b, std::size_t e) {
         Slice<T, NumState> s{p + b, grad + b, {}, e - b};
-        for (std::size_t k = 0; k < NumState; ++k) s.state[k] = state[k] + b;
+        for (std::size_t k = 0; k < NumState; ++k) s.state[k] = state[k] ? state[k] + b : nullptr;
         Derived::update(scalars, s);
       });
     }
   }
 
-  nlohmann::json group_options(std::size_t g) const override { return options_to_json(options_.at(g)); }
+  nlohmann::json group_options(std::size_t g) const override {
+    return options_to_json(options_.at(g));
+  }
   void set_group_options(std::size_t g, const nlohmann::json& j) override {
     Options o = options_.at(g);
     options_from_json(o, j, Derived::kName);
     o.validate(Derived::kName);
     options_.at(g) = o;
+    for (std::size_t k = 0; k < NumState; ++k)
+      if (!allocated_[k] && uses(o, k)) allocate(k);
   }
   bool has_option(std::string_view key) const override {
     auto names = option_names<Options>();
@@ -169,12 +192,15 @@ class FusedOptimizer : public Optimizer<T> {
   void set_lr(std::size_t g, double lr) override { options_.at(g).lr = lr; }
   std::int64_t step_count(std::size_t g) const override { return steps_.at(g); }
 
-  /// A state buffer by name (arena layout), e.g. state("exp_avg").
+  /// A state buffer by name (arena layout), e.g. state("exp_avg"); empty while not allocated.
   std::span<const T> state(std::string_view buffer) const {
     for (std::size_t k = 0; k < NumState; ++k)
       if (buffer == Derived::kState[k]) return state_[k].span();
     throw UsageError("no such optimizer state", std::string(buffer));
   }
+
+  /// Whether a state buffer is allocated (some group's options use it, or a loaded state held it).
+  bool has_state(std::size_t buffer) const { return allocated_.at(buffer); }
 
   StateDict<T> state_dict() const override {
     StateDict<T> sd;
@@ -186,22 +212,22 @@ class FusedOptimizer : public Optimizer<T> {
       sd.groups.push_back(std::move(j));
     }
     for (std::size_t k = 0; k < NumState; ++k)
-      sd.buffers.emplace_back(Derived::kState[k], std::vector<T>(state_[k].begin(), state_[k].end()));
+      if (allocated_[k])
+        sd.buffers.emplace_back(Derived::kState[k],
+                                std::vector<T>(state_[k].begin(), state_[k].end()));
     return sd;
   }
 
   void load_state_dict(const StateDict<T>& sd) override {
     if (sd.optimizer != Derived::kName)
-      throw CheckpointError("optimizer state is for '" + sd.optimizer + "', not '" + Derived::kName + "'",
-                            "optimizer", "load it into the optimizer it was saved from");
+      throw CheckpointError(
+          "optimizer state is for '" + sd.optimizer + "', not '" + Derived::kName + "'",
+          "optimizer", "load it into the optimizer it was saved from");
     if (sd.groups.size() != options_.size())
-      throw CheckpointError("state has " + std::to_string(sd.groups.size()) + " parameter groups, the optimizer " +
+      throw CheckpointError("state has " + std::to_string(sd.groups.size()) +
+                                " parameter groups, the optimizer " +
                                 std::to_string(options_.size()),
                             "optimizer.groups");
-    if (sd.buffers.size() != NumState)
-      throw CheckpointError("state has " + std::to_string(sd.buffers.size()) + " buffers, expected " +
-                                std::to_string(NumState),
-                            "optimizer.state");
     std::vector<Options> options = options_;
     std::vector<std::int64_t> steps(options_.size());
     std::vector<GroupState> group_state(options_.size());
@@ -218,33 +244,65 @@ class FusedOptimizer : public Optimizer<T> {
           detail::assign(field, sd.groups[g][key], where);
         });
       } catch (const ConfigError& e) {
-        throw CheckpointError(e.reason(), "optimizer.groups[" + std::to_string(g) + "]." + e.where());
+        throw CheckpointError(e.reason(),
+                              "optimizer.groups[" + std::to_string(g) + "]." + e.where());
       } catch (const nlohmann::json::exception& e) {
-        throw CheckpointError("missing or invalid step count", "optimizer.groups[" + std::to_string(g) + "]");
+        throw CheckpointError("missing or invalid step count",
+                              "optimizer.groups[" + std::to_string(g) + "]");
       }
     }
-    for (std::size_t k = 0; k < NumState; ++k) {
-      const auto& [name, data] = sd.buffers[k];
-      if (name != Derived::kState[k])
-        throw CheckpointError("unexpected state buffer '" + name + "'", std::string("optimizer.") + Derived::kState[k]);
-      if (data.size() != state_[k].size())
-        throw CheckpointError("state buffer has " + std::to_string(data.size()) + " elements, parameters have " +
-                                  std::to_string(state_[k].size()),
+    // The buffers the state holds, in the optimizer's order; every buffer its options use must be
+    // there. The loaded optimizer holds exactly these buffers.
+    std::array<const std::vector<T>*, NumState> loaded{};
+    for (const auto& [name, data] : sd.buffers) {
+      const auto k = std::size_t(std::find_if(Derived::kState.begin(), Derived::kState.end(),
+                                              [&](const char* known) { return name == known; }) -
+                                 Derived::kState.begin());
+      if (k == NumState || loaded[k])
+        throw CheckpointError("unexpected state buffer '" + name + "'", "optimizer.state");
+      if (data.size() != this->params().size())
+        throw CheckpointError("state buffer has " + std::to_string(data.size()) +
+                                  " elements, parameters have " +
+                                  std::to_string(this->params().size()),
                               std::string("optimizer.") + Derived::kState[k]);
+      loaded[k] = &data;
     }
-    for (std::size_t k = 0; k < NumState; ++k) std::copy(sd.buffers[k].second.begin(), sd.buffers[k].second.end(), state_[k].begin());
+    for (std::size_t g = 0; g < options.size(); ++g)
+      for (std::size_t k = 0; k < NumState; ++k)
+        if (!loaded[k] && uses(options[g], k))
+          throw CheckpointError("state has no buffer '" + std::string(Derived::kState[k]) +
+                                    "', which group " + std::to_string(g) + "'s options use",
+                                std::string("optimizer.") + Derived::kState[k]);
+    for (std::size_t k = 0; k < NumState; ++k) {
+      if (!loaded[k]) {
+        state_[k] = AlignedBuffer<T>();
+        allocated_[k] = false;
+        continue;
+      }
+      if (!allocated_[k]) state_[k] = AlignedBuffer<T>(loaded[k]->size()), allocated_[k] = true;
+      std::copy(loaded[k]->begin(), loaded[k]->end(), state_[k].begin());
+    }
     options_ = std::move(options);
     steps_ = std::move(steps);
     group_state_ = std::move(group_state);
   }
 
  private:
-  void reset_state() {
+  /// Allocates buffer k, each group's range holding its initial value.
+  void allocate(std::size_t k) {
+    state_[k] = AlignedBuffer<T>(this->params().size());
+    allocated_[k] = true;
     for (std::size_t g = 0; g < options_.size(); ++g) {
       const Range r = this->params().group_range(g);
-      for (std::size_t k = 0; k < NumState; ++k)
-        std::fill_n(state_[k].data() + r.begin, r.size, initial_value(options_[g], k));
+      std::fill_n(state_[k].data() + r.begin, r.size, initial_value(options_[g], k));
     }
+  }
+
+  static bool uses(const Options& o, std::size_t buffer) {
+    if constexpr (requires { Derived::uses_state(o, buffer); })
+      return Derived::uses_state(o, buffer);
+    else
+      return true;
   }
 
   static T initial_value(const Options& o, std::size_t buffer) {
@@ -258,6 +316,7 @@ class FusedOptimizer : public Optimizer<T> {
   std::vector<std::int64_t> steps_;
   std::vector<GroupState> group_state_;
   std::array<AlignedBuffer<T>, NumState> state_;
+  std::array<bool, NumState> allocated_{};
 };
 
 }  // namespace descent::optim

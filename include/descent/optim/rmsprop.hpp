@@ -44,6 +44,10 @@ class RMSprop : public FusedOptimizer<T, RMSprop<T>, RMSpropOptions, 3> {
   };
   static Scalars scalars(const RMSpropOptions& o, std::int64_t step);
   static void update(const Scalars& s, Slice<T, 3> x);
+  /// momentum_buffer only with momentum > 0, grad_avg only when centered.
+  static bool uses_state(const RMSpropOptions& o, std::size_t buffer) {
+    return buffer == 0 || (buffer == 1 ? o.momentum > 0 : o.centered);
+  }
 };
 
 extern template class RMSprop<float>;

@@ -55,6 +55,8 @@ class SGD : public FusedOptimizer<T, SGD<T>, SGDOptions, 1, SGDGroupState> {
   };
   static Scalars scalars(const SGDOptions& o, std::int64_t step, SGDGroupState& state);
   static void update(const Scalars& s, Slice<T, 1> x);
+  /// momentum_buffer only with momentum != 0.
+  static bool uses_state(const SGDOptions& o, std::size_t) { return o.momentum != 0; }
 };
 
 struct MomentumOptions {
