@@ -5,6 +5,9 @@
 // bytes_per_second counts each array a step must read or write once per element (4 bytes each):
 //   SGD momentum: read p, g, b; write p, b            = 5 streams
 //   Adam / AdamW: read p, g, m, v; write p, m, v      = 7 streams
+//   RAdam:        read p, g, m, v; write p, m, v      = 7 streams
+//   RMSprop:      read p, g, v; write p, v            = 5 streams
+//     centered, momentum: also read/write m, b         = 9 streams
 //   triad:        read b, c; write a                  = 3 streams
 // vs_triad = the step's bytes/s / the triad's bytes/s, the triad timed right after the step's
 // loop (10 runs) so both see the same load. The triad's store to `a` also costs a read for
@@ -112,5 +115,10 @@ BENCHMARK_CAPTURE(BM_Step, sgd_momentum, R"({"name": "sgd", "lr": 0.01, "momentu
     ->Apply(threads);
 BENCHMARK_CAPTURE(BM_Step, adam, R"({"name": "adam", "lr": 0.001})", 7)->Apply(threads);
 BENCHMARK_CAPTURE(BM_Step, adamw, R"({"name": "adamw", "lr": 0.001})", 7)->Apply(threads);
+BENCHMARK_CAPTURE(BM_Step, radam, R"({"name": "radam", "lr": 0.001})", 7)->Apply(threads);
+BENCHMARK_CAPTURE(BM_Step, rmsprop, R"({"name": "rmsprop", "lr": 0.01})", 5)->Apply(threads);
+BENCHMARK_CAPTURE(BM_Step, rmsprop_centered_momentum,
+                  R"({"name": "rmsprop", "lr": 0.01, "centered": true, "momentum": 0.9})", 9)
+    ->Apply(threads);
 
 }  // namespace

@@ -36,24 +36,32 @@ auto RAdam<T>::scalars(const RAdamOptions& o, std::int64_t step) -> Scalars {
 }
 
 // Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).
+// Whether the step is rectified is a template argument of the loop, so each variant is one
+// branch-free loop the compiler vectorizes (tested at run time inside the loop, it stayed scalar).
 template <class T>
 void RAdam<T>::update(const Scalars& s, Slice<T, 2> x) {
   T* __restrict m = x.state[0];
   T* __restrict v = x.state[1];
-  for (std::size_t i = 0; i < x.n; ++i) {
-    T g = x.g[i];
-    if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
-    m[i] = fmadd(g, s.one_minus_beta1, m[i] * s.beta1);             // m = beta1*m + (1-beta1)*g
-    v[i] = fmadd(s.one_minus_beta2 * g, g, v[i] * s.beta2);         // v = beta2*v + (1-beta2)*g^2
-    const T m_hat = m[i] / s.bias_correction1;                      // m_hat = m/(1-beta1^t)
-    if (s.rectified) {
-      // adaptive lr l_t = sqrt(1-beta2^t)/(sqrt(v) + eps), as torch: reciprocal, then times
-      const T adaptive_lr = T(1) / (std::sqrt(v[i]) + s.eps) * s.bias_correction2_sqrt;
-      x.p[i] = x.p[i] - m_hat * s.lr * adaptive_lr * s.rect;  // p = p - m_hat*lr*l_t*r_t
-    } else {
-      x.p[i] = x.p[i] - m_hat * s.lr;  // p = p - m_hat*lr
+  auto loop = [&]<bool Rectified>() {
+    for (std::size_t i = 0; i < x.n; ++i) {
+      T g = x.g[i];
+      if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
+      m[i] = fmadd(g, s.one_minus_beta1, m[i] * s.beta1);             // m = beta1*m + (1-beta1)*g
+      v[i] = fmadd(s.one_minus_beta2 * g, g, v[i] * s.beta2);         // v = beta2*v + (1-beta2)*g^2
+      const T m_hat = m[i] / s.bias_correction1;                      // m_hat = m/(1-beta1^t)
+      if constexpr (Rectified) {
+        // adaptive lr l_t = sqrt(1-beta2^t)/(sqrt(v) + eps), as torch: reciprocal, then times
+        const T adaptive_lr = T(1) / (std::sqrt(v[i]) + s.eps) * s.bias_correction2_sqrt;
+        x.p[i] = x.p[i] - m_hat * s.lr * adaptive_lr * s.rect;  // p = p - m_hat*lr*l_t*r_t
+      } else {
+        x.p[i] = x.p[i] - m_hat * s.lr;  // p = p - m_hat*lr
+      }
     }
-  }
+  };
+  if (s.rectified)
+    loop.template operator()<true>();
+  else
+    loop.template operator()<false>();
 }
 
 template class RAdam<float>;

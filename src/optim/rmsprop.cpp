@@ -21,29 +21,38 @@ auto RMSprop<T>::scalars(const RMSpropOptions& o, std::int64_t) -> Scalars {
 }
 
 // Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).
+// centered and momentum are template arguments of the loop, so each variant is one branch-free loop
+// the compiler vectorizes (tested at run time inside the loop, the loop stayed scalar).
 template <class T>
 void RMSprop<T>::update(const Scalars& s, Slice<T, 3> x) {
   T* __restrict v = x.state[0];
   T* __restrict b = x.state[1];
   T* __restrict m = x.state[2];
-  for (std::size_t i = 0; i < x.n; ++i) {
-    T g = s.sign * x.g[i];
-    if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
-    v[i] = fmadd(s.one_minus_alpha * g, g, v[i] * s.alpha);         // v = alpha*v + (1-alpha)*g^2
-    T d;
-    if (s.centered) {
-      m[i] = fmadd(g, s.one_minus_alpha, m[i] * s.alpha);  // m = alpha*m + (1-alpha)*g
-      d = std::sqrt(fmadd(-m[i], m[i], v[i])) + s.eps;     // d = sqrt(v - m^2) + eps
-    } else {
-      d = std::sqrt(v[i]) + s.eps;  // d = sqrt(v) + eps
+  auto loop = [&]<bool Centered, bool Momentum>() {
+    for (std::size_t i = 0; i < x.n; ++i) {
+      T g = s.sign * x.g[i];
+      if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
+      v[i] = fmadd(s.one_minus_alpha * g, g, v[i] * s.alpha);         // v = alpha*v + (1-alpha)*g^2
+      T d;
+      if constexpr (Centered) {
+        m[i] = fmadd(g, s.one_minus_alpha, m[i] * s.alpha);  // m = alpha*m + (1-alpha)*g
+        d = std::sqrt(fmadd(-m[i], m[i], v[i])) + s.eps;     // d = sqrt(v - m^2) + eps
+      } else {
+        d = std::sqrt(v[i]) + s.eps;  // d = sqrt(v) + eps
+      }
+      if constexpr (Momentum) {
+        b[i] = b[i] * s.momentum + g / d;        // b = mu*b + g/d
+        x.p[i] = fmadd(b[i], s.neg_lr, x.p[i]);  // p = p - lr*b
+      } else {
+        x.p[i] = x.p[i] + s.neg_lr * g / d;  // p = p - lr*g/d
+      }
     }
-    if (s.momentum > 0) {
-      b[i] = b[i] * s.momentum + g / d;        // b = mu*b + g/d
-      x.p[i] = fmadd(b[i], s.neg_lr, x.p[i]);  // p = p - lr*b
-    } else {
-      x.p[i] = x.p[i] + s.neg_lr * g / d;  // p = p - lr*g/d
-    }
-  }
+  };
+  const bool momentum = s.momentum > 0;
+  if (s.centered)
+    momentum ? loop.template operator()<true, true>() : loop.template operator()<true, false>();
+  else
+    momentum ? loop.template operator()<false, true>() : loop.template operator()<false, false>();
 }
 
 template class RMSprop<float>;
