@@ -5,7 +5,8 @@
 // bytes_per_second counts each array a step must read or write once per element (4 bytes each):
 //   SGD momentum: read p, g, b; write p, b            = 5 streams
 //   Adam / AdamW: read p, g, m, v; write p, m, v      = 7 streams
-//   RAdam:        read p, g, m, v; write p, m, v      = 7 streams
+//   RAdam, NAdam, Adamax, Adadelta: 2 state buffers  = 7 streams
+//   Adagrad:      read p, g, sum; write p, sum        = 5 streams
 //   RMSprop:      read p, g, v; write p, v            = 5 streams
 //     centered, momentum: also read/write m, b         = 9 streams
 //   triad:        read b, c; write a                  = 3 streams
@@ -116,6 +117,10 @@ BENCHMARK_CAPTURE(BM_Step, sgd_momentum, R"({"name": "sgd", "lr": 0.01, "momentu
 BENCHMARK_CAPTURE(BM_Step, adam, R"({"name": "adam", "lr": 0.001})", 7)->Apply(threads);
 BENCHMARK_CAPTURE(BM_Step, adamw, R"({"name": "adamw", "lr": 0.001})", 7)->Apply(threads);
 BENCHMARK_CAPTURE(BM_Step, radam, R"({"name": "radam", "lr": 0.001})", 7)->Apply(threads);
+BENCHMARK_CAPTURE(BM_Step, nadam, R"({"name": "nadam", "lr": 0.001})", 7)->Apply(threads);
+BENCHMARK_CAPTURE(BM_Step, adamax, R"({"name": "adamax", "lr": 0.001})", 7)->Apply(threads);
+BENCHMARK_CAPTURE(BM_Step, adadelta, R"({"name": "adadelta"})", 7)->Apply(threads);
+BENCHMARK_CAPTURE(BM_Step, adagrad, R"({"name": "adagrad", "lr": 0.01})", 5)->Apply(threads);
 BENCHMARK_CAPTURE(BM_Step, rmsprop, R"({"name": "rmsprop", "lr": 0.01})", 5)->Apply(threads);
 BENCHMARK_CAPTURE(BM_Step, rmsprop_centered_momentum,
                   R"({"name": "rmsprop", "lr": 0.01, "centered": true, "momentum": 0.9})", 9)

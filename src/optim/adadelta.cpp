@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "descent/optim/fmadd.hpp"
+#include "descent/optim/update_terms.hpp"
 
 #include <fmt/format.h>
 
@@ -27,14 +27,13 @@ void Adadelta<T>::update(const Scalars& s, Slice<T, 2> x) {
   T* __restrict square_avg = x.state[0];
   T* __restrict acc_delta = x.state[1];
   for (std::size_t i = 0; i < x.n; ++i) {
-    T g = s.sign * x.g[i];
-    if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
+    const T g = l2_decayed(s.sign * x.g[i], x.p[i], s.weight_decay);  // g = ±grad + wd*p
     // E[g^2] = rho*E[g^2] + (1-rho)*g^2
-    square_avg[i] = fmadd(s.one_minus_rho * g, g, square_avg[i] * s.rho);
+    square_avg[i] = ema_square(square_avg[i], g, s.rho, s.one_minus_rho);
     // delta = sqrt(E[dx^2] + eps) / sqrt(E[g^2] + eps) * g
     const T delta = std::sqrt(acc_delta[i] + s.eps) / std::sqrt(square_avg[i] + s.eps) * g;
     // E[dx^2] = rho*E[dx^2] + (1-rho)*delta^2
-    acc_delta[i] = fmadd(s.one_minus_rho * delta, delta, acc_delta[i] * s.rho);
+    acc_delta[i] = ema_square(acc_delta[i], delta, s.rho, s.one_minus_rho);
     x.p[i] = fmadd(delta, s.neg_lr, x.p[i]);  // p = p - lr*delta
   }
 }

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "descent/optim/fmadd.hpp"
+#include "descent/optim/update_terms.hpp"
 
 namespace descent::optim {
 
@@ -25,9 +25,8 @@ template <class T>
 void Adagrad<T>::update(const Scalars& s, Slice<T, 1> x) {
   T* __restrict sum = x.state[0];
   for (std::size_t i = 0; i < x.n; ++i) {
-    T g = s.sign * x.g[i];
-    if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
-    sum[i] = fmadd(g, g, sum[i]);                                   // G = G + g^2
+    const T g = l2_decayed(s.sign * x.g[i], x.p[i], s.weight_decay);  // g = ±grad + wd*p
+    sum[i] = fmadd(g, g, sum[i]);                                     // G = G + g^2
     const T std = std::sqrt(sum[i]) + s.eps;
     x.p[i] = x.p[i] + s.neg_lr_t * g / std;  // p = p - lr_t * g / (sqrt(G) + eps)
   }

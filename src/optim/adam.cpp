@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "descent/optim/fmadd.hpp"
+#include "descent/optim/update_terms.hpp"
 
 namespace descent::optim {
 
@@ -46,10 +46,10 @@ void AdamFamily<T, Opts, Decoupled>::update(const Scalars& s, Slice<T, 3> x) {
       T p = x.p[i];
       if constexpr (Decoupled)
         p = p * s.decay;  // p = p*(1 - lr*wd)
-      else if (s.l2 != 0)
-        g = fmadd(p, s.l2, g);                                 // g = g + wd*p
-      m[i] = fmadd(g, s.one_minus_beta1, m[i] * s.beta1);      // m = beta1*m + (1-beta1)*g
-      v[i] = fmadd(s.one_minus_beta2 * g, g, v[i] * s.beta2);  // v = beta2*v + (1-beta2)*g^2
+      else
+        g = l2_decayed(g, p, s.l2);                            // g = g + wd*p
+      m[i] = ema(m[i], g, s.beta1, s.one_minus_beta1);         // m = beta1*m + (1-beta1)*g
+      v[i] = ema_square(v[i], g, s.beta2, s.one_minus_beta2);  // v = beta2*v + (1-beta2)*g^2
       T second = v[i];
       if constexpr (AmsGrad) second = v_max[i] = std::max(v_max[i], v[i]);
       const T denom = std::sqrt(second) / s.bias_correction2_sqrt + s.eps;

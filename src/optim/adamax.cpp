@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "descent/optim/fmadd.hpp"
+#include "descent/optim/update_terms.hpp"
 
 namespace descent::optim {
 
@@ -28,11 +28,10 @@ void Adamax<T>::update(const Scalars& s, Slice<T, 2> x) {
   T* __restrict m = x.state[0];
   T* __restrict u = x.state[1];
   for (std::size_t i = 0; i < x.n; ++i) {
-    T g = s.sign * x.g[i];
-    if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
-    m[i] = fmadd(g, s.one_minus_beta1, m[i] * s.beta1);             // m = beta1*m + (1-beta1)*g
-    u[i] = std::max(u[i] * s.beta2, std::abs(g) + s.eps);           // u = max(beta2*u, |g| + eps)
-    x.p[i] = x.p[i] + s.neg_step_size * m[i] / u[i];                // p = p - lr/(1-beta1^t) * m/u
+    const T g = l2_decayed(s.sign * x.g[i], x.p[i], s.weight_decay);  // g = ±grad + wd*p
+    m[i] = ema(m[i], g, s.beta1, s.one_minus_beta1);                  // m = beta1*m + (1-beta1)*g
+    u[i] = std::max(u[i] * s.beta2, std::abs(g) + s.eps);             // u = max(beta2*u, |g| + eps)
+    x.p[i] = x.p[i] + s.neg_step_size * m[i] / u[i];  // p = p - lr/(1-beta1^t) * m/u
   }
 }
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "descent/optim/fmadd.hpp"
+#include "descent/optim/update_terms.hpp"
 
 namespace descent::optim {
 
@@ -45,11 +45,10 @@ void NAdam<T>::update(const Scalars& s, Slice<T, 2> x) {
   T* __restrict m = x.state[0];
   T* __restrict v = x.state[1];
   for (std::size_t i = 0; i < x.n; ++i) {
-    T g = x.g[i];
-    if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
-    m[i] = fmadd(g, s.one_minus_beta1, m[i] * s.beta1);             // m = beta1*m + (1-beta1)*g
-    v[i] = fmadd(s.one_minus_beta2 * g, g, v[i] * s.beta2);         // v = beta2*v + (1-beta2)*g^2
-    const T d = std::sqrt(v[i] / s.bias_correction2) + s.eps;       // d = sqrt(v/(1-beta2^t)) + eps
+    const T g = l2_decayed(x.g[i], x.p[i], s.weight_decay);    // g = grad + wd*p
+    m[i] = ema(m[i], g, s.beta1, s.one_minus_beta1);           // m = beta1*m + (1-beta1)*g
+    v[i] = ema_square(v[i], g, s.beta2, s.one_minus_beta2);    // v = beta2*v + (1-beta2)*g^2
+    const T d = std::sqrt(v[i] / s.bias_correction2) + s.eps;  // d = sqrt(v/(1-beta2^t)) + eps
     // p = p - lr*(1-mu_t)/(1-P_t) * g/d - lr*mu_{t+1}/(1-P') * m/d
     const T p = x.p[i] + s.grad_coef * g / d;
     x.p[i] = p + s.exp_avg_coef * m[i] / d;

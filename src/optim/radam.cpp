@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "descent/optim/fmadd.hpp"
+#include "descent/optim/update_terms.hpp"
 
 namespace descent::optim {
 
@@ -44,11 +44,10 @@ void RAdam<T>::update(const Scalars& s, Slice<T, 2> x) {
   T* __restrict v = x.state[1];
   auto loop = [&]<bool Rectified>() {
     for (std::size_t i = 0; i < x.n; ++i) {
-      T g = x.g[i];
-      if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
-      m[i] = fmadd(g, s.one_minus_beta1, m[i] * s.beta1);             // m = beta1*m + (1-beta1)*g
-      v[i] = fmadd(s.one_minus_beta2 * g, g, v[i] * s.beta2);         // v = beta2*v + (1-beta2)*g^2
-      const T m_hat = m[i] / s.bias_correction1;                      // m_hat = m/(1-beta1^t)
+      const T g = l2_decayed(x.g[i], x.p[i], s.weight_decay);  // g = grad + wd*p
+      m[i] = ema(m[i], g, s.beta1, s.one_minus_beta1);         // m = beta1*m + (1-beta1)*g
+      v[i] = ema_square(v[i], g, s.beta2, s.one_minus_beta2);  // v = beta2*v + (1-beta2)*g^2
+      const T m_hat = m[i] / s.bias_correction1;               // m_hat = m/(1-beta1^t)
       if constexpr (Rectified) {
         // adaptive lr l_t = sqrt(1-beta2^t)/(sqrt(v) + eps), as torch: reciprocal, then times
         const T adaptive_lr = T(1) / (std::sqrt(v[i]) + s.eps) * s.bias_correction2_sqrt;

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "descent/optim/fmadd.hpp"
+#include "descent/optim/update_terms.hpp"
 
 namespace descent::optim {
 
@@ -30,13 +30,12 @@ void RMSprop<T>::update(const Scalars& s, Slice<T, 3> x) {
   T* __restrict m = x.state[2];
   auto loop = [&]<bool Centered, bool Momentum>() {
     for (std::size_t i = 0; i < x.n; ++i) {
-      T g = s.sign * x.g[i];
-      if (s.weight_decay != 0) g = fmadd(x.p[i], s.weight_decay, g);  // g = g + wd*p
-      v[i] = fmadd(s.one_minus_alpha * g, g, v[i] * s.alpha);         // v = alpha*v + (1-alpha)*g^2
+      const T g = l2_decayed(s.sign * x.g[i], x.p[i], s.weight_decay);  // g = ±grad + wd*p
+      v[i] = ema_square(v[i], g, s.alpha, s.one_minus_alpha);  // v = alpha*v + (1-alpha)*g^2
       T d;
       if constexpr (Centered) {
-        m[i] = fmadd(g, s.one_minus_alpha, m[i] * s.alpha);  // m = alpha*m + (1-alpha)*g
-        d = std::sqrt(fmadd(-m[i], m[i], v[i])) + s.eps;     // d = sqrt(v - m^2) + eps
+        m[i] = ema(m[i], g, s.alpha, s.one_minus_alpha);  // m = alpha*m + (1-alpha)*g
+        d = std::sqrt(fmadd(-m[i], m[i], v[i])) + s.eps;  // d = sqrt(v - m^2) + eps
       } else {
         d = std::sqrt(v[i]) + s.eps;  // d = sqrt(v) + eps
       }

@@ -1,6 +1,6 @@
 #include "descent/optim/sgd.hpp"
 
-#include "descent/optim/fmadd.hpp"
+#include "descent/optim/update_terms.hpp"
 
 namespace descent::optim {
 
@@ -32,7 +32,7 @@ void SGD<T>::update(const Scalars& s, Slice<T, 1> x) {
   auto loop = [&]<bool Momentum, bool Nesterov>() {
     for (std::size_t i = 0; i < x.n; ++i) {
       T d = s.sign * x.g[i];
-      if (s.weight_decay != 0) d = fmadd(x.p[i], s.weight_decay, d);  // g + wd*p
+      d = l2_decayed(d, x.p[i], s.weight_decay);  // g + wd*p
       if constexpr (Momentum) {
         // b = mu*b + (1-tau)*g
         buf[i] = s.first_step ? d : fmadd(d, s.one_minus_dampening, buf[i] * s.momentum);
