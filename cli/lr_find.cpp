@@ -27,6 +27,7 @@ int run(const train::RunConfig& config, const cli::LoadedData& data, const Args&
   sched::LRRangeTest test(args.test);
   train::Trainer<T> trainer(*parts.model->net, parts.model->params, *parts.loss, *parts.optimizer,
                             nullptr, options);
+  if (parts.regularizer) trainer.set_regularizer(*parts.regularizer);
   trainer.add_callback(std::make_unique<train::NonFiniteGuard<T>>(train::NonFinitePolicy::skip));
   trainer.add_callback(std::make_unique<train::LRFinder<T>>(test));
   // Enough epochs for the sweep; the finder stops the loop when it is done.

@@ -59,6 +59,7 @@ int run(const train::RunConfig& config, const cli::LoadedData& data, const std::
   const auto options = cli::trainer_options(config, data);
   train::Trainer<T> trainer(*parts.model->net, parts.model->params, *parts.loss, *parts.optimizer,
                             parts.scheduler.get(), options);
+  if (parts.regularizer) trainer.set_regularizer(*parts.regularizer);
   const std::string monitor = cli::monitor_metric(config, data);
   const std::string mode_text = config.str("train.monitor_mode");
   const train::Mode mode = train::parse_mode(mode_text, monitor, "train.monitor_mode");

@@ -1,5 +1,7 @@
 #include "training_setup.hpp"
 
+#include <algorithm>
+
 #include <fmt/core.h>
 
 #include "descent/core/error.hpp"
@@ -41,6 +43,8 @@ const std::vector<std::pair<std::string, std::string>> kTrainingFlags = {
     {"--clip-value", "train.clip_value"},
     {"--accumulate", "train.accumulate"},
     {"--nonfinite", "train.nonfinite"},
+    {"--drop-last", "train.drop_last"},
+    {"--restore-best", "train.restore_best"},
     {"--log-steps", "train.log_steps"},
     {"--out", "output.dir"},
     {"--progress", "output.progress"},
@@ -66,6 +70,11 @@ void ConfigFlags::add(CLI::App& app, const std::string& flag, const std::string&
   auto f = std::make_unique<Flag>();
   f->key = key;
   f->option = app.add_option(flag, f->value, help_of(key));
+  const auto& schema = train::config_schema();
+  const auto k = std::find_if(schema.begin(), schema.end(), [&](auto& c) { return c.key == key; });
+  // A boolean flag alone means true (--log-steps); a value still sets it (--log-steps=false).
+  f->boolean = k != schema.end() && k->kind == train::ValueKind::boolean;
+  if (f->boolean) f->option->expected(0, 1)->default_str("true");
   flags_.push_back(std::move(f));
 }
 
@@ -76,11 +85,19 @@ void ConfigFlags::declare(CLI::App& app, bool with_training) {
                      "optimizer as JSON or a name, e.g. sgd or "
                      "'{\"name\":\"sgd\",\"lr\":0.1,\"momentum\":0.9}' [optimizer]");
   add(app, "--lr", "optimizer.lr");
+  regularization_option_ =
+      app.add_option("--regularization", regularization_,
+                     "penalty added to the loss, as JSON, e.g. '{\"name\":\"elastic_net\",\"l1\":"
+                     "1e-4,\"l2\":1e-3}' (apply_to: weights | all) [regularization]");
+  l1_option_ = app.add_option("--l1", l1_, "L1 penalty l1 sum|w| on the weights [regularization]");
+  l2_option_ = app.add_option("--l2", l2_, "L2 penalty l2 sum w^2 on the weights [regularization]");
   if (with_training) {
     for (const auto& [flag, key] : kTrainingFlags) add(app, flag, key);
     schedule_option_ = app.add_option("--schedule", schedule_,
                                       "schedule as JSON or a name, e.g. "
                                       "'{\"name\":\"cosine\",\"T_max\":10}' [schedule]");
+    app.add_flag("--no-shuffle", no_shuffle_,
+                 "keep the rows in file order [train.shuffle = false]");
   }
   app.add_option("--set", sets_, "set any config key: --set train.epochs=20 (repeatable)");
 }
@@ -90,8 +107,30 @@ void ConfigFlags::apply(train::RunConfig& config) const {
     config.set_table("optimizer", optim::parse_spec(optimizer_, "optimizer"));
   if (schedule_option_ && schedule_option_->count())
     config.set_table("schedule", optim::parse_spec(schedule_, "schedule"));
-  for (const auto& f : flags_)
-    if (f->option->count()) config.set(f->key, f->value, f->option->get_name());
+  if (regularization_option_->count())
+    config.set_table("regularization", optim::parse_spec(regularization_, "regularization"));
+  if (l1_option_->count() || l2_option_->count()) {
+    if (regularization_option_->count())
+      throw ConfigError("--l1/--l2 and --regularization both given", "regularization",
+                        "use --l1/--l2, or one JSON table with --regularization");
+    nlohmann::json table;  // one strength: l1 or l2; both: elastic net
+    if (!l2_option_->count())
+      table = {{"name", "l1"}, {"lambda", l1_}};
+    else if (!l1_option_->count())
+      table = {{"name", "l2"}, {"lambda", l2_}};
+    else
+      table = {{"name", "elastic_net"}, {"l1", l1_}, {"l2", l2_}};
+    config.set_table("regularization", table);
+  }
+  if (no_shuffle_) config.set("train.shuffle", "false", "--no-shuffle");
+  for (const auto& f : flags_) {
+    if (!f->option->count()) continue;
+    const std::string flag = f->option->get_name();
+    if (f->boolean && f->value != "true" && f->value != "false")  // e.g. a config file after it
+      throw ConfigError("expects true or false, got '" + f->value + "'", flag,
+                        "write " + flag + " or " + flag + "=false, and the config file first");
+    config.set(f->key, f->value, flag);
+  }
   for (const auto& s : sets_) config.set(s);
 }
 
@@ -190,6 +229,8 @@ RunParts<T> build_parts(const train::RunConfig& config, const LoadedData& data,
   std::string loss = config.str("model.loss");
   if (loss == "auto") loss = data.task == data::Task::classification ? "cross_entropy" : "mse";
   parts.loss = nn::make_loss<T>(std::string_view(loss));
+  if (const auto reg = config.table("regularization"); !reg.empty())
+    parts.regularizer = nn::make_regularizer<T>(parts.model->params, reg);
   parts.optimizer = optim::make<T>(parts.model->params, config.table("optimizer"));
   const auto schedule = config.table("schedule");
   if (with_schedule && !schedule.empty()) parts.scheduler = sched::make(*parts.optimizer, schedule);

@@ -12,6 +12,7 @@
 #include "descent/data/scaler.hpp"
 #include "descent/nn/loss.hpp"
 #include "descent/nn/model_spec.hpp"
+#include "descent/nn/regularizer.hpp"
 #include "descent/optim/optimizer.hpp"
 #include "descent/sched/scheduler.hpp"
 #include "descent/train/config.hpp"
@@ -19,8 +20,10 @@
 
 namespace descent::cli {
 
-/// Command-line flags, each an alias of one config key ("--epochs" -> train.epochs), plus
-/// --optimizer/--schedule (JSON or a name: the whole table) and --set key=value.
+/// Command-line flags, each an alias of one config key ("--epochs" -> train.epochs; a boolean key's
+/// flag alone means true: --log-steps, --log-steps=false), plus --optimizer/--schedule/
+/// --regularization (JSON or a name: the whole table), --l1/--l2 (the regularization table from
+/// strengths), --no-shuffle, and --set key=value.
 class ConfigFlags {
  public:
   /// The data and model flags (train and lr-find); with_training adds the training ones.
@@ -33,11 +36,15 @@ class ConfigFlags {
     std::string key;
     std::string value;
     CLI::Option* option = nullptr;
+    bool boolean = false;  // a boolean key: the flag alone means true
   };
   void add(CLI::App& app, const std::string& flag, const std::string& key);
   std::vector<std::unique_ptr<Flag>> flags_;
-  std::string optimizer_, schedule_;
-  CLI::Option *optimizer_option_ = nullptr, *schedule_option_ = nullptr;
+  std::string optimizer_, schedule_, regularization_;
+  double l1_ = 0, l2_ = 0;
+  bool no_shuffle_ = false;
+  CLI::Option *optimizer_option_ = nullptr, *schedule_option_ = nullptr,
+              *regularization_option_ = nullptr, *l1_option_ = nullptr, *l2_option_ = nullptr;
   std::vector<std::string> sets_;
 };
 
@@ -53,11 +60,12 @@ struct LoadedData {
 /// synthetic:linear|blobs|spirals) and fits the scaler on the training rows only.
 LoadedData load_data(const train::RunConfig& config);
 
-/// The model, loss, optimizer and schedule of a run, in scalar type T.
+/// The model, loss, regularizer, optimizer and schedule of a run, in scalar type T.
 template <class T>
 struct RunParts {
   std::unique_ptr<nn::Model<T>> model;
   std::unique_ptr<nn::Loss<T>> loss;
+  std::optional<nn::Regularizer<T>> regularizer;  // none without a regularization table
   std::unique_ptr<optim::Optimizer<T>> optimizer;
   std::unique_ptr<sched::Scheduler> scheduler;  // null without a schedule
 };

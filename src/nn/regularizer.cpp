@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "descent/core/error.hpp"
+#include "descent/optim/fmadd.hpp"
 #include "descent/optim/options.hpp"
 
 namespace descent::nn {
@@ -52,7 +53,9 @@ double Regularizer<T>::apply(Params<T>& params) const {
     T* g = t.grad.data();
     for (std::size_t i = 0; i < t.size(); ++i) {
       const T sign = T(w[i] > 0) - T(w[i] < 0);
-      g[i] += l1 * sign + two_l2 * w[i];  // dR/dw = l1 sign(w) + 2 l2 w
+      // dR/dw = l1 sign(w) + 2 l2 w, the 2 l2 w term added as torch adds weight decay (g + wd*p,
+      // one rounding: optim/fmadd.hpp), so L2 gives SGD's weight_decay = 2 l2 bit for bit.
+      g[i] = optim::fmadd(w[i], two_l2, g[i] + l1 * sign);
     }
   }
   return value(params);

@@ -13,11 +13,11 @@ namespace descent::train {
 
 namespace {
 using Kind = ValueKind;
-const std::vector<std::string> kSections = {"data",     "model", "optimizer",
-                                            "schedule", "train", "output"};
+const std::vector<std::string> kSections = {"data",  "model",          "optimizer", "schedule",
+                                            "train", "regularization", "output"};
 
 bool free_section(const std::string& s) {
-  return s == "optimizer" || s == "schedule";
+  return s == "optimizer" || s == "schedule" || s == "regularization";
 }
 
 std::vector<std::string> schema_keys() {

@@ -50,6 +50,7 @@ void StepLogger<T>::on_batch_end(Trainer<T>& trainer) {
   row.set("epoch", static_cast<double>(p.epoch + 1));
   row.set("step", static_cast<double>(p.step));
   row.set("loss", p.batch_loss);
+  if (trainer.regularizer()) row.set("reg_loss", p.reg_loss);
   row.set("lr", lr_);
   row.set("grad_norm", grad_norm_);
   row.set("update_ratio", ratio);

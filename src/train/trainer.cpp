@@ -95,6 +95,8 @@ void Trainer<T>::set_targets(std::span<const std::int32_t> labels, std::span<con
 
 template <class T>
 void Trainer<T>::optimizer_step() {
+  // L(W) = data loss + R(W): dR/dw joins the data gradient before clipping and the step.
+  if (regularizer_) progress_.reg_loss = regularizer_->apply(params_);
   bool step = true;
   for (auto& c : callbacks_)
     if (!c->on_before_step(*this)) {
@@ -120,6 +122,9 @@ void Trainer<T>::run_epoch(data::BatchIterator& batches) {
   const std::size_t count = batches.batches_per_epoch();
   progress_.batches_per_epoch = count;
   auto metrics = make_metrics<T>(options_);
+  // train_reg_loss = sum_b n_b R(W_b) / sum_b n_b over the batches of completed steps.
+  double reg_sum = 0;
+  std::size_t group_rows = 0, reg_rows = 0;
   model_.train();
   optimizer_.zero_grad();
   batches.start_epoch(static_cast<std::uint64_t>(progress_.epoch));
@@ -143,12 +148,22 @@ void Trainer<T>::run_epoch(data::BatchIterator& batches) {
     if (group > 1) grad_output_ *= T(1) / static_cast<T>(group);
     model_.backward(grad_output_);
     progress_.stepped = false;
-    if (i + 1 == first + group) optimizer_step();
+    group_rows += batch->size();
+    if (i + 1 == first + group) {
+      optimizer_step();
+      if (regularizer_) reg_sum += progress_.reg_loss * static_cast<double>(group_rows);
+      reg_rows += group_rows;
+      group_rows = 0;
+    }
     for (auto& c : callbacks_) c->on_batch_end(*this);
   }
   row_ = MetricRow();
   row_.set("epoch", static_cast<double>(progress_.epoch + 1));
-  for (auto& m : metrics) m->write(row_, "train");
+  for (auto& m : metrics) {
+    m->write(row_, "train");
+    if (regularizer_ && &m == &metrics.front())  // beside train_loss (MeanLoss comes first)
+      row_.set("train_reg_loss", reg_rows ? reg_sum / static_cast<double>(reg_rows) : 0.0);
+  }
 }
 
 template <class T>

@@ -41,7 +41,8 @@ class CliTrain : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = fs::temp_directory_path() /
-            ("descent_cli_train_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+            ("descent_cli_train_" +
+             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(root_);
     fs::create_directories(root_);
   }
@@ -139,10 +140,65 @@ TEST_F(CliTrain, ResumeContinuesBitIdentically) {
 
 TEST_F(CliTrain, LrFindWritesTheCurveAndSuggests) {
   const auto csv = root_ / "curve.csv";
-  const auto r = run("lr-find --data synthetic:blobs --samples 200 --model linear --batch-size 16 --steps 40 "
-                     "--csv " + csv.string());
+  const auto r =
+      run("lr-find --data synthetic:blobs --samples 200 --model linear --batch-size 16 --steps 40 "
+          "--csv " +
+          csv.string());
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("suggested lr"), std::string::npos) << r.out;
   const auto text = slurp(csv);
   EXPECT_EQ(text.rfind("step,lr,loss,smoothed\n", 0), 0u);
+}
+
+// --l1/--l2/--regularization: the penalty is its own column (train_reg_loss beside train_loss in
+// metrics.csv and summary.json, reg_loss in steps.csv) and the table is in config.toml.
+TEST_F(CliTrain, RegularizationIsReportedBesideTheDataLoss) {
+  const std::string common =
+      "--data synthetic:linear --samples 200 --model linear --epochs 2 "
+      "--batch-size 20 --progress none";
+  const auto out = root_ / "run";
+  const auto r = run(common + " --l2 0.01 --log-steps --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(slurp(out / "metrics.csv").rfind("epoch,train_loss,train_reg_loss,", 0), 0u);
+  EXPECT_EQ(slurp(out / "steps.csv").rfind("epoch,step,loss,reg_loss,", 0), 0u);
+  const auto summary = nlohmann::json::parse(slurp(out / "summary.json"));
+  EXPECT_GT(summary["final"]["train_reg_loss"].get<double>(), 0);
+  EXPECT_NE(slurp(out / "config.toml").find("[regularization]\nname = \"l2\"\nlambda = 0.01\n"),
+            std::string::npos);
+  // The same penalty as JSON gives the same run; the plain run has no column.
+  const auto json = root_ / "json";
+  ASSERT_EQ(
+      run(common + " --regularization '{\"name\":\"l2\",\"lambda\":0.01}' --log-steps --out " +
+          json.string())
+          .code,
+      0);
+  EXPECT_EQ(slurp(json / "metrics.csv"), slurp(out / "metrics.csv"));
+  ASSERT_EQ(run(common + " --out " + (root_ / "plain").string()).code, 0);
+  EXPECT_EQ(slurp(root_ / "plain" / "metrics.csv").find("reg_loss"), std::string::npos);
+  for (const std::string bad : {"--l1 -1", "--l1 0.1 --regularization l2",
+                                "--regularization '{\"name\":\"l2\",\"lamda\":1}'"}) {
+    const auto b = run(common + " " + bad + " --out " + (root_ / "bad").string());
+    EXPECT_EQ(b.code, 2) << bad << ": " << b.out;
+    EXPECT_EQ(std::count(b.out.begin(), b.out.end(), '\n'), 1) << bad << ": " << b.out;
+    EXPECT_FALSE(fs::exists(root_ / "bad")) << bad;
+  }
+}
+
+// A boolean key's flag alone means true; =false and a separate value still work.
+TEST_F(CliTrain, BooleanFlagsAloneMeanTrue) {
+  const std::string common = kSmall + " --epochs 1";
+  ASSERT_EQ(run(common + " --out " + (root_ / "a").string() + " --log-steps").code, 0);
+  EXPECT_TRUE(fs::exists(root_ / "a" / "steps.csv"));
+  ASSERT_EQ(run(common + " --log-steps=false --out " + (root_ / "b").string()).code, 0);
+  EXPECT_FALSE(fs::exists(root_ / "b" / "steps.csv"));
+  ASSERT_EQ(run(common + " --log-steps true --out " + (root_ / "c").string()).code, 0);
+  EXPECT_TRUE(fs::exists(root_ / "c" / "steps.csv"));
+  // 200 blobs, 10% validation: 180 training rows = 11 full batches of 16 + 4 rows.
+  ASSERT_EQ(run(common + " --drop-last --no-shuffle --out " + (root_ / "d").string()).code, 0);
+  const auto config = slurp(root_ / "d" / "config.toml");
+  EXPECT_NE(config.find("shuffle = false\ndrop_last = true\n"), std::string::npos) << config;
+  EXPECT_EQ(nlohmann::json::parse(slurp(root_ / "d" / "summary.json"))["steps"], 11);
+  const auto bad = run(common + " --drop-last maybe --out " + (root_ / "e").string());
+  EXPECT_EQ(bad.code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("--drop-last=false"), std::string::npos) << bad.out;
 }

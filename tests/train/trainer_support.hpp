@@ -23,10 +23,10 @@ struct Rig {
 
   Rig(const std::string& spec, double dropout, std::size_t inputs, std::size_t outputs,
       const std::string& loss_name, const std::string& optimizer_json, TrainerOptions options,
-      std::uint64_t seed = 1) {
+      std::uint64_t seed = 1, nn::ParamGroups groups = {}) {
     nn::ModelSpec s = nn::parse_model_spec(spec);
     s.dropout = dropout;
-    model = nn::make_model<T>(s, inputs, outputs, seed);
+    model = nn::make_model<T>(s, inputs, outputs, seed, groups);
     loss = nn::make_loss<T>(std::string_view(loss_name));
     optimizer = optim::make<T>(model->params, std::string_view(optimizer_json));
     trainer = std::make_unique<Trainer<T>>(*model->net, model->params, *loss, *optimizer, nullptr,

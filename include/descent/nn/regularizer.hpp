@@ -4,7 +4,8 @@
 //   L2           R = l2 sum w^2                 dR/dw = 2 l2 w
 //   elastic net  R = l1 sum |w| + l2 sum w^2    (both)
 // The value is reported separately from the data loss; the gradient is added to the arena grads.
-// Note the L2 term's gradient 2 l2 w equals SGD's weight_decay wd = 2 l2 (torch adds wd*w).
+// Note the L2 term's gradient 2 l2 w equals SGD's weight_decay wd = 2 l2 (torch adds wd*w), and
+// apply() rounds it as torch does, so an L2 penalty and SGD's weight decay give the same bits.
 #include <string>
 #include <vector>
 

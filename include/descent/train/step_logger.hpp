@@ -1,6 +1,7 @@
 #pragma once
 // StepLogger: per optimizer step, logs into trainer.step_log() a row
-//   epoch, step, loss, lr, grad_norm = ||g||_2, update_ratio = ||W_t - W_{t-1}||_2 / ||W_{t-1}||_2
+//   epoch, step, loss, (reg_loss,) lr, grad_norm = ||g||_2, update_ratio = ||W_t - W_{t-1}||_2 /
+//   ||W_{t-1}||_2
 // (the update/parameter ratio; ~1e-3 is the usual healthy order of magnitude), and adds the epoch's
 // means of grad_norm and update_ratio to the epoch row. Put it before clipping to log the norm of
 // the raw gradient.

@@ -6,10 +6,14 @@
 // optimizer and the scheduler (per batch or per epoch), evaluates the validation split and logs one
 // MetricRow per epoch: epoch, train_loss and train metrics (from the training batches, in training
 // mode), val_*, lr, skipped_steps. Callbacks (callback.hpp) add early stopping, clipping, guards,
-// logging.
+// logging. With a regularizer (set_regularizer) the objective is L(W) = data loss + R(W): before
+// every optimizer step dR/dw is added to the accumulated gradients, ahead of the callbacks that
+// clip or check them; train_loss stays the data loss and train_reg_loss is the penalty R(W) at
+// each step's weights, averaged over the epoch's rows as train_loss is.
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +23,7 @@
 #include "descent/data/batch_iterator.hpp"
 #include "descent/data/dataset.hpp"
 #include "descent/nn/loss.hpp"
+#include "descent/nn/regularizer.hpp"
 #include "descent/nn/sequential.hpp"
 #include "descent/optim/optimizer.hpp"
 #include "descent/sched/scheduler.hpp"
@@ -52,6 +57,7 @@ struct Progress {
   std::size_t batches_per_epoch = 0;
   std::size_t batch_rows = 0;
   double batch_loss = std::numeric_limits<double>::quiet_NaN();
+  double reg_loss = std::numeric_limits<double>::quiet_NaN();  // R(W) at the last step's weights
   std::int64_t skipped_steps = 0;
   std::size_t samples = 0;  // rows processed by training batches over the run
   bool stepped = false;     // whether the current batch ended with an optimizer step
@@ -68,6 +74,10 @@ class Trainer {
           optim::Optimizer<T>& optimizer, sched::Scheduler* scheduler, TrainerOptions options);
 
   Callback<T>& add_callback(std::unique_ptr<Callback<T>> callback);
+  /// Adds regularizer's penalty to the objective (see the top of this file).
+  void set_regularizer(nn::Regularizer<T> regularizer) { regularizer_ = std::move(regularizer); }
+  /// The regularizer, or null.
+  const nn::Regularizer<T>* regularizer() const { return regularizer_ ? &*regularizer_ : nullptr; }
 
   /// Trains until options().epochs epochs are complete (counting those of a restored checkpoint)
   /// or a callback stops. Returns the history (one row per epoch).
@@ -117,6 +127,7 @@ class Trainer {
   sched::Scheduler* scheduler_;
   TrainerOptions options_;
   std::vector<std::unique_ptr<Callback<T>>> callbacks_;
+  std::optional<nn::Regularizer<T>> regularizer_;
 
   Progress progress_;
   nn::Matrix<T> batch_x_, batch_target_, grad_output_;
