@@ -4,10 +4,14 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -201,4 +205,98 @@ TEST_F(CliTrain, BooleanFlagsAloneMeanTrue) {
   const auto bad = run(common + " --drop-last maybe --out " + (root_ / "e").string());
   EXPECT_EQ(bad.code, 2) << bad.out;
   EXPECT_NE(bad.out.find("--drop-last=false"), std::string::npos) << bad.out;
+}
+
+namespace {
+/// A clean numeric CSV x1,x2,label of 300 rows: class i % 3 at (2c, -c) with a deterministic
+/// jitter, its label from `name`; or (regression, name empty) label = 3 x1 - 2 x2 + 1.
+std::string clean_csv(const std::vector<std::string>& names) {
+  std::string text = "x1,x2,label\n";
+  for (int i = 0; i < 300; ++i) {
+    const double ja = ((i * 37) % 11 - 5) / 10.0, jb = ((i * 13) % 7 - 3) / 10.0;
+    const int c = i % 3;
+    if (names.empty()) {
+      const double a = ((i * 13) % 17 - 8) / 4.0, b = ((i * 7) % 11 - 5) / 3.0;
+      text += std::to_string(a) + "," + std::to_string(b) + "," + std::to_string(3 * a - 2 * b + 1);
+    } else {
+      text += std::to_string(2 * c + ja) + "," + std::to_string(-c + jb) + "," + names[c];
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+/// The "run" metadata of model.safetensors (8-byte little-endian header size, JSON header).
+nlohmann::json model_metadata(const fs::path& file) {
+  const std::string bytes = slurp(file);
+  std::uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = n << 8 | static_cast<unsigned char>(bytes[i]);
+  const auto header = nlohmann::json::parse(bytes.substr(8, n));
+  return nlohmann::json::parse(header["__metadata__"]["run"].get<std::string>());
+}
+}  // namespace
+
+// The "done when": `descent train --data my.csv --target label` with nothing else, on a
+// numeric target with few classes, a string target and a real-valued target, gives a model that
+// learned and outputs that name the task and the class mapping (summary.json and the model).
+TEST_F(CliTrain, ANewUsersCsvTrainsWithDefaults) {
+  struct Case {
+    std::string name;
+    std::vector<std::string> labels;
+  };
+  for (const Case& c : {Case{"ints", {"0", "1", "2"}}, Case{"words", {"dog", "cat", "bird"}}}) {
+    const auto csv = root_ / (c.name + ".csv");
+    std::ofstream(csv) << clean_csv(c.labels);
+    const auto out = root_ / c.name;
+    const auto r = run("--data " + csv.string() + " --target label --out " + out.string());
+    ASSERT_EQ(r.code, 0) << r.out;
+    const auto summary = nlohmann::json::parse(slurp(out / "summary.json"));
+    EXPECT_EQ(summary["task"], "classification") << c.name;
+    auto sorted = c.labels;  // class ids follow the sorted label text
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(summary["classes"], sorted) << c.name;
+    EXPECT_GT(summary["final"]["val_accuracy"].get<double>(), 0.9) << c.name;
+    const auto meta = model_metadata(out / "model.safetensors");
+    EXPECT_EQ(meta["classes"], sorted) << c.name;
+    EXPECT_EQ(meta["feature_names"], (std::vector<std::string>{"x1", "x2"}));
+  }
+  const auto csv = root_ / "real.csv";
+  std::ofstream(csv) << clean_csv({});
+  const auto out = root_ / "real";
+  const auto r =
+      run("--data " + csv.string() + " --target label --epochs 40 --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto summary = nlohmann::json::parse(slurp(out / "summary.json"));
+  EXPECT_EQ(summary["task"], "regression");
+  EXPECT_GT(summary["final"]["val_r2"].get<double>(), 0.95);
+  EXPECT_EQ(model_metadata(out / "model.safetensors")["task"], "regression");
+}
+
+// Bad input of every kind: one line, exit 2, no run directory.
+TEST_F(CliTrain, BadInputIsOneLineExitTwoAndNoOutput) {
+  const auto csv = root_ / "ok.csv";
+  std::ofstream(csv) << "a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n";
+  const auto nan = root_ / "nan.csv";
+  std::ofstream(nan) << "a,b,label\n1,2,x\n3,nan,y\n5,6,x\n";
+  const std::string data = "--data " + csv.string() + " --target label ";
+  for (const std::string& args :
+       {data + "--lr -0.1", data + "--set train.batchsize=3", data + "--target lable",
+        "--data " + nan.string() + " --target label"}) {
+    const auto r = run(args + " --out " + (root_ / "out").string());
+    EXPECT_EQ(r.code, 2) << args << ": " << r.out;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << args << ": " << r.out;
+    EXPECT_FALSE(fs::exists(root_ / "out")) << args;
+  }
+  EXPECT_NE(run("--data " + nan.string() + " --target label").out.find("nan.csv:3"),
+            std::string::npos);
+  // A corrupt checkpoint on --resume: one line, exit 2, the run directory untouched.
+  const auto runs = root_ / "run";
+  ASSERT_EQ(run(data + "--epochs 1 --progress none --out " + runs.string()).code, 0);
+  std::ofstream(runs / "checkpoint.safetensors", std::ios::binary) << "garbage";
+  const auto config = slurp(runs / "config.toml");
+  const auto r = run("--resume " + runs.string());
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  EXPECT_NE(r.out.find("checkpoint.safetensors"), std::string::npos) << r.out;
+  EXPECT_EQ(slurp(runs / "config.toml"), config);
 }
