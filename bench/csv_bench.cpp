@@ -16,13 +16,16 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
+#include "descent/core/random.hpp"
 #include "descent/data/batch_iterator.hpp"
 #include "descent/data/csv_reader.hpp"
-#include "descent/data/random.hpp"
 
 namespace {
 
 using namespace descent::data;
+using descent::Rng;
+using descent::standard_normal;
+using descent::uniform_below;
 
 constexpr int kFeatures = 20;
 

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "descent/core/error.hpp"
-#include "descent/data/random.hpp"
+#include "descent/core/random.hpp"
 
 namespace descent::data {
 

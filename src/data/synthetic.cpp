@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "descent/core/error.hpp"
-#include "descent/data/random.hpp"
+#include "descent/core/random.hpp"
 
 namespace descent::data {
 
@@ -43,7 +43,8 @@ Dataset make_linear_regression(const LinearRegressionOptions& o) {
     data.y[i] = static_cast<float>(y + o.noise * standard_normal(rng));
   }
   data.feature_names = numbered("x", o.weights.size());
-  data.target_name = std::string(1, 'y');  // not = "y": GCC 12 -Wrestrict false positive (bug 105329)
+  data.target_name =
+      std::string(1, 'y');  // not = "y": GCC 12 -Wrestrict false positive (bug 105329)
   data.task = Task::regression;
   data.source = "linear-regression";
   return data;

@@ -34,8 +34,7 @@ const Matrix<T>& Dropout<T>::forward(ConstRef<T> x) {
   const T scale = p_ < 1 ? T(1 / (1 - p_)) : T(0);
   const double keep = 1 - p_;
   T* m = mask_.data();
-  for (Eigen::Index i = 0; i < mask_.size(); ++i)
-    m[i] = data::uniform01(rng_) < keep ? scale : T(0);
+  for (Eigen::Index i = 0; i < mask_.size(); ++i) m[i] = uniform01(rng_) < keep ? scale : T(0);
   y_.array() = x.array() * mask_.array();
   return y_;
 }
@@ -64,7 +63,7 @@ void Dropout<T>::load_state(const nlohmann::json& state) {
     throw CheckpointError("dropout state needs an \"rng\" string", describe());
   // The generator's full state in the standard's text format.
   std::istringstream in(state["rng"].get<std::string>());
-  data::Rng restored;
+  Rng restored;
   in >> restored;
   if (in.fail())
     throw CheckpointError("malformed dropout generator state", describe(),

@@ -56,12 +56,12 @@ namespace init {
 
 template <class T>
 void uniform(std::span<T> w, double lo, double hi, Rng& rng) {
-  for (T& v : w) v = static_cast<T>(lo + (hi - lo) * data::uniform01(rng));
+  for (T& v : w) v = static_cast<T>(lo + (hi - lo) * uniform01(rng));
 }
 
 template <class T>
 void normal(std::span<T> w, double mean, double std, Rng& rng) {
-  for (T& v : w) v = static_cast<T>(mean + std * data::standard_normal(rng));
+  for (T& v : w) v = static_cast<T>(mean + std * standard_normal(rng));
 }
 
 template <class T>

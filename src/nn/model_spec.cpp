@@ -89,8 +89,7 @@ std::unique_ptr<Sequential<T>> build_sequential(const ModelSpec& spec, std::size
   for (std::size_t i = 0; i < spec.hidden.size(); ++i) {
     net->template emplace<Linear<T>>(in, spec.hidden[i]);
     net->add(make_activation<T>(spec));
-    if (spec.dropout > 0)
-      net->template emplace<Dropout<T>>(spec.dropout, data::derive_seed(seed, i));
+    if (spec.dropout > 0) net->template emplace<Dropout<T>>(spec.dropout, derive_seed(seed, i));
     in = spec.hidden[i];
   }
   net->template emplace<Linear<T>>(in, output_dim);
@@ -102,7 +101,7 @@ std::unique_ptr<Model<T>> make_model(const ModelSpec& spec, std::size_t input_di
                                      std::size_t output_dim, std::uint64_t seed,
                                      const ParamGroups& groups) {
   auto model = std::make_unique<Model<T>>();
-  model->net = build_sequential<T>(spec, input_dim, output_dim, data::derive_seed(seed, 1));
+  model->net = build_sequential<T>(spec, input_dim, output_dim, derive_seed(seed, 1));
   model->net->declare(model->params, groups);
   model->params.allocate();
   model->net->bind(model->params);
@@ -111,7 +110,7 @@ std::unique_ptr<Model<T>> make_model(const ModelSpec& spec, std::size_t input_di
     gain = (spec.init == InitScheme::KaimingUniform || spec.init == InitScheme::KaimingNormal)
                ? calculate_gain(spec.activation, spec.negative_slope)
                : 1.0;
-  model->net->initialize(spec.init, gain, data::derive_seed(seed, 0));
+  model->net->initialize(spec.init, gain, derive_seed(seed, 0));
   return model;
 }
 

@@ -4,7 +4,7 @@
 // evaluation mode is the identity. Seeded; the generator's state is saved with the model.
 #include <cstdint>
 
-#include "descent/data/random.hpp"
+#include "descent/core/random.hpp"
 #include "descent/nn/layer.hpp"
 
 namespace descent::nn {
@@ -33,7 +33,7 @@ class Dropout final : public Layer<T> {
   double p_;
   bool training_ = true;
   bool masked_ = false;  // whether the last forward applied a mask
-  data::Rng rng_;
+  Rng rng_;
   Matrix<T> mask_, y_, dx_;  // mask_ holds m / (1 - p)
 };
 

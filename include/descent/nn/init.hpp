@@ -6,13 +6,10 @@
 #include <string>
 #include <string_view>
 
-#include "descent/data/random.hpp"
+#include "descent/core/random.hpp"
 #include "descent/nn/linear.hpp"
 
 namespace descent::nn {
-
-/// The seeded generator of init and Dropout (data/random.hpp: mt19937_64, portable distributions).
-using data::Rng;
 
 enum class InitScheme {
   TorchDefault,   // torch.nn.Linear.reset_parameters: kaiming_uniform(a = sqrt 5), bias U(+-1/sqrt

@@ -1,6 +1,6 @@
 #pragma once
-// Portable seeded randomness for data generation and shuffling. The standard distributions
-// (std::normal_distribution, std::uniform_int_distribution, std::shuffle) are
+// Portable seeded randomness (data generation, shuffling, weight init, dropout). The standard
+// distributions (std::normal_distribution, std::uniform_int_distribution, std::shuffle) are
 // implementation-defined, so the same seed could give different data on another standard library;
 // these are fixed algorithms on top of std::mt19937_64, whose output sequence the standard does
 // define.
@@ -10,7 +10,7 @@
 #include <span>
 #include <utility>
 
-namespace descent::data {
+namespace descent {
 
 using Rng = std::mt19937_64;
 
@@ -38,4 +38,4 @@ void shuffle(std::span<T> a, Rng& rng) {
   }
 }
 
-}  // namespace descent::data
+}  // namespace descent

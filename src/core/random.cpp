@@ -1,9 +1,9 @@
-#include "descent/data/random.hpp"
+#include "descent/core/random.hpp"
 
 #include <cmath>
 #include <numbers>
 
-namespace descent::data {
+namespace descent {
 
 std::uint64_t splitmix64(std::uint64_t x) {
   // z = x + golden gamma; z = (z ^ z>>30) * c1; z = (z ^ z>>27) * c2; z ^ z>>31
@@ -36,4 +36,4 @@ double standard_normal(Rng& rng) {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
 }
 
-}  // namespace descent::data
+}  // namespace descent
