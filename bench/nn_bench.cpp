@@ -1,10 +1,14 @@
 // Forward + backward of the Fashion-MNIST MLP 784-256-10 (ReLU, softmax cross-entropy) per batch,
 // in samples/s and GFLOP/s of the three matrix products that dominate it, beside the same products
-// run bare (the ratio is the overhead of the layers, the loss and the activations).
+// run bare (the ratio is the overhead of the layers, the loss and the activations). BM_TrainStep is
+// a whole training step (zero_grad, forward, loss, backward, SGD momentum step) on 1 and 2 threads:
+// bench/compare_torch_train.py runs the same step in torch and prints the ratio.
 #include <benchmark/benchmark.h>
 
+#include "descent/core/parallel.hpp"
 #include "descent/nn/loss.hpp"
 #include "descent/nn/model_spec.hpp"
+#include "descent/optim/factory.hpp"
 
 namespace {
 
@@ -37,6 +41,32 @@ void BM_MlpStep(benchmark::State& state) {
                          benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_MlpStep)->Arg(128)->Arg(32)->Unit(benchmark::kMicrosecond);
+
+// One training step as a training loop runs it; the optimizer is SGD (lr 0.01, momentum 0.9).
+void BM_TrainStep(benchmark::State& state) {
+  const Eigen::Index batch = state.range(0);
+  descent::set_num_threads(static_cast<int>(state.range(1)));
+  auto model = descent::nn::make_model<float>(descent::nn::parse_model_spec("mlp:256"), 784, 10, 1);
+  auto loss = descent::nn::make_loss<float>("cross_entropy");
+  auto optimizer =
+      descent::optim::make<float>(model->params, R"({"name": "sgd", "lr": 0.01, "momentum": 0.9})");
+  Matrix<float> x = random_batch(batch, 784), y(batch, 1), grad;
+  for (Eigen::Index i = 0; i < batch; ++i) y(i, 0) = float(i % 10);
+  for (auto _ : state) {
+    optimizer->zero_grad();
+    double l = loss->evaluate(model->net->forward(x), y, &grad);
+    benchmark::DoNotOptimize(l);
+    model->net->backward(grad);
+    optimizer->step();
+  }
+  state.SetItemsProcessed(state.iterations() * batch);
+  descent::set_num_threads(0);
+}
+BENCHMARK(BM_TrainStep)
+    ->ArgNames({"batch", "threads"})
+    ->ArgsProduct({{32, 128}, {1, 2}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 
 // The same matrix products with plain Eigen, no layers: the floor the step can reach.
 void BM_BareProducts(benchmark::State& state) {
