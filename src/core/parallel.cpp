@@ -10,7 +10,9 @@ void set_num_threads(int n) {
   if (n > 0) omp_set_num_threads(n);
 }
 
-int num_threads() { return omp_get_max_threads(); }
+int num_threads() {
+  return omp_get_max_threads();
+}
 
 namespace detail {
 void run_chunks(std::size_t num_chunks, void (*body)(void*, std::size_t), void* context) {
@@ -22,7 +24,12 @@ void run_chunks(std::size_t num_chunks, void (*body)(void*, std::size_t), void* 
 
 double parallel_sum(std::size_t n, double (*partial)(const void*, std::size_t, std::size_t),
                     const void* context) {
-  if (n <= kParallelChunk) return n ? partial(context, 0, n) : 0.0;
+  double total = 0;
+  if (n < kParallelMin) {  // the same chunks and order, on this thread
+    for (std::size_t begin = 0; begin < n; begin += kParallelChunk)
+      total += partial(context, begin, std::min(begin + kParallelChunk, n));
+    return total;
+  }
   const std::size_t chunks = (n + kParallelChunk - 1) / kParallelChunk;
   std::vector<double> sums(chunks);
   const auto count = static_cast<long long>(chunks);
@@ -31,7 +38,6 @@ double parallel_sum(std::size_t n, double (*partial)(const void*, std::size_t, s
     std::size_t begin = static_cast<std::size_t>(i) * kParallelChunk;
     sums[i] = partial(context, begin, std::min(begin + kParallelChunk, n));
   }
-  double total = 0;
   for (double s : sums) total += s;
   return total;
 }

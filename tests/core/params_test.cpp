@@ -139,7 +139,7 @@ TYPED_TEST(ParamsTest, MisuseIsAUsageError) {
 TYPED_TEST(ParamsTest, ZeroGradClearsEveryGradientAndNoValue) {
   using T = TypeParam;
   Params<T> p;
-  p.add("big", {3, kParallelChunk});  // several chunks: the parallel path
+  p.add("big", {kParallelMin / kParallelChunk + 1, kParallelChunk});  // the parallel path
   p.add("small", {5}, 1);
   p.allocate();
   for (auto& g : p.grads()) g = T(1);
@@ -162,13 +162,14 @@ TYPED_TEST(ParamsTest, GradNormByHand) {
 }
 
 // Beyond one chunk (kParallelChunk = 32768 elements) the sum is taken per chunk and added in chunk
-// order: close to the naive sequential sum, and the same bits for 1 and 2 threads.
+// order: close to the naive sequential sum, and the same bits for 1 and 2 threads (the arena is
+// larger than kParallelMin, so the chunks run in parallel).
 TYPED_TEST(ParamsTest, GradNormOverManyChunksMatchesNaiveSumForAnyThreadCount) {
   using T = TypeParam;
   Params<T> p;
   p.add("a", {kParallelChunk + 7});
   p.add("b", {300, 301}, 1);
-  p.add("c", {2 * kParallelChunk}, 0);
+  p.add("c", {kParallelMin}, 0);
   p.allocate();
   auto g = p.grads();
   double naive = 0;
