@@ -8,6 +8,10 @@ Linear), softmax cross-entropy, backward, SGD step (lr 0.01, momentum 0.9), on r
 inputs. descent's side is BM_TrainStep of bench/nn_bench.cpp (wall time); torch's side is timed
 here with torch.set_num_threads(n). Both run in this one invocation, so the ratio is meaningful on
 a noisy machine; the absolute numbers are not.
+
+Debian's torch does its matrix products through the system's libblas.so.3: with the reference BLAS
+(the default) torch is ~15x slower than with OpenBLAS, so install `libopenblas0-openmp` (OpenMP
+threads, like torch's own pool) before comparing; the script prints which BLAS is in use.
 """
 import argparse
 import json
@@ -67,6 +71,8 @@ def main():
     args = parser.parse_args()
 
     descent = run_descent(args.bench, args.repetitions)
+    blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    print(f"torch's BLAS: {blas}")
     print(f"torch {torch.__version__}, MLP 784-256-10 + SGD momentum, load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'batch':>5} {'threads':>7} {'torch samples/s':>15} {'descent samples/s':>17} "
