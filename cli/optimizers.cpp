@@ -14,15 +14,16 @@ const descent::cli::Registration reg{
         if (*json) {
           nlohmann::json out = nlohmann::json::array();
           for (const auto& info : all)
-            out.push_back({{"name", info.name}, {"summary", info.summary}, {"options", info.options}});
+            out.push_back(
+                {{"name", info.name}, {"summary", info.summary}, {"options", info.options}});
           fmt::print("{}\n", out.dump(2));
           return 0;
         }
         for (const auto& info : all) {
           fmt::print("{}  {}\n", info.name, info.summary);
           for (const auto& o : info.options)
-            fmt::print("    {:<26} = {:<14} {}\n", o["name"].get<std::string>(), o["default"].dump(),
-                       o["doc"].get<std::string>());
+            fmt::print("    {:<26} = {:<14} {}\n", o["name"].get<std::string>(),
+                       o["default"].dump(), o["doc"].get<std::string>());
         }
         return 0;
       };

@@ -65,12 +65,17 @@ int run(const train::RunConfig& config, const cli::LoadedData& data, const std::
   const train::Mode mode = train::parse_mode(mode_text, monitor, "train.monitor_mode");
   const report::RunDirectory dir(config.str("output.dir"));
 
-  nlohmann::json run_info = {{"task", data::to_string(data.task)},
-                             {"classes", data.classes},
-                             {"features", data.train.features()},
-                             {"feature_names", data.train.feature_names},
-                             {"scaler", data.scaler ? data.scaler->to_json() : nlohmann::json()},
-                             {"model", config.str("model.spec")}};
+  nlohmann::json run_info = {
+      {"task", data::to_string(data.task)},
+      {"classes", data.classes},
+      {"features", data.train.features()},
+      {"feature_names", data.train.feature_names},
+      {"scaler", data.scaler ? data.scaler->to_json() : nlohmann::json()},
+      // predictions in the data's units: y = std * output + mean
+      {"target_scaler", data.task == data::Task::regression
+                            ? nlohmann::json{{"mean", data.target_mean}, {"std", data.target_std}}
+                            : nlohmann::json()},
+      {"model", config.str("model.spec")}};
   trainer.add_callback(std::make_unique<train::NonFiniteGuard<T>>(
       train::parse_nonfinite_policy(config.str("train.nonfinite"))));
   if (config.boolean("train.log_steps"))

@@ -1,6 +1,7 @@
 #include "training_setup.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/core.h>
 
@@ -24,6 +25,7 @@ const std::vector<std::pair<std::string, std::string>> kDataModelFlags = {
     {"--val-split", "data.val_split"},
     {"--test-split", "data.test_split"},
     {"--scale", "data.scale"},
+    {"--scale-target", "data.scale_target"},
     {"--samples", "data.samples"},
     {"--model", "model.spec"},
     {"--activation", "model.activation"},
@@ -206,6 +208,20 @@ LoadedData load_data(const train::RunConfig& config) {
   out.train = std::move(splits.train);
   out.val = std::move(splits.val);
   out.test = has_test ? std::move(test) : std::move(splits.test);
+  const std::string scale_target = config.str("data.scale_target");
+  if (scale_target != "standardize" && scale_target != "none")
+    throw ConfigError("must be standardize or none, not '" + scale_target + "'",
+                      "data.scale_target");
+  if (out.task == data::Task::regression && scale_target == "standardize" && out.train.rows()) {
+    // y' = (y - mu) / sigma with the training rows' mean and (population) standard deviation.
+    const auto& y = out.train.y;
+    const double mu = y.cast<double>().mean();
+    const double sigma = std::sqrt((y.cast<double>().array() - mu).square().mean());
+    out.target_mean = mu;
+    out.target_std = sigma > 0 ? sigma : 1.0;
+    for (auto* d : {&out.train, &out.val, &out.test})
+      d->y = ((d->y.cast<double>().array() - mu) / out.target_std).cast<float>().matrix();
+  }
   const std::string scale = config.str("data.scale");
   if (scale != "none") {
     out.scaler = data::Scaler::fit(data::parse_scaler_kind(scale), out.train.x);
@@ -246,6 +262,7 @@ train::TrainerOptions trainer_options(const train::RunConfig& config, const Load
   o.seed = static_cast<std::uint64_t>(config.integer("train.seed"));
   o.accumulate = static_cast<std::size_t>(config.integer("train.accumulate"));
   o.num_classes = data.classes.size();
+  o.target_scale = data.target_std;
   o.top_k = static_cast<std::size_t>(config.integer("train.top_k"));
   const std::string step = config.str("train.schedule_step");
   const auto schedule = config.table("schedule");

@@ -53,6 +53,8 @@ struct LoadedData {
   data::Task task = data::Task::regression;
   std::vector<std::string> classes;
   std::optional<data::Scaler> scaler;
+  /// Regression with data.scale_target = standardize: y' = (y - target_mean) / target_std.
+  double target_mean = 0, target_std = 1;
   std::size_t outputs() const { return classes.empty() ? 1 : classes.size(); }
 };
 

@@ -167,6 +167,9 @@ const std::vector<ConfigKey>& config_schema() {
        "fraction held out for testing (data without its own test set)", 0},
       {"data.scale", Kind::string, "\"standardize\"",
        "feature scaling: standardize | minmax | none"},
+      {"data.scale_target", Kind::string, "\"standardize\"",
+       "regression: standardize the target for training (fitted on train; metrics stay in the "
+       "data's units, the loss is in standardized units) | none"},
       {"data.samples", Kind::integer, "1000", "synthetic data: number of samples", 1},
       {"data.noise", Kind::number, "0.1", "synthetic data: noise level", 0},
       {"model.spec", Kind::string, "\"mlp:64\"", "linear | mlp:H1,H2,... (hidden sizes)"},

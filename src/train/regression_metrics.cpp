@@ -45,14 +45,14 @@ template <class T>
 double RegressionMetrics<T>::mse() const {
   double s = 0;
   for (const auto& c : columns_) s += c.count ? c.sum_sq / c.count : 0.0;
-  return columns_.empty() ? 0.0 : s / static_cast<double>(columns_.size());
+  return columns_.empty() ? 0.0 : scale_ * scale_ * s / static_cast<double>(columns_.size());
 }
 
 template <class T>
 double RegressionMetrics<T>::mae() const {
   double s = 0;
   for (const auto& c : columns_) s += c.count ? c.sum_abs / c.count : 0.0;
-  return columns_.empty() ? 0.0 : s / static_cast<double>(columns_.size());
+  return columns_.empty() ? 0.0 : scale_ * s / static_cast<double>(columns_.size());
 }
 
 template <class T>

@@ -22,7 +22,7 @@ MetricList<T> make_metrics(const TrainerOptions& o) {
     m.push_back(std::make_unique<Accuracy<T>>());
     if (o.top_k) m.push_back(std::make_unique<TopKAccuracy<T>>(o.top_k));
   } else {
-    m.push_back(std::make_unique<RegressionMetrics<T>>());
+    m.push_back(std::make_unique<RegressionMetrics<T>>(o.target_scale));
   }
   return m;
 }

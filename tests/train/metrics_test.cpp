@@ -117,6 +117,17 @@ TEST(Metrics, RegressionErrorsAndR2) {
   EXPECT_EQ(row.names(), (std::vector<std::string>{"mse", "mae", "r2"}));
 }
 
+// Targets standardized with s = 3 for training: errors back in the data's units (MSE s^2, MAE s),
+// R^2 unchanged.
+TEST(Metrics, RegressionErrorsInTheDataUnitsOfStandardizedTargets) {
+  const std::vector<double> yhat = {1.5, 2, 2, 5}, y = {1, 2, 3, 4};
+  RegressionMetrics<double> m(3.0);
+  m.update({std::span<const double>(yhat), 4, 1, std::span<const double>(y), {}, 1, 0});
+  EXPECT_DOUBLE_EQ(m.mse(), 9 * 2.25 / 4);
+  EXPECT_DOUBLE_EQ(m.mae(), 3 * 2.5 / 4);
+  EXPECT_DOUBLE_EQ(m.r2(), 1 - 2.25 / 5);
+}
+
 TEST(Metrics, MeanLossWeightsBatchesByRows) {
   MeanLoss<double> loss;
   loss.update(batch(0, 3, 2.0));

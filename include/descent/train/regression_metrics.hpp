@@ -4,7 +4,9 @@
 //   R^2 = 1 - SS_res / SS_tot with SS_res = sum_i (y_i - yhat_i)^2, SS_tot = sum_i (y_i - ybar)^2.
 // SS_tot is accumulated with Chan et al.'s pairwise update of (count, mean, M2), so it is exact
 // enough without a second pass. A constant target (SS_tot = 0) gives R^2 = 1 if SS_res = 0, else 0
-// (scikit-learn's convention).
+// (scikit-learn's convention). When the targets were standardized for training (y' = (y - mu) / s),
+// `target_scale` = s reports the errors in the data's units: MSE = s^2 MSE', MAE = s MAE' (R^2 is
+// unchanged by an affine map of y and yhat).
 #include <vector>
 
 #include "descent/train/metric.hpp"
@@ -14,6 +16,7 @@ namespace descent::train {
 template <class T>
 class RegressionMetrics final : public Metric<T> {
  public:
+  explicit RegressionMetrics(double target_scale = 1) : scale_(target_scale) {}
   void reset() override;
   void update(const EvalBatch<T>& batch) override;
   /// Writes "<prefix>_mse", "<prefix>_mae", "<prefix>_r2".
@@ -28,6 +31,7 @@ class RegressionMetrics final : public Metric<T> {
     double count = 0, mean = 0, m2 = 0;  // running mean and M2 = sum (y - mean)^2 of targets
   };
   std::vector<Column> columns_;
+  double scale_;
 };
 
 extern template class RegressionMetrics<float>;

@@ -45,6 +45,7 @@ struct TrainerOptions {
   std::size_t accumulate = 1;  // batches per optimizer step
   SchedulerStep scheduler_step = SchedulerStep::epoch;
   std::size_t num_classes = 0;  // 0 = regression
+  double target_scale = 1;      // regression targets divided by this: mse/mae in the data's units
   std::size_t top_k = 0;        // also log top-k accuracy when > 0
   std::size_t eval_batch_size = 1024;
 };
