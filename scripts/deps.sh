@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages descent builds and runs with, if any is missing.
-# Usage: scripts/deps.sh [--with-data]   (--with-data also installs Fashion-MNIST and gnuplot)
+# Usage: scripts/deps.sh [--with-data]   (--with-data also installs Fashion-MNIST)
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build ccache pkg-config libeigen3-dev libfmt-dev libcli11-dev
       libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
