@@ -1,7 +1,8 @@
 // `descent train [CONFIG.toml] [flags] [--set key=value ...]`: trains a model on CSV / IDX /
 // Fashion-MNIST / synthetic data and leaves a run directory (config.toml, metrics.csv, steps.csv,
 // summary.json, checkpoint.safetensors, model.safetensors). `--resume DIR` continues a run from its
-// checkpoint bit-identically.
+// checkpoint bit-identically. SIGINT / SIGTERM end the run at the end of the running epoch with
+// every output written, exit code 130 / 143 (interrupt.hpp).
 #include <chrono>
 
 #include <fmt/core.h>
@@ -19,6 +20,7 @@
 #include "descent/train/nonfinite_guard.hpp"
 #include "descent/train/plateau_driver.hpp"
 #include "descent/train/step_logger.hpp"
+#include "interrupt.hpp"
 #include "progress.hpp"
 #include "training_setup.hpp"
 
@@ -76,6 +78,8 @@ int run(const train::RunConfig& config, const cli::LoadedData& data, const std::
                             ? nlohmann::json{{"mean", data.target_mean}, {"std", data.target_std}}
                             : nlohmann::json()},
       {"model", config.str("model.spec")}};
+  // First, so that the epoch it stops is the one the checkpoint writer saves.
+  trainer.add_callback(std::make_unique<cli::StopOnSignal<T>>());
   trainer.add_callback(std::make_unique<train::NonFiniteGuard<T>>(
       train::parse_nonfinite_policy(config.str("train.nonfinite"))));
   if (config.boolean("train.log_steps"))
@@ -109,6 +113,7 @@ int run(const train::RunConfig& config, const cli::LoadedData& data, const std::
   }
   dir.write_config(config.to_toml());
 
+  const cli::SignalGuard signals;  // until every output is written
   const auto start = std::chrono::steady_clock::now();
   const std::size_t samples_before = trainer.progress().samples;
   trainer.fit(data.train, data.val.rows() ? &data.val : nullptr);
@@ -150,6 +155,10 @@ int run(const train::RunConfig& config, const cli::LoadedData& data, const std::
     result += fmt::format("  (weights of epoch {})", early->monitor().best_epoch());
   if (!result.empty()) fmt::print("test:{}\n", result);
   fmt::print("outputs in {}/ ({:.1f}s)\n", dir.root().string(), wall);
+  if (const int signal = cli::SignalGuard::received()) {
+    fmt::print("continue with: descent train --resume {}\n", dir.root().string());
+    return cli::SignalGuard::exit_code(signal);
+  }
   return 0;
 }
 
