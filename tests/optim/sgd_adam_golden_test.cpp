@@ -182,15 +182,21 @@ TEST(ClassicMomentum, FollowsTorchSgdMomentumAtConstantLr) {
   EXPECT_GT(params_error.value, 0) << "expected different rounding from SGD's form";
 }
 
+/// Params with one tensor "x" of one element, holding p0.
+Params<double> one_parameter(double p0) {
+  Params<double> params;
+  params.add("x", {1});
+  params.allocate();
+  params.values()[0] = p0;
+  return params;
+}
+
 // By hand, lr = 0.1, mu = 0.9, p0 = 1: g1 = 2 -> v1 = -0.2, p1 = 0.8; then lr = 0.2 and g2 = 1 ->
 // v2 = 0.9*(-0.2) - 0.2*1 = -0.38, p2 = 0.42. The changed lr scales only the new gradient (torch's
 // SGD would give b2 = 0.9*2 + 1 = 2.8, p2 = 0.8 - 0.2*2.8 = 0.24).
 TEST(ClassicMomentum, TwoStepsByHand) {
-  Params<double> params;
-  auto id = params.add("x", {1});
-  params.allocate();
-  auto x = params.tensor(id);
-  x.value[0] = 1;
+  Params<double> params = one_parameter(1.0);
+  auto x = params.tensor("x");
   auto opt = make<double>(params, R"({"name": "momentum", "lr": 0.1, "momentum": 0.9})");
   x.grad[0] = 2;
   opt->step();
@@ -207,11 +213,8 @@ TEST(ClassicMomentum, TwoStepsByHand) {
 // buffer as b = g = 1 (no dampening on creation), p = 0.8 - 0.1*1 = 0.7. Step 3, g = 1:
 // b = 0.9*1 + 0.5*1 = 1.4, p = 0.7 - 0.14 = 0.56. The buffer's state travels in the state_dict.
 TEST(SGD, MomentumSwitchedOnMidRunStartsTheBufferFromTheGradient) {
-  Params<double> params;
-  auto id = params.add("x", {1});
-  params.allocate();
-  auto x = params.tensor(id);
-  x.value[0] = 1;
+  Params<double> params = one_parameter(1.0);
+  auto x = params.tensor("x");
   SGD<double> opt(params, {.lr = 0.1, .dampening = 0.5});
   x.grad[0] = 2;
   opt.step();
