@@ -16,11 +16,13 @@ TensorId Params<T>::add(std::string name, Shape shape, std::size_t group) {
     throw UsageError("cannot add a tensor after allocate()", name,
                      "declare every tensor first, then call allocate() once");
   if (name.empty()) throw UsageError("tensor name is empty", "", "give every tensor a unique name");
-  if (index_.count(name)) throw UsageError("duplicate tensor name", name, "tensor names are unique");
+  if (index_.count(name))
+    throw UsageError("duplicate tensor name", name, "tensor names are unique");
   if (shape.empty()) throw UsageError("tensor has an empty shape", name, "use {1} for a scalar");
   std::size_t numel = 1;
   for (std::size_t d : shape) {
-    if (d == 0) throw UsageError("tensor has a zero-size dimension", name, "every dimension must be >= 1");
+    if (d == 0)
+      throw UsageError("tensor has a zero-size dimension", name, "every dimension must be >= 1");
     numel *= d;
   }
   index_.emplace(name, tensors_.size());
@@ -30,8 +32,10 @@ TensorId Params<T>::add(std::string name, Shape shape, std::size_t group) {
 
 template <class T>
 void Params<T>::allocate() {
-  if (allocated()) throw UsageError("allocate() called twice", "", "allocate once, after every add()");
-  if (tensors_.empty()) throw UsageError("no tensors to allocate", "", "add() tensors before allocate()");
+  if (allocated())
+    throw UsageError("allocate() called twice", "", "allocate once, after every add()");
+  if (tensors_.empty())
+    throw UsageError("no tensors to allocate", "", "add() tensors before allocate()");
   std::size_t num_groups = 0;
   for (const auto& t : tensors_) num_groups = std::max(num_groups, t.group + 1);
   order_.clear();
@@ -58,7 +62,8 @@ void Params<T>::allocate() {
 
 template <class T>
 void Params<T>::require_allocated(const char* what) const {
-  if (!allocated()) throw UsageError(fmt::format("{} before allocate()", what), "", "call allocate() first");
+  if (!allocated())
+    throw UsageError(fmt::format("{} before allocate()", what), "", "call allocate() first");
 }
 
 template <class T>
@@ -72,7 +77,11 @@ template <class T>
 TensorView<T> Params<T>::tensor(TensorId id) {
   require_allocated("tensor view");
   const auto& t = tensors_.at(id.index);
-  return {t.name, t.shape, t.group, t.offset, values().subspan(t.offset, t.numel),
+  return {t.name,
+          t.shape,
+          t.group,
+          t.offset,
+          values().subspan(t.offset, t.numel),
           grads().subspan(t.offset, t.numel)};
 }
 
@@ -80,7 +89,11 @@ template <class T>
 TensorView<const T> Params<T>::tensor(TensorId id) const {
   require_allocated("tensor view");
   const auto& t = tensors_.at(id.index);
-  return {t.name, t.shape, t.group, t.offset, values().subspan(t.offset, t.numel),
+  return {t.name,
+          t.shape,
+          t.group,
+          t.offset,
+          values().subspan(t.offset, t.numel),
           grads().subspan(t.offset, t.numel)};
 }
 

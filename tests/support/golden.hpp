@@ -13,7 +13,9 @@
 
 namespace descent::test {
 
-inline std::filesystem::path data_dir() { return DESCENT_TEST_DATA_DIR; }
+inline std::filesystem::path data_dir() {
+  return DESCENT_TEST_DATA_DIR;
+}
 
 /// tests/golden/<name>, parsed. Fails the test if missing (generate it with tools/golden/).
 inline nlohmann::json load_golden(const std::string& name) {
@@ -26,13 +28,15 @@ inline nlohmann::json load_golden(const std::string& name) {
 }
 
 /// |a - e| <= rtol * max(|e|, floor): relative, with an absolute floor for values near zero.
-inline ::testing::AssertionResult close(double actual, double expected, double rtol, double floor = 1e-30) {
+inline ::testing::AssertionResult close(double actual, double expected, double rtol,
+                                        double floor = 1e-30) {
   if (std::isnan(expected) && std::isnan(actual)) return ::testing::AssertionSuccess();
   double err = std::abs(actual - expected);
   double scale = std::max(std::abs(expected), floor);
   if (err <= rtol * scale) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "actual " << actual << " vs expected " << expected
-                                       << " (relative error " << err / scale << " > " << rtol << ")";
+  return ::testing::AssertionFailure()
+         << "actual " << actual << " vs expected " << expected << " (relative error " << err / scale
+         << " > " << rtol << ")";
 }
 
 }  // namespace descent::test

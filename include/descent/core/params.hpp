@@ -71,8 +71,12 @@ class Params {
   std::span<T> grads() { return grads_.span(); }
   std::span<const T> grads() const { return grads_.span(); }
   Range group_range(std::size_t g) const { return groups_.at(g); }
-  std::span<T> group_values(std::size_t g) { return values().subspan(groups_.at(g).begin, groups_.at(g).size); }
-  std::span<T> group_grads(std::size_t g) { return grads().subspan(groups_.at(g).begin, groups_.at(g).size); }
+  std::span<T> group_values(std::size_t g) {
+    return values().subspan(groups_.at(g).begin, groups_.at(g).size);
+  }
+  std::span<T> group_grads(std::size_t g) {
+    return grads().subspan(groups_.at(g).begin, groups_.at(g).size);
+  }
 
   void zero_grad();
   /// Global L2 norm of all gradients, ||g||_2 = sqrt(sum_i g_i^2), accumulated in double.
