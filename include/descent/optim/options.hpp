@@ -1,9 +1,10 @@
 #pragma once
-// Options of an optimizer, reflected by name. Every options struct lists its fields once, in torch's
-// order, with a visit() member:
-//   template <class V> void visit(V&& v) { v("lr", lr, "learning rate"); v("betas", betas, "..."); }
-// From that one list come JSON parsing (strict: unknown key, wrong type -> ConfigError), JSON output,
-// access by name for schedulers, and the option table of `descent optimizers`.
+// Options of an optimizer, reflected by name. Every options struct lists its fields once, in
+// torch's order, with a visit() member:
+//   template <class V> void visit(V&& v) { v("lr", lr, "learning rate"); v("betas", betas, "...");
+//   }
+// From that one list come JSON parsing (strict: unknown key, wrong type -> ConfigError), JSON
+// output, access by name for schedulers, and the option table of `descent optimizers`.
 #include <algorithm>
 #include <array>
 #include <string>
@@ -20,7 +21,8 @@ using Betas = std::array<double, 2>;
 template <class Options>
 nlohmann::json options_to_json(const Options& options) {
   nlohmann::json j = nlohmann::json::object();
-  const_cast<Options&>(options).visit([&](const char* key, auto& field, const char*) { j[key] = field; });
+  const_cast<Options&>(options).visit(
+      [&](const char* key, auto& field, const char*) { j[key] = field; });
   return j;
 }
 
@@ -53,8 +55,8 @@ void assign(std::string& field, const nlohmann::json& value, const std::string& 
                                  const std::vector<std::string>& valid);
 }  // namespace detail
 
-/// Sets the options named in `j` (an object), leaving the others as they are. Strict: an unknown key
-/// or a value of the wrong type is a ConfigError naming "<optimizer>.<key>" and the valid keys.
+/// Sets the options named in `j` (an object), leaving the others as they are. Strict: an unknown
+/// key or a value of the wrong type is a ConfigError naming "<optimizer>.<key>" and the valid keys.
 /// Keys in `ignore` (e.g. "name", "groups") are skipped.
 template <class Options>
 void options_from_json(Options& options, const nlohmann::json& j, const std::string& optimizer,
