@@ -47,18 +47,21 @@ double Regularizer<T>::value(const Params<T>& params) const {
 template <class T>
 double Regularizer<T>::apply(Params<T>& params) const {
   const T l1 = T(l1_), two_l2 = T(2 * l2_);
+  double abs_sum = 0, square_sum = 0;  // R(w) in the same pass, summed in value()'s order
   for (TensorId id : tensors_) {
     auto t = params.tensor(id);
     const T* w = t.value.data();
     T* g = t.grad.data();
     for (std::size_t i = 0; i < t.size(); ++i) {
+      abs_sum += std::abs(double(w[i]));
+      square_sum += double(w[i]) * double(w[i]);
       const T sign = T(w[i] > 0) - T(w[i] < 0);
       // dR/dw = l1 sign(w) + 2 l2 w, the 2 l2 w term added as torch adds weight decay (g + wd*p,
       // one rounding: optim/fmadd.hpp), so L2 gives SGD's weight_decay = 2 l2 bit for bit.
       g[i] = optim::fmadd(w[i], two_l2, g[i] + l1 * sign);
     }
   }
-  return value(params);
+  return l1_ * abs_sum + l2_ * square_sum;
 }
 
 template <class T>
