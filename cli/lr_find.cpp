@@ -21,7 +21,7 @@ struct Args {
 };
 
 template <class T>
-int run(const train::RunConfig& config, const cli::LoadedData& data, const Args& args) {
+int run(const RunConfig& config, const cli::LoadedData& data, const Args& args) {
   auto parts = cli::build_parts<T>(config, data, /*with_schedule=*/false);
   auto options = cli::trainer_options(config, data);
   sched::LRRangeTest test(args.test);
@@ -69,12 +69,12 @@ const cli::Registration reg{
       sub.add_option("--csv", args->csv, "where to write the curve")->capture_default_str();
       args->flags.declare(sub, false);
       return [args]() {
-        train::RunConfig config;
+        RunConfig config;
         if (!args->config_file.empty()) config.merge_file(args->config_file);
         args->flags.apply(config);
-        set_num_threads(static_cast<int>(config.integer("train.threads")));
+        set_num_threads(static_cast<int>(config.train.threads));
         const auto data = cli::load_data(config);
-        const std::string dtype = config.str("model.dtype");
+        const std::string dtype = config.model.dtype;
         if (dtype == "float") return run<float>(config, data, *args);
         if (dtype == "double") return run<double>(config, data, *args);
         throw ConfigError("must be float or double, not '" + dtype + "'", "model.dtype");

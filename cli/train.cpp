@@ -56,16 +56,16 @@ void save_model(const report::RunDirectory& dir, const Params<T>& params,
 }
 
 template <class T>
-int run(const train::RunConfig& config, const cli::LoadedData& data, const std::string& resume) {
+int run(const RunConfig& config, const cli::LoadedData& data, const std::string& resume) {
   auto parts = cli::build_parts<T>(config, data);
   const auto options = cli::trainer_options(config, data);
   train::Trainer<T> trainer(*parts.model->net, parts.model->params, *parts.loss, *parts.optimizer,
                             parts.scheduler.get(), options);
   if (parts.regularizer) trainer.set_regularizer(*parts.regularizer);
   const std::string monitor = cli::monitor_metric(config, data);
-  const std::string mode_text = config.str("train.monitor_mode");
+  const std::string mode_text = config.train.monitor_mode;
   const train::Mode mode = train::parse_mode(mode_text, monitor, "train.monitor_mode");
-  const report::RunDirectory dir(config.str("output.dir"));
+  const report::RunDirectory dir(config.output.dir);
 
   nlohmann::json run_info = {
       {"task", data::to_string(data.task)},
@@ -77,34 +77,30 @@ int run(const train::RunConfig& config, const cli::LoadedData& data, const std::
       {"target_scaler", data.task == data::Task::regression
                             ? nlohmann::json{{"mean", data.target_mean}, {"std", data.target_std}}
                             : nlohmann::json()},
-      {"model", config.str("model.spec")}};
+      {"model", config.model.spec}};
   // First, so that the epoch it stops is the one the checkpoint writer saves.
   trainer.add_callback(std::make_unique<cli::StopOnSignal<T>>());
   trainer.add_callback(std::make_unique<train::NonFiniteGuard<T>>(
-      train::parse_nonfinite_policy(config.str("train.nonfinite"))));
-  if (config.boolean("train.log_steps"))
-    trainer.add_callback(std::make_unique<train::StepLogger<T>>());
-  if (config.number("train.clip_norm") > 0 || config.number("train.clip_value") > 0)
-    trainer.add_callback(std::make_unique<train::GradientClipping<T>>(train::ClippingOptions{
-        config.number("train.clip_norm"), config.number("train.clip_value")}));
+      train::parse_nonfinite_policy(config.train.nonfinite)));
+  if (config.train.log_steps) trainer.add_callback(std::make_unique<train::StepLogger<T>>());
+  if (config.train.clip_norm > 0 || config.train.clip_value > 0)
+    trainer.add_callback(std::make_unique<train::GradientClipping<T>>(
+        train::ClippingOptions{config.train.clip_norm, config.train.clip_value}));
   if (parts.scheduler && parts.scheduler->needs_metric())
     trainer.add_callback(std::make_unique<train::PlateauDriver<T>>(monitor));
-  if (config.number("train.grad_tol") > 0 || config.number("train.loss_tol") > 0 ||
-      config.number("train.param_tol") > 0)
-    trainer.add_callback(std::make_unique<train::Convergence<T>>(
-        train::ConvergenceOptions{config.number("train.grad_tol"), config.number("train.loss_tol"),
-                                  config.number("train.param_tol"), "train_loss"}));
+  if (config.train.grad_tol > 0 || config.train.loss_tol > 0 || config.train.param_tol > 0)
+    trainer.add_callback(std::make_unique<train::Convergence<T>>(train::ConvergenceOptions{
+        config.train.grad_tol, config.train.loss_tol, config.train.param_tol, "train_loss"}));
   train::EarlyStopping<T>* early = nullptr;
-  if (const auto patience = config.integer("train.early_stopping"); patience > 0)
+  if (const auto patience = config.train.early_stopping; patience > 0)
     early = static_cast<train::EarlyStopping<T>*>(
         &trainer.add_callback(std::make_unique<train::EarlyStopping<T>>(train::EarlyStoppingOptions{
-            monitor, mode_text, patience, config.number("train.min_delta"),
-            config.boolean("train.restore_best")})));
-  trainer.add_callback(std::make_unique<MetricsWriter<T>>(dir, config.boolean("train.log_steps")));
+            monitor, mode_text, patience, config.train.min_delta, config.train.restore_best})));
+  trainer.add_callback(std::make_unique<MetricsWriter<T>>(dir, config.train.log_steps));
   trainer.add_callback(std::make_unique<train::CheckpointWriter<T>>(
-      dir.file(train::kCheckpointFile), run_info, config.integer("output.checkpoint_every")));
+      dir.file(train::kCheckpointFile), run_info, config.output.checkpoint_every));
   trainer.add_callback(
-      std::make_unique<cli::Progress<T>>(cli::parse_progress(config.str("output.progress"))));
+      std::make_unique<cli::Progress<T>>(cli::parse_progress(config.output.progress)));
 
   if (!resume.empty()) {
     train::load_checkpoint(trainer, std::filesystem::path(resume) / train::kCheckpointFile);
@@ -151,7 +147,7 @@ int run(const train::RunConfig& config, const cli::LoadedData& data, const std::
   std::string result;
   for (const auto& [name, value] : outcome.test.items())
     result += fmt::format("  {} {:.6g}", name, value);
-  if (early && config.boolean("train.restore_best") && !outcome.history.empty())
+  if (early && config.train.restore_best && !outcome.history.empty())
     result += fmt::format("  (weights of epoch {})", early->monitor().best_epoch());
   if (!result.empty()) fmt::print("test:{}\n", result);
   fmt::print("outputs in {}/ ({:.1f}s)\n", dir.root().string(), wall);
@@ -175,7 +171,7 @@ const cli::Registration reg{
       sub.add_option("--resume", args->resume, "continue the run in DIR from its checkpoint");
       args->flags.declare(sub, true);
       return [args]() {
-        train::RunConfig config;
+        RunConfig config;
         if (!args->resume.empty()) {
           const std::filesystem::path dir(args->resume);
           if (!std::filesystem::is_regular_file(dir / train::kCheckpointFile))
@@ -187,9 +183,9 @@ const cli::Registration reg{
         }
         if (!args->config_file.empty()) config.merge_file(args->config_file);
         args->flags.apply(config);
-        set_num_threads(static_cast<int>(config.integer("train.threads")));
+        set_num_threads(static_cast<int>(config.train.threads));
         const auto data = cli::load_data(config);  // before any output is written
-        const std::string dtype = config.str("model.dtype");
+        const std::string dtype = config.model.dtype;
         if (dtype == "float") return run<float>(config, data, args->resume);
         if (dtype == "double") return run<double>(config, data, args->resume);
         throw ConfigError("must be float or double, not '" + dtype + "'", "model.dtype");

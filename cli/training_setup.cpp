@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "descent/core/error.hpp"
+#include "descent/core/spec.hpp"
 #include "descent/data/csv_reader.hpp"
 #include "descent/data/fashion_mnist.hpp"
 #include "descent/data/idx_reader.hpp"
@@ -53,9 +54,8 @@ const std::vector<std::pair<std::string, std::string>> kTrainingFlags = {
 };
 
 std::string help_of(const std::string& key) {
-  for (const auto& k : train::config_schema())
-    if (k.key == key) return k.help + " [" + key + "]";
-  return key;
+  const auto info = RunConfig::key_info(key);
+  return info ? info->doc + " [" + key + "]" : key;
 }
 
 /// An IDX directory: {train,t10k}-{images-idx3,labels-idx1}-ubyte, gzipped or not.
@@ -72,10 +72,9 @@ void ConfigFlags::add(CLI::App& app, const std::string& flag, const std::string&
   auto f = std::make_unique<Flag>();
   f->key = key;
   f->option = app.add_option(flag, f->value, help_of(key));
-  const auto& schema = train::config_schema();
-  const auto k = std::find_if(schema.begin(), schema.end(), [&](auto& c) { return c.key == key; });
   // A boolean flag alone means true (--log-steps); a value still sets it (--log-steps=false).
-  f->boolean = k != schema.end() && k->kind == train::ValueKind::boolean;
+  const auto info = RunConfig::key_info(key);
+  f->boolean = info && info->boolean;
   if (f->boolean) f->option->expected(0, 1)->default_str("true");
   flags_.push_back(std::move(f));
 }
@@ -104,13 +103,15 @@ void ConfigFlags::declare(CLI::App& app, bool with_training) {
   app.add_option("--set", sets_, "set any config key: --set train.epochs=20 (repeatable)");
 }
 
-void ConfigFlags::apply(train::RunConfig& config) const {
+void ConfigFlags::apply(RunConfig& config) const {
   if (optimizer_option_ && optimizer_option_->count())
-    config.set_table("optimizer", optim::parse_spec(optimizer_, "optimizer"));
+    config.set_table("optimizer", optim::parse_spec(optimizer_, "--optimizer"));
   if (schedule_option_ && schedule_option_->count())
-    config.set_table("schedule", optim::parse_spec(schedule_, "schedule"));
+    config.set_table("schedule",
+                     parse_spec(schedule_, "--schedule", R"({"name": "cosine", "T_max": 10})"));
   if (regularization_option_->count())
-    config.set_table("regularization", optim::parse_spec(regularization_, "regularization"));
+    config.set_table("regularization", parse_spec(regularization_, "--regularization",
+                                                  R"({"name": "l2", "lambda": 1e-4})"));
   if (l1_option_->count() || l2_option_->count()) {
     if (regularization_option_->count())
       throw ConfigError("--l1/--l2 and --regularization both given", "regularization",
@@ -136,10 +137,10 @@ void ConfigFlags::apply(train::RunConfig& config) const {
   for (const auto& s : sets_) config.set(s);
 }
 
-LoadedData load_data(const train::RunConfig& config) {
-  const std::string path = config.str("data.path");
-  const std::uint64_t seed = static_cast<std::uint64_t>(config.integer("train.seed"));
-  const std::string task_text = config.str("data.task");
+LoadedData load_data(const RunConfig& config) {
+  const std::string path = config.data.path;
+  const std::uint64_t seed = static_cast<std::uint64_t>(config.train.seed);
+  const std::string task_text = config.data.task;
   std::optional<data::Task> task;
   if (task_text != "auto") task = data::parse_task(task_text);
   if (path.empty())
@@ -154,8 +155,8 @@ LoadedData load_data(const train::RunConfig& config) {
     has_test = true;
   } else if (path.rfind("synthetic:", 0) == 0) {
     const std::string kind = path.substr(10);
-    const auto samples = static_cast<std::size_t>(config.integer("data.samples"));
-    const double noise = config.number("data.noise");
+    const auto samples = static_cast<std::size_t>(config.data.samples);
+    const double noise = config.data.noise;
     if (kind == "linear")
       all = data::make_linear_regression({.samples = samples, .noise = noise, .seed = seed});
     else if (kind == "blobs")
@@ -177,11 +178,11 @@ LoadedData load_data(const train::RunConfig& config) {
     }
   } else if (std::filesystem::is_regular_file(path)) {
     data::CsvOptions csv;
-    csv.target = config.str("data.target");
+    csv.target = config.data.target;
     if (csv.target.empty())
       throw ConfigError("a CSV needs a target column", "data.target", "add --target COLUMN");
     csv.task = task;
-    const std::string ignore = config.str("data.ignore");
+    const std::string ignore = config.data.ignore;
     for (std::size_t b = 0; b < ignore.size();) {
       std::size_t e = ignore.find(',', b);
       if (e == std::string::npos) e = ignore.size();
@@ -200,18 +201,14 @@ LoadedData load_data(const train::RunConfig& config) {
   LoadedData out;
   out.task = all.task;
   out.classes = all.class_names;
-  auto splits =
-      data::split(std::move(all), {.val = config.number("data.val_split"),
-                                   .test = has_test ? 0.0 : config.number("data.test_split"),
-                                   .seed = seed,
-                                   .stratify = out.task == data::Task::classification});
+  auto splits = data::split(std::move(all), {.val = config.data.val_split,
+                                             .test = has_test ? 0.0 : config.data.test_split,
+                                             .seed = seed,
+                                             .stratify = out.task == data::Task::classification});
   out.train = std::move(splits.train);
   out.val = std::move(splits.val);
   out.test = has_test ? std::move(test) : std::move(splits.test);
-  const std::string scale_target = config.str("data.scale_target");
-  if (scale_target != "standardize" && scale_target != "none")
-    throw ConfigError("must be standardize or none, not '" + scale_target + "'",
-                      "data.scale_target");
+  const std::string scale_target = config.data.scale_target;
   if (out.task == data::Task::regression && scale_target == "standardize" && out.train.rows()) {
     // y' = (y - mu) / sigma with the training rows' mean and (population) standard deviation.
     const auto& y = out.train.y;
@@ -222,7 +219,7 @@ LoadedData load_data(const train::RunConfig& config) {
     for (auto* d : {&out.train, &out.val, &out.test})
       d->y = ((d->y.cast<double>().array() - mu) / out.target_std).cast<float>().matrix();
   }
-  const std::string scale = config.str("data.scale");
+  const std::string scale = config.data.scale;
   if (scale != "none") {
     out.scaler = data::Scaler::fit(data::parse_scaler_kind(scale), out.train.x);
     for (auto* d : {&out.train, &out.val, &out.test})
@@ -232,55 +229,52 @@ LoadedData load_data(const train::RunConfig& config) {
 }
 
 template <class T>
-RunParts<T> build_parts(const train::RunConfig& config, const LoadedData& data,
-                        bool with_schedule) {
+RunParts<T> build_parts(const RunConfig& config, const LoadedData& data, bool with_schedule) {
   RunParts<T> parts;
-  nn::ModelSpec spec = nn::parse_model_spec(config.str("model.spec"));
-  spec.activation = config.str("model.activation");
-  spec.dropout = config.number("model.dropout");
-  spec.init = nn::parse_init_scheme(config.str("model.init"));
+  nn::ModelSpec spec = nn::parse_model_spec(config.model.spec);
+  spec.activation = config.model.activation;
+  spec.dropout = config.model.dropout;
+  spec.init = nn::parse_init_scheme(config.model.init);
   nn::validate(spec);
-  const auto seed = static_cast<std::uint64_t>(config.integer("train.seed"));
+  const auto seed = static_cast<std::uint64_t>(config.train.seed);
   parts.model = nn::make_model<T>(spec, data.train.features(), data.outputs(), seed);
-  std::string loss = config.str("model.loss");
+  std::string loss = config.model.loss;
   if (loss == "auto") loss = data.task == data::Task::classification ? "cross_entropy" : "mse";
   parts.loss = nn::make_loss<T>(std::string_view(loss));
-  if (const auto reg = config.table("regularization"); !reg.empty())
+  if (const auto reg = config.regularization; !reg.empty())
     parts.regularizer = nn::make_regularizer<T>(parts.model->params, reg);
-  parts.optimizer = optim::make<T>(parts.model->params, config.table("optimizer"));
-  const auto schedule = config.table("schedule");
+  parts.optimizer = optim::make<T>(parts.model->params, config.optimizer);
+  const auto schedule = config.schedule;
   if (with_schedule && !schedule.empty()) parts.scheduler = sched::make(*parts.optimizer, schedule);
   return parts;
 }
 
-train::TrainerOptions trainer_options(const train::RunConfig& config, const LoadedData& data) {
+train::TrainerOptions trainer_options(const RunConfig& config, const LoadedData& data) {
   train::TrainerOptions o;
-  o.epochs = config.integer("train.epochs");
-  o.batch_size = static_cast<std::size_t>(config.integer("train.batch_size"));
-  o.shuffle = config.boolean("train.shuffle");
-  o.drop_last = config.boolean("train.drop_last");
-  o.seed = static_cast<std::uint64_t>(config.integer("train.seed"));
-  o.accumulate = static_cast<std::size_t>(config.integer("train.accumulate"));
+  o.epochs = config.train.epochs;
+  o.batch_size = static_cast<std::size_t>(config.train.batch_size);
+  o.shuffle = config.train.shuffle;
+  o.drop_last = config.train.drop_last;
+  o.seed = static_cast<std::uint64_t>(config.train.seed);
+  o.accumulate = static_cast<std::size_t>(config.train.accumulate);
   o.num_classes = data.classes.size();
   o.target_scale = data.target_std;
-  o.top_k = static_cast<std::size_t>(config.integer("train.top_k"));
-  const std::string step = config.str("train.schedule_step");
-  const auto schedule = config.table("schedule");
+  o.top_k = static_cast<std::size_t>(config.train.top_k);
+  const std::string step = config.train.schedule_step;
+  const auto schedule = config.schedule;
   const std::string name = schedule.value("name", "");
   if (step == "batch" || (step == "auto" && (name == "cyclic" || name == "onecycle")))
     o.scheduler_step = train::SchedulerStep::batch;
-  else if (step != "epoch" && step != "auto")
-    throw ConfigError("must be auto, epoch or batch, not '" + step + "'", "train.schedule_step");
   return o;
 }
 
-std::string monitor_metric(const train::RunConfig& config, const LoadedData& data) {
-  const std::string m = config.str("train.monitor");
+std::string monitor_metric(const RunConfig& config, const LoadedData& data) {
+  const std::string m = config.train.monitor;
   if (m != "auto") return m;
   return data.val.rows() ? "val_loss" : "train_loss";
 }
 
-template RunParts<float> build_parts(const train::RunConfig&, const LoadedData&, bool);
-template RunParts<double> build_parts(const train::RunConfig&, const LoadedData&, bool);
+template RunParts<float> build_parts(const RunConfig&, const LoadedData&, bool);
+template RunParts<double> build_parts(const RunConfig&, const LoadedData&, bool);
 
 }  // namespace descent::cli

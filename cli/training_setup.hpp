@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "descent/config/run_config.hpp"
 #include "descent/data/dataset.hpp"
 #include "descent/data/scaler.hpp"
 #include "descent/nn/loss.hpp"
@@ -15,7 +16,6 @@
 #include "descent/nn/regularizer.hpp"
 #include "descent/optim/optimizer.hpp"
 #include "descent/sched/scheduler.hpp"
-#include "descent/train/config.hpp"
 #include "descent/train/trainer.hpp"
 
 namespace descent::cli {
@@ -29,7 +29,7 @@ class ConfigFlags {
   /// The data and model flags (train and lr-find); with_training adds the training ones.
   void declare(CLI::App& app, bool with_training);
   /// Applies the flags that were given, then the --set assignments, over `config`.
-  void apply(train::RunConfig& config) const;
+  void apply(RunConfig& config) const;
 
  private:
   struct Flag {
@@ -60,7 +60,7 @@ struct LoadedData {
 
 /// Loads and splits the data named by data.path (CSV file, IDX directory, fashion-mnist,
 /// synthetic:linear|blobs|spirals) and fits the scaler on the training rows only.
-LoadedData load_data(const train::RunConfig& config);
+LoadedData load_data(const RunConfig& config);
 
 /// The model, loss, regularizer, optimizer and schedule of a run, in scalar type T.
 template <class T>
@@ -73,13 +73,12 @@ struct RunParts {
 };
 
 template <class T>
-RunParts<T> build_parts(const train::RunConfig& config, const LoadedData& data,
-                        bool with_schedule = true);
+RunParts<T> build_parts(const RunConfig& config, const LoadedData& data, bool with_schedule = true);
 
 /// TrainerOptions from the train.* keys.
-train::TrainerOptions trainer_options(const train::RunConfig& config, const LoadedData& data);
+train::TrainerOptions trainer_options(const RunConfig& config, const LoadedData& data);
 
 /// train.monitor resolved: "auto" -> val_loss with a validation split, else train_loss.
-std::string monitor_metric(const train::RunConfig& config, const LoadedData& data);
+std::string monitor_metric(const RunConfig& config, const LoadedData& data);
 
 }  // namespace descent::cli

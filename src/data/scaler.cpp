@@ -15,7 +15,7 @@ std::string_view to_string(ScalerKind kind) {
 
 ScalerKind parse_scaler_kind(std::string_view text) {
   if (text == "standardize") return ScalerKind::standardize;
-  if (text == "min-max") return ScalerKind::min_max;
+  if (text == "min-max" || text == "minmax") return ScalerKind::min_max;
   std::string guess = closest_match(std::string(text), {"standardize", "min-max"});
   throw ConfigError(fmt::format("unknown scaler '{}'", text), "scaler",
                     guess.empty() ? "the scalers are 'standardize' and 'min-max'"

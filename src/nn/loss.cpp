@@ -7,13 +7,12 @@
 #include <fmt/ranges.h>
 
 #include "descent/core/error.hpp"
+#include "descent/core/spec.hpp"
 #include "descent/nn/bce_with_logits.hpp"
 #include "descent/nn/cross_entropy.hpp"
 #include "descent/nn/focal_loss.hpp"
 #include "descent/nn/multi_margin_loss.hpp"
 #include "descent/nn/regression_loss.hpp"
-#include "descent/optim/factory.hpp"
-#include "descent/optim/options.hpp"
 
 namespace descent::nn {
 
@@ -64,20 +63,6 @@ std::unique_ptr<Loss<T>> build(const std::string& name, const LossOptions& o) {
   throw UsageError(fmt::format("loss '{}' is registered but not built", name));
 }
 
-void assign_weights(std::vector<double>& field, const nlohmann::json& value) {
-  if (!value.is_array() || value.empty())
-    throw ConfigError(fmt::format("expected a non-empty array of numbers, got {}", value.dump()),
-                      "loss.weight", "one weight per class, e.g. [1, 2, 1]");
-  field.clear();
-  for (const auto& v : value) {
-    if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
-      throw ConfigError(
-          fmt::format("class weight {} is not a finite non-negative number", v.dump()),
-          "loss.weight");
-    field.push_back(v.get<double>());
-  }
-}
-
 }  // namespace
 
 const std::vector<LossInfo>& loss_registry() {
@@ -110,53 +95,22 @@ const std::vector<LossInfo>& loss_registry() {
   return entries;
 }
 
+namespace {
+const std::string kExample = R"({"name": "cross_entropy", "label_smoothing": 0.1})";
+}
+
 template <class T>
 std::unique_ptr<Loss<T>> make_loss(const nlohmann::json& spec) {
-  if (!spec.is_object() || !spec.contains("name") || !spec["name"].is_string())
-    throw ConfigError("a loss spec needs a \"name\"", "loss",
-                      R"(write it as {"name": "cross_entropy", "label_smoothing": 0.1})");
-  const std::string name = spec["name"].get<std::string>();
-  std::vector<std::string> names;
-  for (const auto& info : loss_registry()) {
-    names.push_back(info.name);
-    if (info.name != name &&
-        std::find(info.aliases.begin(), info.aliases.end(), name) == info.aliases.end())
-      continue;
-    LossOptions o;
-    for (const auto& [key, value] : spec.items()) {
-      if (key == "name") continue;
-      if (std::find(info.options.begin(), info.options.end(), key) == info.options.end()) {
-        if (info.options.empty())
-          throw ConfigError(fmt::format("loss {} takes no options, got '{}'", info.name, key),
-                            "loss." + key);
-        optim::detail::unknown_option("loss " + info.name, key, info.options);
-      }
-      const std::string where = "loss." + key;
-      if (key == "weight")
-        assign_weights(o.weight, value);
-      else if (key == "delta")
-        optim::detail::assign(o.delta, value, where);
-      else if (key == "label_smoothing")
-        optim::detail::assign(o.label_smoothing, value, where);
-      else if (key == "gamma")
-        optim::detail::assign(o.gamma, value, where);
-      else if (key == "alpha")
-        optim::detail::assign(o.alpha, value, where);
-      else if (key == "margin")
-        optim::detail::assign(o.margin, value, where);
-    }
-    if (!(o.delta > 0)) throw ConfigError("huber delta must be positive", "loss.delta");
-    return build<T>(info.name, o);
-  }
-  std::string near = closest_match(name, names);
-  throw ConfigError(fmt::format("unknown loss '{}'", name), "loss.name",
-                    (near.empty() ? "" : fmt::format("did you mean '{}'? ", near)) +
-                        fmt::format("known: {}", fmt::join(names, ", ")));
+  const LossInfo& info =
+      find_entry(loss_registry(), spec_name(spec, "loss", "loss", kExample), "loss", "loss.name");
+  LossOptions o;
+  options::from_json(o, spec, "loss " + info.name, "loss", options::Keys::only_these(info.options));
+  return build<T>(info.name, o);
 }
 
 template <class T>
 std::unique_ptr<Loss<T>> make_loss(std::string_view spec) {
-  return make_loss<T>(optim::parse_spec(spec, "loss"));
+  return make_loss<T>(parse_spec(spec, "loss", kExample));
 }
 
 template std::unique_ptr<Loss<float>> make_loss(const nlohmann::json&);

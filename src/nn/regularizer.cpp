@@ -6,8 +6,9 @@
 #include <fmt/format.h>
 
 #include "descent/core/error.hpp"
+#include "descent/core/options.hpp"
+#include "descent/core/spec.hpp"
 #include "descent/optim/fmadd.hpp"
-#include "descent/optim/options.hpp"
 
 namespace descent::nn {
 
@@ -64,42 +65,85 @@ double Regularizer<T>::apply(Params<T>& params) const {
   return l1_ * abs_sum + l2_ * square_sum;
 }
 
+namespace {
+
+/// l1 and l2: R = lambda sum |w| or lambda sum w^2.
+struct PenaltyOptions {
+  double lambda = 0;
+  std::string apply_to = "weights";
+
+  template <class V>
+  void visit(V&& v) {
+    v("lambda", lambda, "strength of the penalty", options::required, options::at_least(0));
+    v("apply_to", apply_to, "weights (tensors named *weight, not biases) | all",
+      options::one_of({"weights", "all"}));
+  }
+};
+
+/// elastic_net: R = l1 sum |w| + l2 sum w^2.
+struct ElasticNetOptions {
+  double l1 = 0, l2 = 0;
+  std::string apply_to = "weights";
+
+  template <class V>
+  void visit(V&& v) {
+    v("l1", l1, "strength of the L1 term", options::at_least(0));
+    v("l2", l2, "strength of the L2 term", options::at_least(0));
+    v("apply_to", apply_to, "weights (tensors named *weight, not biases) | all",
+      options::one_of({"weights", "all"}));
+  }
+};
+
+struct Strengths {
+  double l1 = 0, l2 = 0;
+  std::string apply_to;
+};
+
+struct RegularizationEntry {
+  std::string name;
+  Strengths (*read)(const nlohmann::json& spec);
+};
+
+template <class O>
+O read_options(const nlohmann::json& spec) {
+  O o;
+  options::from_json(o, spec, "regularization " + spec["name"].get<std::string>(),
+                     "regularization");
+  return o;
+}
+
+const std::vector<RegularizationEntry>& entries() {
+  static const std::vector<RegularizationEntry> all = {
+      {"l1",
+       [](const nlohmann::json& s) {
+         auto o = read_options<PenaltyOptions>(s);
+         return Strengths{o.lambda, 0, o.apply_to};
+       }},
+      {"l2",
+       [](const nlohmann::json& s) {
+         auto o = read_options<PenaltyOptions>(s);
+         return Strengths{0, o.lambda, o.apply_to};
+       }},
+      {"elastic_net",
+       [](const nlohmann::json& s) {
+         auto o = read_options<ElasticNetOptions>(s);
+         return Strengths{o.l1, o.l2, o.apply_to};
+       }},
+  };
+  return all;
+}
+
+}  // namespace
+
 template <class T>
 Regularizer<T> make_regularizer(const Params<T>& params, const nlohmann::json& spec) {
-  if (!spec.is_object() || !spec.contains("name") || !spec["name"].is_string())
-    throw ConfigError("a regularization spec needs a \"name\"", "regularization",
-                      R"(write it as {"name": "l2", "lambda": 1e-4})");
-  const std::string name = spec["name"].get<std::string>();
-  const std::vector<std::string> names = {"l1", "l2", "elastic_net"};
-  if (std::find(names.begin(), names.end(), name) == names.end()) {
-    std::string near = closest_match(name, names);
-    throw ConfigError(fmt::format("unknown regularization '{}'", name), "regularization.name",
-                      (near.empty() ? "" : fmt::format("did you mean '{}'? ", near)) +
-                          "known: l1, l2, elastic_net");
-  }
-  const std::vector<std::string> keys = name == "elastic_net"
-                                            ? std::vector<std::string>{"l1", "l2", "apply_to"}
-                                            : std::vector<std::string>{"lambda", "apply_to"};
-  double lambda = 0, l1 = 0, l2 = 0;
-  std::string apply_to = "weights";
-  for (const auto& [key, value] : spec.items()) {
-    const std::string where = "regularization." + key;
-    if (key == "name") continue;
-    if (std::find(keys.begin(), keys.end(), key) == keys.end())
-      optim::detail::unknown_option("regularization " + name, key, keys);
-    if (key == "lambda") optim::detail::assign(lambda, value, where);
-    if (key == "l1") optim::detail::assign(l1, value, where);
-    if (key == "l2") optim::detail::assign(l2, value, where);
-    if (key == "apply_to") optim::detail::assign(apply_to, value, where);
-  }
-  if (apply_to != "weights" && apply_to != "all")
-    throw ConfigError(fmt::format("apply_to must be \"weights\" or \"all\", got \"{}\"", apply_to),
-                      "regularization.apply_to", "\"weights\" leaves the biases alone");
-  if (name == "l1") l1 = lambda;
-  if (name == "l2") l2 = lambda;
+  const std::string name =
+      spec_name(spec, "regularization", "regularization", R"({"name": "l2", "lambda": 1e-4})");
+  const Strengths s =
+      find_entry(entries(), name, "regularization", "regularization.name").read(spec);
   auto tensors =
-      apply_to == "all" ? Regularizer<T>::all_of(params) : Regularizer<T>::weights_of(params);
-  return Regularizer<T>(l1, l2, std::move(tensors));
+      s.apply_to == "all" ? Regularizer<T>::all_of(params) : Regularizer<T>::weights_of(params);
+  return Regularizer<T>(s.l1, s.l2, std::move(tensors));
 }
 
 template class Regularizer<float>;

@@ -8,17 +8,14 @@
 
 namespace descent::optim {
 
-void AdadeltaOptions::validate(const std::string& name) const {
-  check_nonnegative(name, "lr", lr);
-  if (!(rho >= 0 && rho <= 1))
-    throw ConfigError(fmt::format("invalid rho value: {} (must be in [0, 1])", rho), name + ".rho");
-  check_nonnegative(name, "eps", eps);
-  check_nonnegative(name, "weight_decay", weight_decay);
-}
-
 template <class T>
 auto Adadelta<T>::scalars(const AdadeltaOptions& o, std::int64_t) -> Scalars {
-  return {T(o.maximize ? -1 : 1), T(o.weight_decay), T(o.rho), T(1 - o.rho), T(o.eps), T(-o.lr)};
+  return {.sign = T(o.maximize ? -1 : 1),
+          .weight_decay = T(o.weight_decay),
+          .rho = T(o.rho),
+          .one_minus_rho = T(1 - o.rho),
+          .eps = T(o.eps),
+          .neg_lr = T(-o.lr)};
 }
 
 // Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).

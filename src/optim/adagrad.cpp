@@ -6,18 +6,13 @@
 
 namespace descent::optim {
 
-void AdagradOptions::validate(const std::string& name) const {
-  check_nonnegative(name, "lr", lr);
-  check_nonnegative(name, "lr_decay", lr_decay);
-  check_nonnegative(name, "weight_decay", weight_decay);
-  check_nonnegative(name, "initial_accumulator_value", initial_accumulator_value);
-  check_nonnegative(name, "eps", eps);
-}
-
 template <class T>
 auto Adagrad<T>::scalars(const AdagradOptions& o, std::int64_t step) -> Scalars {
   const double lr_t = o.lr / (1 + double(step - 1) * o.lr_decay);
-  return {T(o.maximize ? -1 : 1), T(o.weight_decay), T(-lr_t), T(o.eps)};
+  return {.sign = T(o.maximize ? -1 : 1),
+          .weight_decay = T(o.weight_decay),
+          .neg_lr_t = T(-lr_t),
+          .eps = T(o.eps)};
 }
 
 // Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).

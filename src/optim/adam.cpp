@@ -6,30 +6,23 @@
 
 namespace descent::optim {
 
-void AdamOptions::validate(const std::string& name) const {
-  check_nonnegative(name, "lr", lr);
-  check_nonnegative(name, "eps", eps);
-  check_betas(name, betas);
-  check_nonnegative(name, "weight_decay", weight_decay);
-}
-
 template <class T, class Opts, bool Decoupled>
 auto AdamFamily<T, Opts, Decoupled>::scalars(const Opts& o, std::int64_t step) -> Scalars {
   const double t = double(step);
   const double bias_correction1 = 1 - std::pow(o.betas[0], t);
   const double bias_correction2 = 1 - std::pow(o.betas[1], t);
   const double step_size = o.lr / bias_correction1;
-  return {T(o.maximize ? -1 : 1),
-          T(Decoupled ? 1 - o.lr * o.weight_decay : 1),
-          T(Decoupled ? 0 : o.weight_decay),
-          T(o.betas[0]),
-          T(1 - o.betas[0]),
-          T(o.betas[1]),
-          T(1 - o.betas[1]),
-          T(std::sqrt(bias_correction2)),
-          T(o.eps),
-          T(-step_size),
-          o.amsgrad};
+  return {.sign = T(o.maximize ? -1 : 1),
+          .decay = T(Decoupled ? 1 - o.lr * o.weight_decay : 1),
+          .l2 = T(Decoupled ? 0 : o.weight_decay),
+          .beta1 = T(o.betas[0]),
+          .one_minus_beta1 = T(1 - o.betas[0]),
+          .beta2 = T(o.betas[1]),
+          .one_minus_beta2 = T(1 - o.betas[1]),
+          .bias_correction2_sqrt = T(std::sqrt(bias_correction2)),
+          .eps = T(o.eps),
+          .neg_step_size = T(-step_size),
+          .amsgrad = o.amsgrad};
 }
 
 // Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp); the
@@ -52,7 +45,9 @@ void AdamFamily<T, Opts, Decoupled>::update(const Scalars& s, Slice<T, 3> x) {
       v[i] = ema_square(v[i], g, s.beta2, s.one_minus_beta2);  // v = beta2*v + (1-beta2)*g^2
       T second = v[i];
       if constexpr (AmsGrad) second = v_max[i] = std::max(v_max[i], v[i]);
+      // denom = sqrt(v_hat) + eps, with v_hat = v/(1-beta2^t) taken as sqrt(v)/sqrt(1-beta2^t)
       const T denom = std::sqrt(second) / s.bias_correction2_sqrt + s.eps;
+      // p = p - lr * m_hat / denom, with m_hat = m/(1-beta1^t) folded into neg_step_size
       x.p[i] = p + s.neg_step_size * m[i] / denom;
     }
   };

@@ -7,19 +7,16 @@
 
 namespace descent::optim {
 
-void AdamaxOptions::validate(const std::string& name) const {
-  check_nonnegative(name, "lr", lr);
-  check_nonnegative(name, "eps", eps);
-  check_betas(name, betas);
-  check_nonnegative(name, "weight_decay", weight_decay);
-}
-
 template <class T>
 auto Adamax<T>::scalars(const AdamaxOptions& o, std::int64_t step) -> Scalars {
   const double bias_correction = 1 - std::pow(o.betas[0], double(step));
-  return {T(o.maximize ? -1 : 1),      T(o.weight_decay), T(o.betas[0]),
-          T(1 - o.betas[0]),           T(o.betas[1]),     T(o.eps),
-          T(-(o.lr / bias_correction))};
+  return {.sign = T(o.maximize ? -1 : 1),
+          .weight_decay = T(o.weight_decay),
+          .beta1 = T(o.betas[0]),
+          .one_minus_beta1 = T(1 - o.betas[0]),
+          .beta2 = T(o.betas[1]),
+          .eps = T(o.eps),
+          .neg_step_size = T(-(o.lr / bias_correction))};
 }
 
 // Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "descent/core/spec.hpp"
 #include "descent/optim/adadelta.hpp"
 #include "descent/optim/adagrad.hpp"
 #include "descent/optim/adam.hpp"
@@ -19,13 +20,15 @@ namespace descent::optim {
 
 namespace {
 
+const std::string kExample = R"({"name": "adam", "lr": 0.001})";
+
 /// Builds Opt<T> from a spec: defaults overridden by the spec's keys, then per-group overrides.
 template <template <class> class Opt, class T>
 std::unique_ptr<Optimizer<T>> create(Params<T>& params, const nlohmann::json& spec) {
   using Options = typename Opt<T>::Options;
   const std::string name = Opt<T>::kName;
   Options defaults;
-  options_from_json(defaults, spec, name, {"name", "groups"});
+  options::from_json(defaults, spec, name, options::Keys::ignoring({"name", "groups"}));
   auto opt = std::make_unique<Opt<T>>(params, defaults);
   if (spec.contains("groups")) {
     const auto& groups = spec["groups"];
@@ -44,7 +47,7 @@ std::unique_ptr<Optimizer<T>> create(Params<T>& params, const nlohmann::json& sp
 
 template <template <class> class Opt>
 OptimizerInfo entry(std::string summary) {
-  return {Opt<double>::kName, std::move(summary), option_table<typename Opt<double>::Options>(),
+  return {Opt<double>::kName, std::move(summary), options::table<typename Opt<double>::Options>(),
           &create<Opt, float>, &create<Opt, double>};
 }
 
@@ -73,38 +76,17 @@ const std::vector<OptimizerInfo>& registry() {
 }
 
 nlohmann::json parse_spec(std::string_view text, const std::string& what) {
-  std::size_t first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && text[first] == '{') {
-    try {
-      return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
-      throw ConfigError(fmt::format("malformed JSON: {}", e.what()), what,
-                        R"(write it as {"name": "adam", "lr": 0.001})");
-    }
-  }
-  return nlohmann::json{{"name", std::string(text)}};
+  return descent::parse_spec(text, what, kExample);
 }
 
 template <class T>
 std::unique_ptr<Optimizer<T>> make(Params<T>& params, const nlohmann::json& spec) {
-  if (!spec.is_object() || !spec.contains("name") || !spec["name"].is_string())
-    throw ConfigError("an optimizer spec needs a \"name\"", "optimizer",
-                      R"(write it as {"name": "adam", "lr": 0.001})");
-  const std::string name = spec["name"].get<std::string>();
-  std::vector<std::string> names;
-  for (const auto& info : registry()) {
-    if (info.name == name) {
-      if constexpr (std::is_same_v<T, float>)
-        return info.make_float(params, spec);
-      else
-        return info.make_double(params, spec);
-    }
-    names.push_back(info.name);
-  }
-  std::string near = closest_match(name, names);
-  throw ConfigError(fmt::format("unknown optimizer '{}'", name), "optimizer.name",
-                    (near.empty() ? "" : fmt::format("did you mean '{}'? ", near)) +
-                        fmt::format("known: {}", fmt::join(names, ", ")));
+  const std::string name = spec_name(spec, "optimizer", "optimizer", kExample);
+  const OptimizerInfo& info = find_entry(registry(), name, "optimizer", "optimizer.name");
+  if constexpr (std::is_same_v<T, float>)
+    return info.make_float(params, spec);
+  else
+    return info.make_double(params, spec);
 }
 
 template <class T>

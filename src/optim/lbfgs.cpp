@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "descent/optim/fmadd.hpp"
+
 namespace descent::optim {
 
 namespace {
@@ -52,13 +54,13 @@ double abs_sum(const T* a, std::size_t n) {
   });
 }
 
-/// y = y + alpha*x as torch's y.add_(x, alpha=alpha), whose CPU kernel rounds once (fused
-/// multiply-add; checked against torch 1.13: plain a*x + y differs in the last bit).
+/// y = y + alpha*x as torch's y.add_(x, alpha=alpha), rounded as its CPU kernel rounds it
+/// (fmadd.hpp; checked against torch 1.13: plain a*x + y differs in the last bit).
 template <class T>
 void axpy(T* __restrict y, double alpha, const T* __restrict x, std::size_t n) {
   const T a = T(alpha);
   parallel_for(n, [=](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) y[i] = std::fma(a, x[i], y[i]);
+    for (std::size_t i = begin; i < end; ++i) y[i] = fmadd(a, x[i], y[i]);
   });
 }
 
@@ -93,24 +95,6 @@ double cubic_interpolate(double x1, double f1, double g1, double x2, double f2, 
 }
 
 }  // namespace
-
-void LBFGSOptions::validate(const std::string& name) const {
-  check_nonnegative(name, "lr", lr);
-  if (max_iter < 1)
-    throw ConfigError(fmt::format("invalid max_iter value: {} (must be >= 1)", max_iter),
-                      name + ".max_iter");
-  if (max_eval < 0)
-    throw ConfigError(fmt::format("invalid max_eval value: {} (must be >= 0)", max_eval),
-                      name + ".max_eval", "0 means max_iter*5/4");
-  check_nonnegative(name, "tolerance_grad", tolerance_grad);
-  check_nonnegative(name, "tolerance_change", tolerance_change);
-  if (history_size < 1)
-    throw ConfigError(fmt::format("invalid history_size value: {} (must be >= 1)", history_size),
-                      name + ".history_size");
-  if (line_search_fn != "none" && line_search_fn != "" && line_search_fn != "strong_wolfe")
-    throw ConfigError(fmt::format("unknown line search '{}'", line_search_fn),
-                      name + ".line_search_fn", "use \"strong_wolfe\" or \"none\"");
-}
 
 template <class T>
 LBFGS<T>::LBFGS(Params<T>& params, const Options& options)

@@ -2,17 +2,14 @@
 
 namespace descent::optim {
 
-void LionOptions::validate(const std::string& name) const {
-  check_nonnegative(name, "lr", lr);
-  check_betas(name, betas);
-  check_nonnegative(name, "weight_decay", weight_decay);
-}
-
 template <class T>
 auto Lion<T>::scalars(const LionOptions& o, std::int64_t) -> Scalars {
-  return {T(o.lr),       T(1 - o.lr * o.weight_decay),
-          T(o.betas[0]), T(1 - o.betas[0]),
-          T(o.betas[1]), T(1 - o.betas[1])};
+  return {.lr = T(o.lr),
+          .decay = T(1 - o.lr * o.weight_decay),
+          .beta1 = T(o.betas[0]),
+          .one_minus_beta1 = T(1 - o.betas[0]),
+          .beta2 = T(o.betas[1]),
+          .one_minus_beta2 = T(1 - o.betas[1])};
 }
 
 template <class T>

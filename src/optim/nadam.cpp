@@ -6,14 +6,6 @@
 
 namespace descent::optim {
 
-void NAdamOptions::validate(const std::string& name) const {
-  check_nonnegative(name, "lr", lr);
-  check_nonnegative(name, "eps", eps);
-  check_betas(name, betas);
-  check_nonnegative(name, "weight_decay", weight_decay);
-  check_nonnegative(name, "momentum_decay", momentum_decay);
-}
-
 template <class T>
 auto NAdam<T>::scalars(const NAdamOptions& o, std::int64_t step, NAdamGroupState& state)
     -> Scalars {
@@ -28,15 +20,15 @@ auto NAdam<T>::scalars(const NAdamOptions& o, std::int64_t step, NAdamGroupState
   const float mu_product = float(state.mu_product) * float(mu);
   const float mu_product_next = mu_product * float(mu) * float(mu_next);
   state.mu_product = mu_product;
-  return {T(o.weight_decay),
-          T(beta1),
-          T(1 - beta1),
-          T(beta2),
-          T(1 - beta2),
-          T(bias_correction2),
-          T(o.eps),
-          T(-o.lr * (1. - mu) / (1. - double(mu_product))),
-          T(-o.lr * mu_next / (1. - double(mu_product_next)))};
+  return {.weight_decay = T(o.weight_decay),
+          .beta1 = T(beta1),
+          .one_minus_beta1 = T(1 - beta1),
+          .beta2 = T(beta2),
+          .one_minus_beta2 = T(1 - beta2),
+          .bias_correction2 = T(bias_correction2),
+          .eps = T(o.eps),
+          .grad_coef = T(-o.lr * (1. - mu) / (1. - double(mu_product))),
+          .exp_avg_coef = T(-o.lr * mu_next / (1. - double(mu_product_next)))};
 }
 
 // Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).

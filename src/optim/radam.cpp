@@ -6,21 +6,14 @@
 
 namespace descent::optim {
 
-void RAdamOptions::validate(const std::string& name) const {
-  check_nonnegative(name, "lr", lr);
-  check_nonnegative(name, "eps", eps);
-  check_betas(name, betas);
-  check_nonnegative(name, "weight_decay", weight_decay);
-}
-
 template <class T>
 auto RAdam<T>::scalars(const RAdamOptions& o, std::int64_t step) -> Scalars {
   const double t = double(step);
   const double beta1 = o.betas[0], beta2 = o.betas[1];
   const double bias_correction1 = 1 - std::pow(beta1, t);
   const double bias_correction2 = 1 - std::pow(beta2, t);
-  // length of the approximated SMA: rho_inf = 2/(1-beta2) - 1, rho_t = rho_inf -
-  // 2t*beta2^t/(1-beta2^t)
+  // length of the approximated SMA:
+  //   rho_inf = 2/(1-beta2) - 1,   rho_t = rho_inf - 2t*beta2^t/(1-beta2^t)
   const double rho_inf = 2 / (1 - beta2) - 1;
   const double rho_t = rho_inf - 2 * t * std::pow(beta2, t) / bias_correction2;
   const bool rectified = rho_t > 5.;
@@ -29,10 +22,17 @@ auto RAdam<T>::scalars(const RAdamOptions& o, std::int64_t step) -> Scalars {
       rectified
           ? std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
           : 0.;
-  return {T(o.weight_decay), T(beta1),     T(1 - beta1),
-          T(beta2),          T(1 - beta2), T(bias_correction1),
-          T(o.lr),           T(o.eps),     T(std::sqrt(bias_correction2)),
-          T(rect),           rectified};
+  return {.weight_decay = T(o.weight_decay),
+          .beta1 = T(beta1),
+          .one_minus_beta1 = T(1 - beta1),
+          .beta2 = T(beta2),
+          .one_minus_beta2 = T(1 - beta2),
+          .bias_correction1 = T(bias_correction1),
+          .lr = T(o.lr),
+          .eps = T(o.eps),
+          .bias_correction2_sqrt = T(std::sqrt(bias_correction2)),
+          .rect = T(rect),
+          .rectified = rectified};
 }
 
 // Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).

@@ -6,18 +6,16 @@
 
 namespace descent::optim {
 
-void RMSpropOptions::validate(const std::string& name) const {
-  check_nonnegative(name, "lr", lr);
-  check_nonnegative(name, "eps", eps);
-  check_nonnegative(name, "momentum", momentum);
-  check_nonnegative(name, "weight_decay", weight_decay);
-  check_nonnegative(name, "alpha", alpha);
-}
-
 template <class T>
 auto RMSprop<T>::scalars(const RMSpropOptions& o, std::int64_t) -> Scalars {
-  return {T(o.maximize ? -1 : 1), T(o.weight_decay), T(o.alpha), T(1 - o.alpha), T(o.eps),
-          T(o.momentum),          T(-o.lr),          o.centered};
+  return {.sign = T(o.maximize ? -1 : 1),
+          .weight_decay = T(o.weight_decay),
+          .alpha = T(o.alpha),
+          .one_minus_alpha = T(1 - o.alpha),
+          .eps = T(o.eps),
+          .momentum = T(o.momentum),
+          .neg_lr = T(-o.lr),
+          .centered = o.centered};
 }
 
 // Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).

@@ -4,13 +4,10 @@
 
 namespace descent::optim {
 
-void SGDOptions::validate(const std::string& name) const {
-  check_nonnegative(name, "lr", lr);
-  check_nonnegative(name, "momentum", momentum);
-  check_nonnegative(name, "weight_decay", weight_decay);
+void SGDOptions::check(const std::string& where) const {
   if (nesterov && (momentum <= 0 || dampening != 0))
     throw ConfigError("Nesterov momentum requires a momentum and zero dampening",
-                      name + ".nesterov",
+                      where + ".nesterov",
                       "set momentum > 0 and dampening = 0, or nesterov = false");
 }
 
@@ -19,8 +16,13 @@ auto SGD<T>::scalars(const SGDOptions& o, std::int64_t, SGDGroupState& state) ->
   // torch: the buffer is created (b = g) by the first step that uses momentum, and kept after.
   const bool first_step = o.momentum != 0 && !state.momentum_buffer_initialized;
   if (o.momentum != 0) state.momentum_buffer_initialized = true;
-  return {T(-o.lr),   T(o.momentum), T(1 - o.dampening), T(o.weight_decay), T(o.maximize ? -1 : 1),
-          o.nesterov, first_step};
+  return {.neg_lr = T(-o.lr),
+          .momentum = T(o.momentum),
+          .one_minus_dampening = T(1 - o.dampening),
+          .weight_decay = T(o.weight_decay),
+          .sign = T(o.maximize ? -1 : 1),
+          .nesterov = o.nesterov,
+          .first_step = first_step};
 }
 
 // Multiply-adds are rounded as torch's add_(x, alpha=a) rounds them (fmadd.hpp). Momentum and
@@ -49,14 +51,9 @@ void SGD<T>::update(const Scalars& s, Slice<T, 1> x) {
     loop.template operator()<true, false>();
 }
 
-void MomentumOptions::validate(const std::string& name) const {
-  check_nonnegative(name, "lr", lr);
-  check_nonnegative(name, "momentum", momentum);
-}
-
 template <class T>
 auto ClassicMomentum<T>::scalars(const MomentumOptions& o, std::int64_t) -> Scalars {
-  return {T(o.lr), T(o.momentum)};
+  return {.lr = T(o.lr), .momentum = T(o.momentum)};
 }
 
 template <class T>

@@ -13,10 +13,7 @@ using std::numbers::pi;
 
 CosineAnnealingLR::CosineAnnealingLR(ParamGroups groups, const CosineAnnealingLROptions& o)
     : LRScheduler(groups, "cosine"), o_(o) {
-  if (o.T_max < 1)
-    throw ConfigError(
-        fmt::format("expected T_max >= 1, got {}", o.T_max), "cosine.T_max",
-        "T_max is the number of steps (or epochs) from the initial lr down to eta_min");
+  options::validate(o, name());
   start();
 }
 
@@ -50,11 +47,7 @@ std::vector<double> CosineAnnealingLR::closed_form_lr() {
 CosineAnnealingWarmRestarts::CosineAnnealingWarmRestarts(
     ParamGroups groups, const CosineAnnealingWarmRestartsOptions& o)
     : LRScheduler(groups, "cosine_warm_restarts"), o_(o), T_i_(o.T_0) {
-  if (o.T_0 < 1)
-    throw ConfigError(fmt::format("expected T_0 >= 1, got {}", o.T_0), "cosine_warm_restarts.T_0");
-  if (o.T_mult < 1)
-    throw ConfigError(fmt::format("expected T_mult >= 1, got {}", o.T_mult),
-                      "cosine_warm_restarts.T_mult");
+  options::validate(o, name());
   start();
 }
 

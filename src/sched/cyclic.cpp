@@ -26,18 +26,13 @@ std::vector<double> per_group(const std::vector<double>& values, std::size_t gro
 
 CyclicLR::CyclicLR(ParamGroups groups, const CyclicLROptions& o)
     : LRScheduler(groups, "cyclic"), o_(o) {
+  options::validate(o, name());
   const std::size_t n = groups_.size();
   const std::vector<double> base_lrs = per_group(o.base_lr, n, "cyclic.base_lr");
   for (std::size_t g = 0; g < n; ++g) groups_.set_lr(g, base_lrs[g]);
   max_lrs_ = per_group(o.max_lr, n, "cyclic.max_lr");
 
-  if (!(o.step_size_up > 0))
-    throw ConfigError(fmt::format("expected step_size_up > 0, got {}", o.step_size_up),
-                      "cyclic.step_size_up");
   const double down = o.step_size_down.value_or(o.step_size_up);
-  if (!(down >= 0))
-    throw ConfigError(fmt::format("expected step_size_down >= 0, got {}", down),
-                      "cyclic.step_size_down");
   total_size_ = o.step_size_up + down;
   step_ratio_ = o.step_size_up / total_size_;
 
@@ -46,13 +41,8 @@ CyclicLR::CyclicLR(ParamGroups groups, const CyclicLROptions& o)
       throw ConfigError(fmt::format("unknown scale_mode '{}'", o.scale_mode), "cyclic.scale_mode",
                         "valid: cycle, iterations");
     scale_by_cycle_ = o.scale_mode == "cycle";
-  } else if (o.mode == "triangular" || o.mode == "triangular2") {
-    scale_by_cycle_ = true;
-  } else if (o.mode == "exp_range") {
-    scale_by_cycle_ = false;
   } else {
-    throw ConfigError(fmt::format("unknown mode '{}'", o.mode), "cyclic.mode",
-                      "valid: triangular, triangular2, exp_range");
+    scale_by_cycle_ = o.mode != "exp_range";  // triangular, triangular2: scaled per cycle
   }
 
   if (o.cycle_momentum) {
@@ -101,30 +91,18 @@ std::vector<double> CyclicLR::get_lr() {
   return lrs;
 }
 
+void OneCycleLROptions::check(const std::string& where) const {
+  if (!total_steps && !(epochs && steps_per_epoch))
+    throw ConfigError("onecycle needs total_steps, or epochs and steps_per_epoch",
+                      where + ".total_steps",
+                      "e.g. {\"name\": \"onecycle\", \"max_lr\": 0.1, "
+                      "\"total_steps\": 1000}");
+}
+
 OneCycleLR::OneCycleLR(ParamGroups groups, const OneCycleLROptions& o)
     : LRScheduler(groups, "onecycle"), o_(o) {
-  if (o.total_steps) {
-    if (*o.total_steps < 1)
-      throw ConfigError(fmt::format("expected total_steps >= 1, got {}", *o.total_steps),
-                        "onecycle.total_steps");
-    total_steps_ = *o.total_steps;
-  } else if (o.epochs && o.steps_per_epoch) {
-    if (*o.epochs < 1)
-      throw ConfigError(fmt::format("expected epochs >= 1, got {}", *o.epochs), "onecycle.epochs");
-    if (*o.steps_per_epoch < 1)
-      throw ConfigError(fmt::format("expected steps_per_epoch >= 1, got {}", *o.steps_per_epoch),
-                        "onecycle.steps_per_epoch");
-    total_steps_ = *o.epochs * *o.steps_per_epoch;
-  } else {
-    throw ConfigError("onecycle needs total_steps, or epochs and steps_per_epoch",
-                      "onecycle.total_steps");
-  }
-  if (!(o.pct_start >= 0 && o.pct_start <= 1))
-    throw ConfigError(fmt::format("expected pct_start in [0, 1], got {}", o.pct_start),
-                      "onecycle.pct_start");
-  if (o.anneal_strategy != "cos" && o.anneal_strategy != "linear")
-    throw ConfigError(fmt::format("unknown anneal_strategy '{}'", o.anneal_strategy),
-                      "onecycle.anneal_strategy", "valid: cos, linear");
+  options::validate(o, name());
+  total_steps_ = o.total_steps ? *o.total_steps : *o.epochs * *o.steps_per_epoch;
 
   const double N = double(total_steps_);
   if (o.three_phase)

@@ -11,10 +11,6 @@ namespace descent::sched {
 
 namespace {
 
-void require(bool ok, const char* scheduler, const char* key, const std::string& message) {
-  if (!ok) throw ConfigError(message, fmt::format("{}.{}", scheduler, key));
-}
-
 /// Every group's current lr times `factor`.
 std::vector<double> scaled(const ParamGroups& groups, double factor) {
   std::vector<double> lrs = groups.lrs();
@@ -30,10 +26,13 @@ std::vector<double> scaled(std::vector<double> base_lrs, double factor) {
 
 }  // namespace
 
+void MultiStepLROptions::check(const std::string& where) const {
+  if (!std::is_sorted(milestones.begin(), milestones.end()))
+    throw ConfigError("milestones must be increasing", where + ".milestones");
+}
+
 StepLR::StepLR(ParamGroups groups, const StepLROptions& o) : LRScheduler(groups, "step"), o_(o) {
-  require(o.step_size >= 1, "step", "step_size",
-          fmt::format("expected step_size >= 1, got {}", o.step_size));
-  require(o.gamma >= 0, "step", "gamma", fmt::format("expected gamma >= 0, got {}", o.gamma));
+  options::validate(o, name());
   start();
 }
 
@@ -48,13 +47,8 @@ std::vector<double> StepLR::closed_form_lr() {
 
 MultiStepLR::MultiStepLR(ParamGroups groups, const MultiStepLROptions& o)
     : LRScheduler(groups, "multistep"), gamma_(o.gamma) {
-  for (std::int64_t m : o.milestones) {
-    require(m >= 0, "multistep", "milestones", fmt::format("expected milestones >= 0, got {}", m));
-    ++milestones_[m];
-  }
-  require(std::is_sorted(o.milestones.begin(), o.milestones.end()), "multistep", "milestones",
-          "milestones must be increasing");
-  require(o.gamma >= 0, "multistep", "gamma", fmt::format("expected gamma >= 0, got {}", o.gamma));
+  options::validate(o, name());
+  for (std::int64_t m : o.milestones) ++milestones_[m];
   start();
 }
 
@@ -73,10 +67,7 @@ std::vector<double> MultiStepLR::closed_form_lr() {
 
 ConstantLR::ConstantLR(ParamGroups groups, const ConstantLROptions& o)
     : LRScheduler(groups, "constant"), o_(o) {
-  require(o.factor > 0 && o.factor <= 1, "constant", "factor",
-          fmt::format("expected a factor in (0, 1], got {}", o.factor));
-  require(o.total_iters >= 1, "constant", "total_iters",
-          fmt::format("expected total_iters >= 1, got {}", o.total_iters));
+  options::validate(o, name());
   start();
 }
 
@@ -92,12 +83,7 @@ std::vector<double> ConstantLR::closed_form_lr() {
 
 LinearLR::LinearLR(ParamGroups groups, const LinearLROptions& o)
     : LRScheduler(groups, "linear"), o_(o) {
-  require(o.start_factor > 0 && o.start_factor <= 1, "linear", "start_factor",
-          fmt::format("expected a start_factor in (0, 1], got {}", o.start_factor));
-  require(o.end_factor >= 0 && o.end_factor <= 1, "linear", "end_factor",
-          fmt::format("expected an end_factor in [0, 1], got {}", o.end_factor));
-  require(o.total_iters >= 1, "linear", "total_iters",
-          fmt::format("expected total_iters >= 1, got {}", o.total_iters));
+  options::validate(o, name());
   start();
 }
 
@@ -118,8 +104,7 @@ std::vector<double> LinearLR::closed_form_lr() {
 
 ExponentialLR::ExponentialLR(ParamGroups groups, const ExponentialLROptions& o)
     : LRScheduler(groups, "exponential"), o_(o) {
-  require(o.gamma >= 0, "exponential", "gamma",
-          fmt::format("expected gamma >= 0, got {}", o.gamma));
+  options::validate(o, name());
   start();
 }
 
@@ -134,8 +119,7 @@ std::vector<double> ExponentialLR::closed_form_lr() {
 
 PolynomialLR::PolynomialLR(ParamGroups groups, const PolynomialLROptions& o)
     : LRScheduler(groups, "polynomial"), o_(o) {
-  require(o.total_iters >= 1, "polynomial", "total_iters",
-          fmt::format("expected total_iters >= 1, got {}", o.total_iters));
+  options::validate(o, name());
   start();
 }
 

@@ -12,20 +12,7 @@ namespace descent::sched {
 
 ReduceLROnPlateau::ReduceLROnPlateau(ParamGroups groups, const ReduceLROnPlateauOptions& o)
     : Scheduler(groups, "plateau"), o_(o) {
-  if (!(o.factor >= 0 && o.factor < 1))
-    throw ConfigError(fmt::format("expected a factor in [0, 1), got {}", o.factor),
-                      "plateau.factor");
-  if (o.mode != "min" && o.mode != "max")
-    throw ConfigError(fmt::format("unknown mode '{}'", o.mode), "plateau.mode", "valid: min, max");
-  if (o.threshold_mode != "rel" && o.threshold_mode != "abs")
-    throw ConfigError(fmt::format("unknown threshold_mode '{}'", o.threshold_mode),
-                      "plateau.threshold_mode", "valid: rel, abs");
-  if (o.patience < 0)
-    throw ConfigError(fmt::format("expected patience >= 0, got {}", o.patience),
-                      "plateau.patience");
-  if (o.cooldown < 0)
-    throw ConfigError(fmt::format("expected cooldown >= 0, got {}", o.cooldown),
-                      "plateau.cooldown");
+  options::validate(o, name());
   if (o.min_lr.size() == 1)
     min_lrs_.assign(groups_.size(), o.min_lr[0]);
   else if (o.min_lr.size() == groups_.size())

@@ -128,9 +128,9 @@ TEST(Factory, OutOfRangeValuesNameTheKey) {
   expect_config_error(R"({"name": "sgd", "weight_decay": -1e-4})", {"sgd.weight_decay"});
   expect_config_error(R"({"name": "adam", "eps": -1e-8})", {"adam.eps", "invalid eps value"});
   expect_config_error(R"({"name": "adam", "betas": [1.0, 0.999]})",
-                      {"adam.betas", "beta parameter at index 0: 1"});
+                      {"adam.betas", "invalid betas[0] value: 1 (must be in [0, 1))"});
   expect_config_error(R"({"name": "adamw", "betas": [0.9, -0.1]})",
-                      {"adamw.betas", "index 1: -0.1", "[0, 1)"});
+                      {"adamw.betas", "invalid betas[1] value: -0.1", "[0, 1)"});
   expect_config_error(R"({"name": "adam", "weight_decay": -0.1})", {"adam.weight_decay"});
   // A group override is validated as well.
   expect_config_error(R"({"name": "adam", "groups": [{}, {"lr": -1}]})", {"adam.lr"});

@@ -114,7 +114,7 @@ TEST(LBFGS, MisuseIsExplained) {
       [&] {
         make<double>(p, nlohmann::json{{"name", "lbfgs"}, {"line_search_fn", "armijo"}});
       },
-      testing::ThrowsMessage<ConfigError>(HasSubstr("unknown line search 'armijo'")));
+      testing::ThrowsMessage<ConfigError>(HasSubstr("invalid line_search_fn value: \"armijo\"")));
   Params<double> two;
   two.add("a", {1}, 0);
   two.add("b", {1}, 1);

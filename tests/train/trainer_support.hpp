@@ -21,16 +21,26 @@ struct Rig {
   std::unique_ptr<sched::Scheduler> scheduler;
   std::unique_ptr<Trainer<T>> trainer;
 
-  Rig(const std::string& spec, double dropout, std::size_t inputs, std::size_t outputs,
-      const std::string& loss_name, const std::string& optimizer_json, TrainerOptions options,
-      std::uint64_t seed = 1, nn::ParamGroups groups = {}) {
-    nn::ModelSpec s = nn::parse_model_spec(spec);
-    s.dropout = dropout;
-    model = nn::make_model<T>(s, inputs, outputs, seed, groups);
-    loss = nn::make_loss<T>(std::string_view(loss_name));
-    optimizer = optim::make<T>(model->params, std::string_view(optimizer_json));
+  /// What the rig trains, by name.
+  struct Spec {
+    std::string model = "linear";
+    double dropout = 0;
+    std::size_t inputs = 2, outputs = 1;
+    std::string loss = "mse";
+    std::string optimizer;
+    TrainerOptions options{};
+    std::uint64_t seed = 1;
+    nn::ParamGroups groups{};
+  };
+
+  explicit Rig(const Spec& spec) {
+    nn::ModelSpec s = nn::parse_model_spec(spec.model);
+    s.dropout = spec.dropout;
+    model = nn::make_model<T>(s, spec.inputs, spec.outputs, spec.seed, spec.groups);
+    loss = nn::make_loss<T>(std::string_view(spec.loss));
+    optimizer = optim::make<T>(model->params, std::string_view(spec.optimizer));
     trainer = std::make_unique<Trainer<T>>(*model->net, model->params, *loss, *optimizer, nullptr,
-                                           options);
+                                           spec.options);
   }
   /// Replaces the trainer with one that uses `sched` (made from the optimizer).
   void with_scheduler(std::unique_ptr<sched::Scheduler> sched, TrainerOptions options) {

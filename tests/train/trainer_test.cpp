@@ -54,8 +54,8 @@ TEST(Trainer, BatchStochasticAndMiniBatchRecoverTheLinearWeights) {
     std::int64_t epochs;
   };
   for (const Case c : {Case{0, 0.1, 200}, Case{1, 0.003, 6}, Case{32, 0.05, 20}}) {
-    Rig<double> s("linear", 0, 2, 1, "mse", fmt::format(R"({{"name":"sgd","lr":{}}})", c.lr),
-                  {.epochs = c.epochs, .batch_size = c.batch});
+    Rig<double> s({.optimizer = fmt::format(R"({{"name":"sgd","lr":{}}})", c.lr),
+                   .options = {.epochs = c.epochs, .batch_size = c.batch}});
     s.trainer->fit(data);
     auto w = s.model->params.tensor("0.weight").value;
     auto b = s.model->params.tensor("0.bias").value;
@@ -69,8 +69,8 @@ TEST(Trainer, BatchStochasticAndMiniBatchRecoverTheLinearWeights) {
 
 TEST(Trainer, HistoryHasOneRowPerEpochWithTrainAndValMetrics) {
   const auto train = linear_data(200), val = linear_data(50);
-  Rig<double> s("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
-                {.epochs = 3, .batch_size = 50});
+  Rig<double> s(
+      {.optimizer = R"({"name":"sgd","lr":0.1})", .options = {.epochs = 3, .batch_size = 50}});
   const auto& h = s.trainer->fit(train, &val);
   ASSERT_EQ(h.size(), 3u);
   EXPECT_EQ(h[0].names(), (std::vector<std::string>{"epoch", "train_loss", "train_mse", "train_mae",
@@ -83,10 +83,11 @@ TEST(Trainer, HistoryHasOneRowPerEpochWithTrainAndValMetrics) {
 
 TEST(Trainer, AccumulatingTwoHalfBatchesEqualsOneFullBatch) {
   const auto data = linear_data(40);
-  Rig<double> full("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
-                   {.epochs = 2, .batch_size = 20, .shuffle = false});
-  Rig<double> halves("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
-                     {.epochs = 2, .batch_size = 10, .shuffle = false, .accumulate = 2});
+  Rig<double> full({.optimizer = R"({"name":"sgd","lr":0.1})",
+                    .options = {.epochs = 2, .batch_size = 20, .shuffle = false}});
+  Rig<double> halves(
+      {.optimizer = R"({"name":"sgd","lr":0.1})",
+       .options = {.epochs = 2, .batch_size = 10, .shuffle = false, .accumulate = 2}});
   full.trainer->fit(data);
   halves.trainer->fit(data);
   EXPECT_EQ(halves.trainer->progress().step, full.trainer->progress().step);
@@ -96,11 +97,11 @@ TEST(Trainer, AccumulatingTwoHalfBatchesEqualsOneFullBatch) {
 
 TEST(Callbacks, EarlyStoppingStopsAfterPatienceAndRestoresTheBestWeights) {
   const auto data = linear_data(100);
-  Rig<double> s("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.05})",
-                {.epochs = 20, .batch_size = 10});
+  Rig<double> s(
+      {.optimizer = R"({"name":"sgd","lr":0.05})", .options = {.epochs = 20, .batch_size = 10}});
   // train_loss falls every epoch, so in mode max only epoch 1 "improves".
   s.trainer->add_callback(std::make_unique<EarlyStopping<double>>(
-      EarlyStoppingOptions{"train_loss", "max", 3, 0, true}));
+      EarlyStoppingOptions{.monitor = "train_loss", .mode = "max", .patience = 3}));
   std::vector<double> after_epoch1;
   s.trainer->add_callback(on_epoch_end<double>([&](Trainer<double>& t) {
     if (t.progress().epoch == 1) after_epoch1 = s.weights();
@@ -114,8 +115,9 @@ TEST(Callbacks, EarlyStoppingStopsAfterPatienceAndRestoresTheBestWeights) {
 
 TEST(Callbacks, EarlyStoppingNamesAnUnknownMetric) {
   const auto data = linear_data(20);
-  Rig<double> s("linear", 0, 2, 1, "mse", "sgd", {.epochs = 2});
-  s.trainer->add_callback(std::make_unique<EarlyStopping<double>>(EarlyStoppingOptions{"val_los"}));
+  Rig<double> s({.optimizer = "sgd", .options = {.epochs = 2}});
+  s.trainer->add_callback(
+      std::make_unique<EarlyStopping<double>>(EarlyStoppingOptions{.monitor = "val_los"}));
   try {
     s.trainer->fit(data);
     FAIL();
@@ -128,7 +130,7 @@ TEST(Callbacks, EarlyStoppingNamesAnUnknownMetric) {
 TEST(Callbacks, PlateauDriverHalvesTheLrWhenTheMetricStalls) {
   const auto data = linear_data(100);
   TrainerOptions o{.epochs = 4, .batch_size = 10};
-  Rig<double> s("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})", o);
+  Rig<double> s({.optimizer = R"({"name":"sgd","lr":0.1})", .options = o});
   s.with_scheduler(
       sched::make(
           *s.optimizer,
@@ -145,15 +147,15 @@ TEST(Callbacks, PlateauDriverHalvesTheLrWhenTheMetricStalls) {
 
 TEST(Callbacks, ConvergenceStopsWhenTheLossStopsChanging) {
   const auto data = linear_data(100);
-  Rig<double> s("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
-                {.epochs = 500, .batch_size = 0});
+  Rig<double> s(
+      {.optimizer = R"({"name":"sgd","lr":0.1})", .options = {.epochs = 500, .batch_size = 0}});
   s.trainer->add_callback(
       std::make_unique<Convergence<double>>(ConvergenceOptions{.loss_tol = 1e-9}));
   s.trainer->fit(data);
   EXPECT_LT(s.trainer->history().size(), 500u);
   EXPECT_NE(s.trainer->progress().stop_reason.find("converged"), std::string::npos);
-  Rig<double> g("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
-                {.epochs = 500, .batch_size = 0});
+  Rig<double> g(
+      {.optimizer = R"({"name":"sgd","lr":0.1})", .options = {.epochs = 500, .batch_size = 0}});
   g.trainer->add_callback(
       std::make_unique<Convergence<double>>(ConvergenceOptions{.grad_tol = 1e-6}));
   g.trainer->fit(data);
@@ -171,8 +173,8 @@ data::Dataset poisoned() {
 }  // namespace
 
 TEST(Callbacks, NonFiniteGuardStopsNamingTheStepAndTensor) {
-  Rig<double> s("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
-                {.epochs = 1, .batch_size = 1, .shuffle = false});
+  Rig<double> s({.optimizer = R"({"name":"sgd","lr":0.1})",
+                 .options = {.epochs = 1, .batch_size = 1, .shuffle = false}});
   s.trainer->add_callback(std::make_unique<NonFiniteGuard<double>>(NonFinitePolicy::stop));
   try {
     s.trainer->fit(poisoned());
@@ -186,8 +188,8 @@ TEST(Callbacks, NonFiniteGuardStopsNamingTheStepAndTensor) {
 }
 
 TEST(Callbacks, NonFiniteGuardSkipsAndCountsBadSteps) {
-  Rig<double> s("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.05})",
-                {.epochs = 3, .batch_size = 1});
+  Rig<double> s(
+      {.optimizer = R"({"name":"sgd","lr":0.05})", .options = {.epochs = 3, .batch_size = 1}});
   s.trainer->add_callback(std::make_unique<NonFiniteGuard<double>>(NonFinitePolicy::skip));
   s.trainer->fit(poisoned());
   EXPECT_EQ(s.trainer->progress().skipped_steps, 3);  // the poisoned row once per epoch
@@ -214,8 +216,8 @@ TEST(Clipping, GlobalNormAndValueAsTorch) {
 
 TEST(Callbacks, StepLoggerWritesOneRowPerStep) {
   const auto data = linear_data(40);
-  Rig<double> s("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
-                {.epochs = 2, .batch_size = 10});
+  Rig<double> s(
+      {.optimizer = R"({"name":"sgd","lr":0.1})", .options = {.epochs = 2, .batch_size = 10}});
   s.trainer->add_callback(std::make_unique<StepLogger<double>>());
   s.trainer->fit(data);
   const auto& log = s.trainer->step_log();
@@ -237,12 +239,18 @@ TEST(Checkpoint, ResumeIsBitIdentical) {
   std::filesystem::remove_all(dir);
   auto make = [&](std::int64_t epochs) {
     TrainerOptions o{.epochs = epochs, .batch_size = 16, .seed = 5, .num_classes = 3};
-    auto s = std::make_unique<Rig<float>>("mlp:16", 0.2, 2, 3, "cross_entropy",
-                                          R"({"name":"adam","lr":0.01})", o, 9);
+    auto s =
+        std::make_unique<Rig<float>>(Rig<float>::Spec{.model = "mlp:16",
+                                                      .dropout = 0.2,
+                                                      .outputs = 3,
+                                                      .loss = "cross_entropy",
+                                                      .optimizer = R"({"name":"adam","lr":0.01})",
+                                                      .options = o,
+                                                      .seed = 9});
     s->with_scheduler(sched::make(*s->optimizer, R"({"name":"step","step_size":1,"gamma":0.9})"),
                       o);
-    s->trainer->add_callback(
-        std::make_unique<EarlyStopping<float>>(EarlyStoppingOptions{"val_loss", "auto", 10}));
+    s->trainer->add_callback(std::make_unique<EarlyStopping<float>>(
+        EarlyStoppingOptions{.monitor = "val_loss", .patience = 10}));
     return s;
   };
   auto straight = make(4);
@@ -264,7 +272,11 @@ TEST(Checkpoint, ResumeIsBitIdentical) {
   EXPECT_EQ(straight->optimizer->state_dict().buffers, second->optimizer->state_dict().buffers);
 
   // A checkpoint of another model is refused with the tensor named.
-  Rig<float> other("mlp:8", 0, 2, 3, "cross_entropy", "adam", {.num_classes = 3});
+  Rig<float> other({.model = "mlp:8",
+                    .outputs = 3,
+                    .loss = "cross_entropy",
+                    .optimizer = "adam",
+                    .options = {.num_classes = 3}});
   EXPECT_THROW(load_checkpoint(*other.trainer, dir / kCheckpointFile), CheckpointError);
   std::filesystem::remove_all(dir);
 }
@@ -291,8 +303,9 @@ class GradProbe final : public Callback<T> {
 TEST(Regularization, TheStepSeesTheDataGradientPlusDRdw) {
   const auto data = linear_data(10);
   auto rig = [&] {
-    return std::make_unique<Rig<double>>("linear", 0, 2, 1, "mse", R"({"name":"sgd","lr":0.1})",
-                                         TrainerOptions{.epochs = 1, .batch_size = 0});
+    return std::make_unique<Rig<double>>(
+        Rig<double>::Spec{.optimizer = R"({"name":"sgd","lr":0.1})",
+                          .options = TrainerOptions{.epochs = 1, .batch_size = 0}});
   };
   auto plain = rig(), reg = rig();
   reg->trainer->set_regularizer(nn::make_regularizer<double>(
@@ -329,9 +342,14 @@ TEST(Regularization, L2WithSgdIsWeightDecayOnTheWeights) {
   const auto data = data::make_spirals({.samples = 90, .seed = 2});
   const TrainerOptions o{.epochs = 3, .batch_size = 16, .seed = 4, .num_classes = 3};
   auto rig = [&] {
-    return std::make_unique<Rig<double>>("mlp:8", 0, 2, 3, "cross_entropy",
-                                         R"({"name":"sgd","lr":0.1,"momentum":0.9})", o, 5,
-                                         nn::ParamGroups{.weight = 0, .bias = 1});
+    return std::make_unique<Rig<double>>(
+        Rig<double>::Spec{.model = "mlp:8",
+                          .outputs = 3,
+                          .loss = "cross_entropy",
+                          .optimizer = R"({"name":"sgd","lr":0.1,"momentum":0.9})",
+                          .options = o,
+                          .seed = 5,
+                          .groups = nn::ParamGroups{.weight = 0, .bias = 1}});
   };
   auto decay = rig(), penalty = rig();
   decay->optimizer->set_group_options(0, {{"weight_decay", 2 * 0.003}});
@@ -353,7 +371,7 @@ TEST(Regularization, L1DrivesTheWeightOfAnIrrelevantFeatureToZero) {
       {.samples = 1000, .weights = {2.0, -3.4, 0.0}, .noise = 1.0, .seed = 11});
   auto fit = [&](double l1) {
     const TrainerOptions o{.epochs = 300, .batch_size = 0};
-    Rig<double> s("linear", 0, 3, 1, "mse", R"({"name":"sgd","lr":0.05})", o);
+    Rig<double> s({.inputs = 3, .optimizer = R"({"name":"sgd","lr":0.05})", .options = o});
     s.with_scheduler(sched::make(*s.optimizer, R"({"name":"cosine","T_max":300})"), o);
     if (l1 > 0)
       s.trainer->set_regularizer(

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "descent/core/options.hpp"
 #include "descent/nn/layer.hpp"
 
 namespace descent::nn {
@@ -44,12 +45,23 @@ class Loss {
 
 /// Every option any loss takes; each loss reads the ones its registry entry lists.
 struct LossOptions {
-  double delta = 1.0;            // huber: threshold between the quadratic and linear parts
-  double label_smoothing = 0.0;  // cross_entropy: epsilon in [0, 1]
-  std::vector<double> weight;  // cross_entropy, focal, multi_margin: per-class weights (empty = 1)
-  double gamma = 2.0;          // focal, binary_focal: focusing parameter
-  double alpha = 0.25;         // binary_focal: weight of the positive class (< 0: none)
-  double margin = 1.0;         // multi_margin
+  double delta = 1.0;
+  double label_smoothing = 0.0;
+  std::vector<double> weight;
+  double gamma = 2.0;
+  double alpha = 0.25;
+  double margin = 1.0;
+
+  template <class V>
+  void visit(V&& v) {
+    v("delta", delta, "huber: threshold between the quadratic and linear parts", options::above(0));
+    v("label_smoothing", label_smoothing, "cross_entropy: epsilon, the mass spread uniformly",
+      options::closed(0, 1));
+    v("weight", weight, "per-class weights, one per class (default: all 1)", options::at_least(0));
+    v("gamma", gamma, "focal: focusing parameter, (1-p)^gamma", options::at_least(0));
+    v("alpha", alpha, "binary_focal: weight of the positive class (< 0: none)");
+    v("margin", margin, "multi_margin: margin of the hinge");
+  }
 };
 
 struct LossInfo {

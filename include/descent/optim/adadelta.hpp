@@ -14,13 +14,13 @@ struct AdadeltaOptions {
 
   template <class V>
   void visit(V&& v) {
-    v("lr", lr, "coefficient that scales delta before it is applied");
-    v("rho", rho, "decay rate of the running averages of g^2 and delta^2");
-    v("eps", eps, "added inside both square roots for stability");
-    v("weight_decay", weight_decay, "L2 penalty added to the gradient: g += wd*p");
+    v("lr", lr, "coefficient that scales delta before it is applied", options::at_least(0));
+    v("rho", rho, "decay rate of the running averages of g^2 and delta^2", options::closed(0, 1));
+    v("eps", eps, "added inside both square roots for stability", options::at_least(0));
+    v("weight_decay", weight_decay, "L2 penalty added to the gradient: g += wd*p",
+      options::at_least(0));
     v("maximize", maximize, "maximize the objective instead of minimizing");
   }
-  void validate(const std::string& name) const;
 };
 
 /// torch.optim.Adadelta:

@@ -15,14 +15,16 @@ struct AdagradOptions {
 
   template <class V>
   void visit(V&& v) {
-    v("lr", lr, "learning rate");
-    v("lr_decay", lr_decay, "learning rate decay: lr_t = lr / (1 + (t-1)*lr_decay)");
-    v("weight_decay", weight_decay, "L2 penalty added to the gradient: g += wd*p");
-    v("initial_accumulator_value", initial_accumulator_value, "starting value of the sum of g^2");
-    v("eps", eps, "added to the denominator sqrt(sum) for stability");
+    v("lr", lr, "learning rate", options::at_least(0));
+    v("lr_decay", lr_decay, "learning rate decay: lr_t = lr / (1 + (t-1)*lr_decay)",
+      options::at_least(0));
+    v("weight_decay", weight_decay, "L2 penalty added to the gradient: g += wd*p",
+      options::at_least(0));
+    v("initial_accumulator_value", initial_accumulator_value, "starting value of the sum of g^2",
+      options::at_least(0));
+    v("eps", eps, "added to the denominator sqrt(sum) for stability", options::at_least(0));
     v("maximize", maximize, "maximize the objective instead of minimizing");
   }
-  void validate(const std::string& name) const;
 };
 
 /// torch.optim.Adagrad, t = step:

@@ -15,15 +15,15 @@ struct AdamOptions {
 
   template <class V>
   void visit(V&& v) {
-    v("lr", lr, "learning rate");
-    v("betas", betas, "decay rates (beta1, beta2) of the first and second moment averages");
-    v("eps", eps, "added to the denominator sqrt(v_hat) for stability");
+    v("lr", lr, "learning rate", options::at_least(0));
+    v("betas", betas, "decay rates (beta1, beta2) of the first and second moment averages",
+      options::half_open(0, 1));
+    v("eps", eps, "added to the denominator sqrt(v_hat) for stability", options::at_least(0));
     v("weight_decay", weight_decay,
-      "Adam: L2 penalty added to the gradient; AdamW: decoupled decay");
+      "Adam: L2 penalty added to the gradient; AdamW: decoupled decay", options::at_least(0));
     v("amsgrad", amsgrad, "use the running maximum of the second moments (AMSGrad)");
     v("maximize", maximize, "maximize the objective instead of minimizing");
   }
-  void validate(const std::string& name) const;
 };
 
 /// AdamW's defaults differ from Adam's only in weight_decay (torch: 1e-2).

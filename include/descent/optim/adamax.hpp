@@ -14,13 +14,14 @@ struct AdamaxOptions {
 
   template <class V>
   void visit(V&& v) {
-    v("lr", lr, "learning rate");
-    v("betas", betas, "decay rates (beta1, beta2) of the first moment and the infinity norm");
-    v("eps", eps, "added to |g| in the infinity norm for stability");
-    v("weight_decay", weight_decay, "L2 penalty added to the gradient: g += wd*p");
+    v("lr", lr, "learning rate", options::at_least(0));
+    v("betas", betas, "decay rates (beta1, beta2) of the first moment and the infinity norm",
+      options::half_open(0, 1));
+    v("eps", eps, "added to |g| in the infinity norm for stability", options::at_least(0));
+    v("weight_decay", weight_decay, "L2 penalty added to the gradient: g += wd*p",
+      options::at_least(0));
     v("maximize", maximize, "maximize the objective instead of minimizing");
   }
-  void validate(const std::string& name) const;
 };
 
 /// torch.optim.Adamax, t = step:

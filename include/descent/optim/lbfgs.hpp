@@ -21,16 +21,20 @@ struct LBFGSOptions {
 
   template <class V>
   void visit(V&& v) {
-    v("lr", lr, "step length t of each iteration (initial step of the line search)");
-    v("max_iter", max_iter, "maximal number of iterations per step(closure)");
-    v("max_eval", max_eval, "maximal number of closure evaluations per step; 0 = max_iter*5/4");
-    v("tolerance_grad", tolerance_grad, "stop when max_i |g_i| <= tolerance_grad");
+    v("lr", lr, "step length t of each iteration (initial step of the line search)",
+      options::at_least(0));
+    v("max_iter", max_iter, "maximal number of iterations per step(closure)", options::at_least(1));
+    v("max_eval", max_eval, "maximal number of closure evaluations per step; 0 = max_iter*5/4",
+      options::at_least(0));
+    v("tolerance_grad", tolerance_grad, "stop when max_i |g_i| <= tolerance_grad",
+      options::at_least(0));
     v("tolerance_change", tolerance_change,
-      "stop when the step max_i |t*d_i| or the loss change is below this");
-    v("history_size", history_size, "number of (s, y) pairs kept for the inverse Hessian");
-    v("line_search_fn", line_search_fn, "\"none\" (fixed step lr) or \"strong_wolfe\"");
+      "stop when the step max_i |t*d_i| or the loss change is below this", options::at_least(0));
+    v("history_size", history_size, "number of (s, y) pairs kept for the inverse Hessian",
+      options::at_least(1));
+    v("line_search_fn", line_search_fn, "\"none\" (fixed step lr) or \"strong_wolfe\"",
+      options::one_of({"none", "strong_wolfe", ""}));
   }
-  void validate(const std::string& name) const;
   bool strong_wolfe() const { return line_search_fn == "strong_wolfe"; }
   /// The evaluation budget: max_eval, or max_iter*5/4 when 0. (torch fixes its None default at
   /// construction; here it follows later changes of max_iter.)
@@ -39,8 +43,10 @@ struct LBFGSOptions {
 
 /// torch.optim.LBFGS. Each iteration k of step(closure):
 ///   direction  d = -H_k g by the two-loop recursion over the last m pairs
-///              s_i = t_i d_i, y_i = g_{i+1} - g_i (kept when y^T s > 1e-10), rho_i = 1/(y_i^T
-///              s_i), initial H_0 = gamma I with gamma = y^T s / y^T y (Nocedal & Wright, alg. 7.4)
+// clang-format off
+///              s_i = t_i d_i, y_i = g_{i+1} - g_i (kept when y^T s > 1e-10), rho_i = 1/(y_i^T s_i),
+///              initial H_0 = gamma I with gamma = y^T s / y^T y (Nocedal & Wright, alg. 7.4)
+// clang-format on
 ///   step       x = x + t d with t = lr (first iteration ever: t = min(1, 1/||g||_1) lr), or t from
 ///              the strong-Wolfe search: f(x+td) <= f + c1 t g^T d, |g(x+td)^T d| <= -c2 g^T d
 ///              (c1 = 1e-4, c2 = 0.9, at most 25 evaluations, cubic interpolation)

@@ -12,11 +12,12 @@ struct LionOptions {
 
   template <class V>
   void visit(V&& v) {
-    v("lr", lr, "learning rate: every coordinate moves by exactly lr (before decay)");
-    v("betas", betas, "interpolation beta1 of the update direction, decay beta2 of the momentum");
-    v("weight_decay", weight_decay, "decoupled weight decay: p *= 1 - lr*wd");
+    v("lr", lr, "learning rate: every coordinate moves by exactly lr (before decay)",
+      options::at_least(0));
+    v("betas", betas, "interpolation beta1 of the update direction, decay beta2 of the momentum",
+      options::half_open(0, 1));
+    v("weight_decay", weight_decay, "decoupled weight decay: p *= 1 - lr*wd", options::at_least(0));
   }
-  void validate(const std::string& name) const;
 };
 
 /// Lion (Chen et al. 2023, Algorithm 2):

@@ -14,14 +14,15 @@ struct NAdamOptions {
 
   template <class V>
   void visit(V&& v) {
-    v("lr", lr, "learning rate");
-    v("betas", betas, "decay rates (beta1, beta2) of the first and second moment averages");
-    v("eps", eps, "added to the denominator sqrt(v_hat) for stability");
-    v("weight_decay", weight_decay, "L2 penalty added to the gradient: g += wd*p");
+    v("lr", lr, "learning rate", options::at_least(0));
+    v("betas", betas, "decay rates (beta1, beta2) of the first and second moment averages",
+      options::half_open(0, 1));
+    v("eps", eps, "added to the denominator sqrt(v_hat) for stability", options::at_least(0));
+    v("weight_decay", weight_decay, "L2 penalty added to the gradient: g += wd*p",
+      options::at_least(0));
     v("momentum_decay", momentum_decay,
-      "psi of the momentum schedule mu_t = beta1*(1 - 0.96^(t*psi)/2)");
+      "psi of the momentum schedule mu_t = beta1*(1 - 0.96^(t*psi)/2)", options::at_least(0));
   }
-  void validate(const std::string& name) const;
 };
 
 /// Product of the momentum schedule so far, carried from step to step (per group).

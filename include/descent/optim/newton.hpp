@@ -15,10 +15,10 @@ struct NewtonOptions {
 
   template <class V>
   void visit(V&& v) {
-    v("lr", lr, "step length: x = x - lr * (H + damping I)^-1 g");
-    v("damping", damping, "Levenberg damping lambda added to the Hessian's diagonal");
+    v("lr", lr, "step length: x = x - lr * (H + damping I)^-1 g", options::at_least(0));
+    v("damping", damping, "Levenberg damping lambda added to the Hessian's diagonal",
+      options::at_least(0));
   }
-  void validate(const std::string& name) const;
 };
 
 /// Writes the Hessian of the objective at the current parameters: n*n, row-major, in the arena's

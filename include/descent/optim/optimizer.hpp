@@ -107,7 +107,7 @@ struct NoGroupState {
 };
 
 /// Base of the element-wise optimizers. Derived supplies:
-///   using Options = ...;                    // with visit(), validate(name), and double lr
+///   using Options = ...;                    // with visit() (core/options.hpp) and double lr
 ///   static constexpr const char* kName;     // "adam"
 ///   static constexpr std::array<const char*, N> kState;   // state buffer names, e.g. {"exp_avg"}
 ///   struct Scalars { ... };                  // per-step constants (bias corrections, ...)
@@ -130,7 +130,7 @@ class FusedOptimizer : public Optimizer<T> {
         options_(params.num_groups(), defaults),
         steps_(params.num_groups(), 0),
         group_state_(params.num_groups()) {
-    defaults.validate(Derived::kName);
+    options::validate(defaults, Derived::kName);
     for (std::size_t k = 0; k < NumState; ++k)
       if (uses(defaults, k)) allocate(k);
   }
@@ -175,18 +175,17 @@ class FusedOptimizer : public Optimizer<T> {
   }
 
   nlohmann::json group_options(std::size_t g) const override {
-    return options_to_json(options_.at(g));
+    return options::to_json(options_.at(g));
   }
   void set_group_options(std::size_t g, const nlohmann::json& j) override {
     Options o = options_.at(g);
-    options_from_json(o, j, Derived::kName);
-    o.validate(Derived::kName);
+    options::from_json(o, j, Derived::kName, options::Keys::ignoring({}));
     options_.at(g) = o;
     for (std::size_t k = 0; k < NumState; ++k)
       if (!allocated_[k] && uses(o, k)) allocate(k);
   }
   bool has_option(std::string_view key) const override {
-    auto names = option_names<Options>();
+    auto names = options::names<Options>();
     return std::find(names.begin(), names.end(), key) != names.end();
   }
   void set_lr(std::size_t g, double lr) override { options_.at(g).lr = lr; }
@@ -206,9 +205,9 @@ class FusedOptimizer : public Optimizer<T> {
     StateDict<T> sd;
     sd.optimizer = Derived::kName;
     for (std::size_t g = 0; g < options_.size(); ++g) {
-      auto j = options_to_json(options_[g]);
+      auto j = options::to_json(options_[g]);
       j["step"] = steps_[g];
-      j.update(options_to_json(group_state_[g]));
+      j.update(options::to_json(group_state_[g]));
       sd.groups.push_back(std::move(j));
     }
     for (std::size_t k = 0; k < NumState; ++k)
@@ -231,17 +230,17 @@ class FusedOptimizer : public Optimizer<T> {
     std::vector<Options> options = options_;
     std::vector<std::int64_t> steps(options_.size());
     std::vector<GroupState> group_state(options_.size());
-    std::vector<std::string> not_options = option_names<GroupState>();
+    std::vector<std::string> not_options = options::names<GroupState>();
     not_options.push_back("step");
     for (std::size_t g = 0; g < options.size(); ++g) {
       try {
-        options_from_json(options[g], sd.groups[g], Derived::kName, not_options);
-        options[g].validate(Derived::kName);
+        options::from_json(options[g], sd.groups[g], Derived::kName,
+                           options::Keys::ignoring(not_options));
         steps[g] = sd.groups[g].at("step").template get<std::int64_t>();
-        group_state[g].visit([&](const char* key, auto& field, const char*) {
+        group_state[g].visit([&](const char* key, auto& field, const char*, const auto&...) {
           const std::string where = std::string(Derived::kName) + "." + key;
           if (!sd.groups[g].contains(key)) throw ConfigError("missing per-group state", where);
-          detail::assign(field, sd.groups[g][key], where);
+          options::detail::read(field, sd.groups[g][key], where);
         });
       } catch (const ConfigError& e) {
         throw CheckpointError(e.reason(),

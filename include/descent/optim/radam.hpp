@@ -14,12 +14,13 @@ struct RAdamOptions {
 
   template <class V>
   void visit(V&& v) {
-    v("lr", lr, "learning rate");
-    v("betas", betas, "decay rates (beta1, beta2) of the first and second moment averages");
-    v("eps", eps, "added to the denominator sqrt(v) for stability");
-    v("weight_decay", weight_decay, "L2 penalty added to the gradient: g += wd*p");
+    v("lr", lr, "learning rate", options::at_least(0));
+    v("betas", betas, "decay rates (beta1, beta2) of the first and second moment averages",
+      options::half_open(0, 1));
+    v("eps", eps, "added to the denominator sqrt(v) for stability", options::at_least(0));
+    v("weight_decay", weight_decay, "L2 penalty added to the gradient: g += wd*p",
+      options::at_least(0));
   }
-  void validate(const std::string& name) const;
 };
 
 /// torch.optim.RAdam, t = step:

@@ -16,15 +16,15 @@ struct RMSpropOptions {
 
   template <class V>
   void visit(V&& v) {
-    v("lr", lr, "learning rate");
-    v("alpha", alpha, "smoothing constant of the average of g^2");
-    v("eps", eps, "added to the denominator sqrt(v) for stability");
-    v("weight_decay", weight_decay, "L2 penalty added to the gradient: g += wd*p");
-    v("momentum", momentum, "momentum factor of the scaled step");
+    v("lr", lr, "learning rate", options::at_least(0));
+    v("alpha", alpha, "smoothing constant of the average of g^2", options::at_least(0));
+    v("eps", eps, "added to the denominator sqrt(v) for stability", options::at_least(0));
+    v("weight_decay", weight_decay, "L2 penalty added to the gradient: g += wd*p",
+      options::at_least(0));
+    v("momentum", momentum, "momentum factor of the scaled step", options::at_least(0));
     v("centered", centered, "divide by the variance estimate v - m^2 instead of v");
     v("maximize", maximize, "maximize the objective instead of minimizing");
   }
-  void validate(const std::string& name) const;
 };
 
 /// torch.optim.RMSprop:

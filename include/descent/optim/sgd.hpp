@@ -15,14 +15,16 @@ struct SGDOptions {
 
   template <class V>
   void visit(V&& v) {
-    v("lr", lr, "learning rate");
-    v("momentum", momentum, "momentum factor mu");
+    v("lr", lr, "learning rate", options::at_least(0));
+    v("momentum", momentum, "momentum factor mu", options::at_least(0));
     v("dampening", dampening, "dampening tau of the momentum: b = mu*b + (1-tau)*g");
-    v("weight_decay", weight_decay, "L2 penalty added to the gradient: g += wd*p");
+    v("weight_decay", weight_decay, "L2 penalty added to the gradient: g += wd*p",
+      options::at_least(0));
     v("nesterov", nesterov, "Nesterov momentum (torch's form: g + mu*b)");
     v("maximize", maximize, "maximize the objective instead of minimizing");
   }
-  void validate(const std::string& name) const;
+  /// torch: Nesterov momentum requires a momentum and zero dampening.
+  void check(const std::string& where) const;
 };
 
 /// Whether a group's momentum buffer holds a value: torch keeps momentum_buffer = None until the
@@ -65,10 +67,9 @@ struct MomentumOptions {
 
   template <class V>
   void visit(V&& v) {
-    v("lr", lr, "learning rate");
-    v("momentum", momentum, "momentum factor mu (friction)");
+    v("lr", lr, "learning rate", options::at_least(0));
+    v("momentum", momentum, "momentum factor mu (friction)", options::at_least(0));
   }
-  void validate(const std::string& name) const;
 };
 
 /// Momentum in the form of the CS231n notes (velocity carries the learning rate):

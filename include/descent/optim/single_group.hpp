@@ -22,7 +22,7 @@ class SingleGroupOptimizer : public Optimizer<T> {
       throw ConfigError(fmt::format("{} works on one parameter group, the parameters have {}", name,
                                     params.num_groups()),
                         name, "put every tensor in group 0 (torch's LBFGS has the same rule)");
-    options_.validate(name);
+    options::validate(options_, name);
   }
 
   std::string_view name() const override { return name_; }
@@ -36,16 +36,15 @@ class SingleGroupOptimizer : public Optimizer<T> {
   const Options& group(std::size_t g) const {
     return const_cast<SingleGroupOptimizer*>(this)->group(g);
   }
-  nlohmann::json group_options(std::size_t g) const override { return options_to_json(group(g)); }
+  nlohmann::json group_options(std::size_t g) const override { return options::to_json(group(g)); }
   void set_group_options(std::size_t g, const nlohmann::json& j) override {
     Options o = group(g);
-    options_from_json(o, j, name_);
-    o.validate(name_);
+    options::from_json(o, j, name_, options::Keys::ignoring({}));
     prepare_options(o);
     options_ = o;
   }
   bool has_option(std::string_view key) const override {
-    auto names = option_names<Options>();
+    auto names = options::names<Options>();
     return std::find(names.begin(), names.end(), key) != names.end();
   }
   void set_lr(std::size_t g, double lr) override { group(g).lr = lr; }
@@ -61,7 +60,7 @@ class SingleGroupOptimizer : public Optimizer<T> {
 
   /// The state_dict's groups: [{options..., "step": n}].
   nlohmann::json state_groups() const {
-    nlohmann::json j = options_to_json(options_);
+    nlohmann::json j = options::to_json(options_);
     j["step"] = steps_;
     return nlohmann::json::array({j});
   }
@@ -82,8 +81,7 @@ class SingleGroupOptimizer : public Optimizer<T> {
     extra.push_back("step");
     try {
       const nlohmann::json& group = sd.groups[0];
-      options_from_json(o, group, name_, extra);
-      o.validate(name_);
+      options::from_json(o, group, name_, options::Keys::ignoring(extra));
       steps = group.at("step").get<std::int64_t>();
     } catch (const ConfigError& e) {
       throw CheckpointError(e.reason(), "optimizer.groups[0]." + e.where());

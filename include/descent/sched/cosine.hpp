@@ -1,12 +1,20 @@
 #pragma once
 // Cosine annealing (Loshchilov & Hutter, SGDR), exactly as torch.optim.lr_scheduler (1.13).
+#include "descent/core/options.hpp"
 #include "descent/sched/scheduler.hpp"
 
 namespace descent::sched {
 
 struct CosineAnnealingLROptions {
-  std::int64_t T_max = 1;  // half period in epochs, >= 1 (torch: required)
-  double eta_min = 0;      // lower bound
+  std::int64_t T_max = 1;
+  double eta_min = 0;
+
+  template <class V>
+  void visit(V&& v) {
+    v("T_max", T_max, "steps from lr0 down to eta_min (half period)", options::required,
+      options::at_least(1));
+    v("eta_min", eta_min, "lower bound of the lr");
+  }
 };
 
 /// CosineAnnealingLR, closed form:  lr_t = eta_min + (lr0 - eta_min) * (1 + cos(pi t / T_max)) / 2.
@@ -28,9 +36,16 @@ class CosineAnnealingLR : public LRScheduler {
 };
 
 struct CosineAnnealingWarmRestartsOptions {
-  std::int64_t T_0 = 1;     // epochs until the first restart, >= 1 (torch: required)
-  std::int64_t T_mult = 1;  // period growth factor after each restart, >= 1
+  std::int64_t T_0 = 1;
+  std::int64_t T_mult = 1;
   double eta_min = 0;
+
+  template <class V>
+  void visit(V&& v) {
+    v("T_0", T_0, "steps until the first restart", options::required, options::at_least(1));
+    v("T_mult", T_mult, "period growth factor after each restart", options::at_least(1));
+    v("eta_min", eta_min, "lower bound of the lr");
+  }
 };
 
 /// CosineAnnealingWarmRestarts (SGDR):  lr = eta_min + (lr0 - eta_min) * (1 + cos(pi T_cur / T_i))

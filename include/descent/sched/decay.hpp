@@ -3,14 +3,23 @@
 // the closed form (what the lr is when only this scheduler sets it, t = last_epoch, lr0 = base_lr);
 // step() applies torch's recursive form, which reads the current lr.
 #include <map>
+#include <string>
+
+#include "descent/core/options.hpp"
 
 #include "descent/sched/scheduler.hpp"
 
 namespace descent::sched {
 
 struct StepLROptions {
-  std::int64_t step_size = 1;  // period of the decay, >= 1 (torch: required)
-  double gamma = 0.1;          // multiplicative factor
+  std::int64_t step_size = 1;
+  double gamma = 0.1;
+
+  template <class V>
+  void visit(V&& v) {
+    v("step_size", step_size, "period of the decay", options::required, options::at_least(1));
+    v("gamma", gamma, "multiplicative factor", options::at_least(0));
+  }
 };
 
 /// StepLR:  lr_t = lr0 * gamma^floor(t / step_size)
@@ -27,8 +36,16 @@ class StepLR : public LRScheduler {
 };
 
 struct MultiStepLROptions {
-  std::vector<std::int64_t> milestones;  // epochs at which to decay; repeats decay repeatedly
+  std::vector<std::int64_t> milestones;
   double gamma = 0.1;
+
+  template <class V>
+  void visit(V&& v) {
+    v("milestones", milestones, "increasing epochs at which to decay; a repeat decays again",
+      options::required, options::at_least(0));
+    v("gamma", gamma, "multiplicative factor", options::at_least(0));
+  }
+  void check(const std::string& where) const;
 };
 
 /// MultiStepLR:  lr_t = lr0 * gamma^(number of milestones <= t)
@@ -46,8 +63,14 @@ class MultiStepLR : public LRScheduler {
 };
 
 struct ConstantLROptions {
-  double factor = 1.0 / 3;       // in (0, 1]
-  std::int64_t total_iters = 5;  // >= 1
+  double factor = 1.0 / 3;
+  std::int64_t total_iters = 5;
+
+  template <class V>
+  void visit(V&& v) {
+    v("factor", factor, "lr0 is multiplied by factor until total_iters", options::left_open(0, 1));
+    v("total_iters", total_iters, "steps at the reduced lr", options::at_least(1));
+  }
 };
 
 /// ConstantLR:  lr_t = lr0 * factor for t < total_iters, lr0 after
@@ -64,9 +87,16 @@ class ConstantLR : public LRScheduler {
 };
 
 struct LinearLROptions {
-  double start_factor = 1.0 / 3;  // in (0, 1]
-  double end_factor = 1.0;        // in [0, 1]
-  std::int64_t total_iters = 5;   // >= 1
+  double start_factor = 1.0 / 3;
+  double end_factor = 1.0;
+  std::int64_t total_iters = 5;
+
+  template <class V>
+  void visit(V&& v) {
+    v("start_factor", start_factor, "factor of lr0 at step 0", options::left_open(0, 1));
+    v("end_factor", end_factor, "factor of lr0 from total_iters on", options::closed(0, 1));
+    v("total_iters", total_iters, "steps of the linear change", options::at_least(1));
+  }
 };
 
 /// LinearLR:  lr_t = lr0 * (s + (e - s) * min(t, T) / T),  s, e = start/end factor, T = total_iters
@@ -83,7 +113,12 @@ class LinearLR : public LRScheduler {
 };
 
 struct ExponentialLROptions {
-  double gamma = 1;  // multiplicative factor per epoch (torch: required)
+  double gamma = 1;
+
+  template <class V>
+  void visit(V&& v) {
+    v("gamma", gamma, "multiplicative factor per step", options::required, options::at_least(0));
+  }
 };
 
 /// ExponentialLR:  lr_t = lr0 * gamma^t
@@ -100,8 +135,14 @@ class ExponentialLR : public LRScheduler {
 };
 
 struct PolynomialLROptions {
-  std::int64_t total_iters = 5;  // >= 1
+  std::int64_t total_iters = 5;
   double power = 1.0;
+
+  template <class V>
+  void visit(V&& v) {
+    v("total_iters", total_iters, "steps until the lr reaches 0", options::at_least(1));
+    v("power", power, "power of the polynomial");
+  }
 };
 
 /// PolynomialLR:  lr_t = lr0 * (1 - min(t, T) / T)^power

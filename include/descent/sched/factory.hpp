@@ -6,9 +6,9 @@
 // ({"schedulers": [...]}), and the course forms exponential_decay, natural_exp_decay,
 // inverse_time_decay, inverse_sqrt, warmup ({"warmup_steps": w, "start_factor": s0, "then":
 // {...}}). Per-group values (base_lr, max_lr, momenta, min_lr) are a number or a list with one per
-// group. Strict: an unknown name or key, a value of the wrong type or out of range is a ConfigError
-// naming
-// "<name>.<key>" (nested: "sequential.schedulers[1].T_max"), with the valid keys.
+// group. Strict: an unknown name or key, a value of the wrong type or out of range is a
+// ConfigError naming "<name>.<key>" (nested: "sequential.schedulers[1].T_max"), with the valid
+// keys. Each scheduler's options are declared once in its options struct (core/options.hpp).
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +23,7 @@ struct SchedulerInfo {
   std::string name;
   std::string summary;
   std::vector<std::string> keys;  // accepted keys besides "name"
+  nlohmann::json options;         // [{"name", "default", "doc", "rule"}, ...]
 };
 
 /// Every scheduler sched::make knows, in the order `descent schedule --list` prints them.

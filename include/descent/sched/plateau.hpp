@@ -4,19 +4,32 @@
 // of every group becomes max(lr * factor, min_lr), then `cooldown` epochs are ignored.
 #include <string>
 
+#include "descent/core/options.hpp"
 #include "descent/sched/scheduler.hpp"
 
 namespace descent::sched {
 
 struct ReduceLROnPlateauOptions {
-  std::string mode = "min";            // min: lower is better; max: higher is better
-  double factor = 0.1;                 // new_lr = lr * factor, in [0, 1)
-  std::int64_t patience = 10;          // bad epochs tolerated before reducing
-  double threshold = 1e-4;             // what counts as an improvement (see is_better)
-  std::string threshold_mode = "rel";  // rel | abs
-  std::int64_t cooldown = 0;           // epochs to wait after a reduction
-  std::vector<double> min_lr{0};       // lower bound, one value or one per group
-  double eps = 1e-8;                   // reductions smaller than eps are skipped
+  std::string mode = "min";
+  double factor = 0.1;
+  std::int64_t patience = 10;
+  double threshold = 1e-4;
+  std::string threshold_mode = "rel";
+  std::int64_t cooldown = 0;
+  std::vector<double> min_lr{0};
+  double eps = 1e-8;
+
+  template <class V>
+  void visit(V&& v) {
+    v("mode", mode, "min: lower is better; max: higher is better", options::one_of({"min", "max"}));
+    v("factor", factor, "new_lr = lr * factor", options::half_open(0, 1));
+    v("patience", patience, "bad epochs tolerated before reducing", options::at_least(0));
+    v("threshold", threshold, "what counts as an improvement (see is_better)");
+    v("threshold_mode", threshold_mode, "rel | abs", options::one_of({"rel", "abs"}));
+    v("cooldown", cooldown, "epochs to wait after a reduction", options::at_least(0));
+    v("min_lr", min_lr, "lower bound: one value, or one per group");
+    v("eps", eps, "reductions smaller than eps are skipped");
+  }
 };
 
 class ReduceLROnPlateau : public Scheduler {

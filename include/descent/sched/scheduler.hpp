@@ -8,10 +8,9 @@
 // LRScheduler: torch's _LRScheduler, the epoch-indexed schedulers. Construction performs the
 // initial step (last_epoch -1 -> 0), records each group's initial lr (shared "initial_lr", see
 // ParamGroups) as base_lrs and sets the lr for step 0. step() advances last_epoch and applies the
-// recursive
-// ("chainable") form, which reads the groups' current lr, so lrs changed by hand or by another
-// scheduler carry on as in torch; step_to(epoch) is torch's step(epoch): it jumps and applies the
-// closed form where torch has one.
+// recursive ("chainable") form, which reads the groups' current lr, so lrs changed by hand or by
+// another scheduler carry on as in torch; step_to(epoch) is torch's step(epoch): it jumps and
+// applies the closed form where torch has one.
 #include <cstdint>
 #include <optional>
 #include <string>
