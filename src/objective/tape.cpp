@@ -20,9 +20,10 @@ using GiNaC::ex;
 using Op = Tape::Op;
 using Instruction = Tape::Instruction;
 
-/// One instruction on values a, b with immediate c.
+/// One instruction on values a, b with immediate c. Always inlined: in the interpreter op is a
+/// constant at each call, and the switch folds away.
 template <class T>
-inline T apply(Op op, T a, T b, double c) {
+[[gnu::always_inline]] inline T apply(Op op, T a, T b, double c) {
   const T k = static_cast<T>(c);
   switch (op) {
     case Op::Const:
@@ -347,14 +348,14 @@ Tape::Tape(const std::vector<GiNaC::ex>& roots, const std::vector<GiNaC::realsym
 #pragma GCC diagnostic ignored "-Wpedantic"
 template <class T>
 T Tape::evaluate(std::span<const T> x, std::span<T> out) const {
-  // Slots on the stack for small tapes (most formulas); a large one allocates them.
+  // Slots on the stack for small tapes (most formulas), else in a per-thread buffer.
   constexpr std::size_t kStackSlots = 128;
   T stack[kStackSlots];
-  std::unique_ptr<T[]> heap;
   T* s = stack;
   if (slots_ > kStackSlots) {
-    heap.reset(new T[slots_]);
-    s = heap.get();
+    thread_local std::vector<T> heap;
+    if (heap.size() < slots_) heap.resize(slots_);
+    s = heap.data();
   }
   for (std::size_t i = 0; i < variables_; ++i) s[i] = x[i];
   T* o = s + variables_;
@@ -362,9 +363,10 @@ T Tape::evaluate(std::span<const T> x, std::span<T> out) const {
 #define DESCENT_TAPE_OPS(X)                                                                        \
   X(Const)                                                                                         \
   X(Neg)                                                                                           \
-  X(Add) X(Sub) X(Mul) X(Div) X(AddC) X(MulC) X(CSub) X(CDiv) X(Sqr) X(Sqrt) X(Pow) X(PowC) X(Exp) \
-      X(Log) X(Sin) X(Cos) X(Tan) X(Sinh) X(Cosh) X(Tanh) X(Asin) X(Acos) X(Atan) X(Abs) X(Sign)   \
-          X(Step) X(Min) X(Max) X(AddMulC) X(SubMulC) X(MulCSub) X(SqrMulC) X(MulMulC)
+  X(Add)                                                                                           \
+  X(Sub) X(Mul) X(Div) X(AddC) X(MulC) X(CSub) X(CDiv) X(Sqr) X(Sqrt) X(Pow) X(PowC) X(Exp) X(Log) \
+      X(Sin) X(Cos) X(Tan) X(Sinh) X(Cosh) X(Tanh) X(Asin) X(Acos) X(Atan) X(Abs) X(Sign) X(Step)  \
+          X(Min) X(Max) X(AddMulC) X(SubMulC) X(MulCSub) X(SqrMulC) X(MulMulC)
 #define DESCENT_TAPE_COUNT(name) +1
   static_assert(0 DESCENT_TAPE_OPS(DESCENT_TAPE_COUNT) == static_cast<int>(Op::Halt),
                 "one label per operation, in the order of Op");
