@@ -10,6 +10,7 @@
 #include "descent/core/error.hpp"
 
 #ifdef DESCENT_HAVE_GINAC
+#include <mutex>
 #include <sstream>
 
 #include "formula_parser.hpp"
@@ -63,8 +64,24 @@ std::string print(const GiNaC::ex& e) {
 struct Formula::Impl {
   std::string text;
   std::vector<std::string> names;
+  std::vector<GiNaC::realsymbol> symbols;
   std::vector<GiNaC::ex> gradient;
-  Tape value, value_and_gradient, hessian;
+  Tape value, value_and_gradient;
+  // The n*n second derivatives are differentiated and compiled on first use (Newton, sharpness).
+  mutable std::once_flag hessian_once;
+  mutable Tape hessian;
+
+  const Tape& hessian_tape() const {
+    std::call_once(hessian_once, [this] {
+      const std::size_t n = symbols.size();
+      std::vector<GiNaC::ex> h;
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+          h.push_back(j >= i ? gradient[i].diff(symbols[j]) : h[j * n + i]);
+      hessian = Tape(h, symbols);
+    });
+    return hessian;
+  }
 };
 
 Formula Formula::parse(std::string_view text, std::size_t dimension, const std::string& where) {
@@ -114,16 +131,12 @@ Formula Formula::parse(std::string_view text, std::size_t dimension, const std::
     symbols.push_back(it != parsed.variables.end() ? it->second : GiNaC::realsymbol(name));
   }
   const GiNaC::ex& f = parsed.expression;
-  std::vector<GiNaC::ex> fg, h;
   for (const auto& s : symbols) impl->gradient.push_back(f.diff(s));
-  fg = impl->gradient;
+  std::vector<GiNaC::ex> fg = impl->gradient;
   fg.push_back(f);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j)
-      h.push_back(j >= i ? impl->gradient[i].diff(symbols[j]) : h[j * n + i]);
   impl->value = Tape({f}, symbols);
   impl->value_and_gradient = Tape(fg, symbols);
-  impl->hessian = Tape(h, symbols);
+  impl->symbols = std::move(symbols);
   return Formula(std::move(impl));
 }
 
@@ -144,7 +157,7 @@ double Formula::value_and_gradient(std::span<const double> x, std::span<double> 
 }
 
 void Formula::hessian(std::span<const double> x, std::span<double> h) const {
-  impl_->hessian.evaluate<double>(x, h);
+  impl_->hessian_tape().evaluate<double>(x, h);
 }
 
 const std::string& Formula::text() const {
