@@ -178,9 +178,42 @@ class Compiler {
 
   Operand compile(const ex& e) {
     if (auto it = memo_.find(e); it != memo_.end()) return it->second;
+    // GiNaC distributes numbers over sums (d/dy 100*(y-x^2)^2 = 200*y - 200*x^2): a sum that is
+    // k times one already computed is one multiplication.
+    if (const auto [k, p] = normalize_sum(e); k != 1)
+      if (auto it = memo_.find(p); it != memo_.end()) {
+        const Operand o = emit(Op::MulC, it->second, {}, k.to_double());
+        memo_.emplace(e, o);
+        return o;
+      }
     const Operand o = compile_new(e);
     memo_.emplace(e, o);
     return o;
+  }
+
+  /// A sum e = k * p with p's first term's coefficient 1, when k and every coefficient of p are
+  /// exact binary fractions (so that k * p rounds like a sum of its terms); else (1, e).
+  static std::pair<GiNaC::numeric, ex> normalize_sum(const ex& e) {
+    if (!GiNaC::is_a<GiNaC::add>(e)) return {GiNaC::numeric(1), e};
+    const GiNaC::numeric k = split_coefficient(e.op(0)).first;
+    if (k == 1 || !dyadic(k)) return {GiNaC::numeric(1), e};
+    const ex p = e / k;
+    if (!GiNaC::is_a<GiNaC::add>(p)) return {GiNaC::numeric(1), e};
+    for (std::size_t i = 0; i < p.nops(); ++i) {
+      const ex t = p.op(i);
+      if (!dyadic(GiNaC::is_a<GiNaC::numeric>(t) ? GiNaC::ex_to<GiNaC::numeric>(t)
+                                                 : split_coefficient(t).first))
+        return {GiNaC::numeric(1), e};
+    }
+    return {k, p};
+  }
+  /// Whether q is exactly a double (a rational m * 2^e with |m| < 2^53).
+  static bool dyadic(const GiNaC::numeric& q) {
+    if (!q.is_rational()) return false;
+    int exponent = 0;
+    const double mantissa = std::frexp(q.to_double(), &exponent);  // q ~ mantissa * 2^exponent
+    const auto m = static_cast<long>(std::ldexp(mantissa, 53));
+    return GiNaC::numeric(m) * GiNaC::pow(GiNaC::numeric(2), exponent - 53) == q;
   }
 
   static double to_double(const ex& e) {
@@ -260,15 +293,20 @@ class Compiler {
       acc = acc ? emit(Op::Mul, *acc, f) : f;
     };
     const std::size_t n = GiNaC::is_a<GiNaC::mul>(rest) ? rest.nops() : 1;
+    GiNaC::numeric scale = coefficient;
     for (std::size_t i = 0; i < n; ++i) {
       const ex f = GiNaC::is_a<GiNaC::mul>(rest) ? rest.op(i) : rest;
       if (GiNaC::is_a<GiNaC::power>(f) && GiNaC::is_a<GiNaC::numeric>(f.op(1)) &&
-          GiNaC::ex_to<GiNaC::numeric>(f.op(1)).is_negative())
+          GiNaC::ex_to<GiNaC::numeric>(f.op(1)).is_negative()) {
         times(denominator, compile_power(f.op(0), -f.op(1)));
-      else
-        times(numerator, compile(f));
+      } else {
+        // a factor k * p: p is shared with the other multiples of p, k joins the coefficient
+        const auto [k, p] = normalize_sum(f);
+        scale *= k;
+        times(numerator, compile(p));
+      }
     }
-    const double c = coefficient.to_double();
+    const double c = scale.to_double();
     if (!numerator) return denominator ? emit(Op::CDiv, *denominator, {}, c) : constant(c);
     Operand result = *numerator;
     if (c == -1)
@@ -364,9 +402,10 @@ T Tape::evaluate(std::span<const T> x, std::span<T> out) const {
   X(Const)                                                                                         \
   X(Neg)                                                                                           \
   X(Add)                                                                                           \
-  X(Sub) X(Mul) X(Div) X(AddC) X(MulC) X(CSub) X(CDiv) X(Sqr) X(Sqrt) X(Pow) X(PowC) X(Exp) X(Log) \
-      X(Sin) X(Cos) X(Tan) X(Sinh) X(Cosh) X(Tanh) X(Asin) X(Acos) X(Atan) X(Abs) X(Sign) X(Step)  \
-          X(Min) X(Max) X(AddMulC) X(SubMulC) X(MulCSub) X(SqrMulC) X(MulMulC)
+  X(Sub)                                                                                           \
+  X(Mul) X(Div) X(AddC) X(MulC) X(CSub) X(CDiv) X(Sqr) X(Sqrt) X(Pow) X(PowC) X(Exp) X(Log) X(Sin) \
+      X(Cos) X(Tan) X(Sinh) X(Cosh) X(Tanh) X(Asin) X(Acos) X(Atan) X(Abs) X(Sign) X(Step) X(Min)  \
+          X(Max) X(AddMulC) X(SubMulC) X(MulCSub) X(SqrMulC) X(MulMulC)
 #define DESCENT_TAPE_COUNT(name) +1
   static_assert(0 DESCENT_TAPE_OPS(DESCENT_TAPE_COUNT) == static_cast<int>(Op::Halt),
                 "one label per operation, in the order of Op");
