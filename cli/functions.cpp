@@ -1,10 +1,12 @@
-// `descent functions`: the test-function zoo with formulas, parameters, start points and minima.
+// `descent functions`: the test-function zoo with formulas, parameters, start points and minima,
+// and the note that `--function` also takes any formula.
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "descent/objective/formula.hpp"
 #include "descent/objective/registry.hpp"
 
 namespace {
@@ -44,6 +46,12 @@ const descent::cli::Registration reg{
             fmt::print("    minimum f({}) = {}\n",
                        fmt::join(m["x"].get<std::vector<double>>(), ", "), m["f"].get<double>());
         }
+        if (formulas_available())
+          fmt::print(
+              "\nAny formula is accepted too, e.g. --function '(1-x)^2 + 100*(y-x^2)^2': variables "
+              "x, y or x1..xn\n(n from --x0), numbers, pi, e, + - * / ^, parentheses and {}.\n"
+              "Its gradient and Hessian are exact (symbolic, GiNaC).\n",
+              fmt::join(formula_function_names(), ", "));
         return 0;
       };
     }};

@@ -2,6 +2,8 @@
 // scheduler gives each optimizer step, as CSV. Row t is the lr of the optimizer's t-th step
 // (torch: param_groups[g]["lr"] before optimizer.step(), scheduler.step() after it); a column per
 // group when the optimizer has several, and the momentum (or beta1) when the scheduler cycles it.
+// --dtype float builds a float optimizer: its lr is a double all the same (torch's param_groups
+// hold Python floats), so the schedule is the same.
 #include <fmt/core.h>
 #include <fmt/format.h>
 
@@ -19,6 +21,7 @@ struct Args {
   std::int64_t steps = 0;
   std::string optimizer = "sgd";
   std::string csv = "-";
+  std::string dtype = "double";
   bool list = false;
 };
 
@@ -31,29 +34,13 @@ void list_schedulers() {
   }
 }
 
-int run(const Args& a) {
+template <class T>
+std::string schedule_csv(const Args& a, const nlohmann::json& opt_spec, std::size_t num_groups) {
   using namespace descent;
-  if (a.list) {
-    list_schedulers();
-    return 0;
-  }
-  if (a.scheduler.empty())
-    throw UsageError(
-        "missing the scheduler JSON", "schedule",
-        R"(e.g. descent schedule '{"name": "cosine", "T_max": 100}' --lr 0.1 --steps 100)");
-  if (a.steps < 1)
-    throw ConfigError(fmt::format("expected --steps >= 1, got {}", a.steps), "--steps");
-
-  nlohmann::json opt_spec = optim::parse_spec(a.optimizer, "--optimizer");
-  if (a.lr) opt_spec["lr"] = *a.lr;
-  const std::size_t num_groups =
-      opt_spec.contains("groups") && opt_spec["groups"].is_array() && !opt_spec["groups"].empty()
-          ? opt_spec["groups"].size()
-          : 1;
-  Params<double> params;
+  Params<T> params;
   for (std::size_t g = 0; g < num_groups; ++g) params.add(fmt::format("group{}", g), {1}, g);
   params.allocate();
-  auto optimizer = optim::make<double>(params, opt_spec);
+  auto optimizer = optim::make<T>(params, opt_spec);
   sched::ParamGroups groups(*optimizer);
   auto scheduler = sched::make(groups, a.scheduler);
   if (scheduler->needs_metric())
@@ -78,6 +65,30 @@ int run(const Args& a) {
         out += fmt::format(",{}", groups.momentum(g, *momentum));
     out += "\n";
   }
+  return out;
+}
+
+int run(const Args& a) {
+  using namespace descent;
+  if (a.list) {
+    list_schedulers();
+    return 0;
+  }
+  if (a.scheduler.empty())
+    throw UsageError(
+        "missing the scheduler JSON", "schedule",
+        R"(e.g. descent schedule '{"name": "cosine", "T_max": 100}' --lr 0.1 --steps 100)");
+  if (a.steps < 1)
+    throw ConfigError(fmt::format("expected --steps >= 1, got {}", a.steps), "--steps");
+
+  nlohmann::json opt_spec = optim::parse_spec(a.optimizer, "--optimizer");
+  if (a.lr) opt_spec["lr"] = *a.lr;
+  const std::size_t num_groups =
+      opt_spec.contains("groups") && opt_spec["groups"].is_array() && !opt_spec["groups"].empty()
+          ? opt_spec["groups"].size()
+          : 1;
+  const std::string out = a.dtype == "float" ? schedule_csv<float>(a, opt_spec, num_groups)
+                                             : schedule_csv<double>(a, opt_spec, num_groups);
   if (a.csv == "-")
     fmt::print("{}", out);
   else
@@ -96,6 +107,8 @@ const descent::cli::Registration reg{
       sub.add_option("--optimizer", a->optimizer, "Optimizer as JSON or a name (default sgd)");
       sub.add_option("--csv", a->csv, "Output file, or - for stdout (default)");
       sub.add_flag("--list", a->list, "List the schedulers and their options");
+      sub.add_option("--dtype", a->dtype, "Scalar type of the optimizer: double (default) or float")
+          ->check(CLI::IsMember({"float", "double"}));
       return [a] { return run(*a); };
     }};
 

@@ -1,5 +1,6 @@
-// `descent trace`: an optimizer's path on a test function, computed in double. Writes the path as
-// CSV (step,x0,x1,...,f,grad_norm,lr; row 0 is the start point, row k the point after k steps)
+// `descent trace`: an optimizer's path on a test function (a built-in by name, or any formula),
+// computed in double or, with --dtype float, with the point and optimizer in float. Writes the path
+// as CSV (step,x0,x1,...,f,grad_norm,lr; row 0 is the start point, row k the point after k steps)
 // and/or a summary table with one row per optimizer. With --schedule, a learning-rate scheduler
 // (sched::make JSON) is stepped after every optimizer step, as in torch; one that needs a metric
 // (plateau) is fed f at the new point.
@@ -18,7 +19,7 @@
 
 #include "command.hpp"
 #include "descent/core/atomic_file.hpp"
-#include "descent/objective/registry.hpp"
+#include "descent/objective/function_spec.hpp"
 #include "descent/objective/tracer.hpp"
 #include "descent/optim/factory.hpp"
 #include "descent/sched/factory.hpp"
@@ -26,7 +27,7 @@
 namespace {
 
 using namespace descent;
-using objective::Tracer;
+using objective::TracerOf;
 
 struct TraceArgs {
   std::string function;
@@ -36,6 +37,7 @@ struct TraceArgs {
   std::string schedule;
   std::int64_t steps = 0;
   std::string csv;
+  std::string dtype = "double";
   bool summary = false;
 };
 
@@ -88,8 +90,9 @@ objective::FunctionParameters parse_parameters(const std::vector<std::string>& i
 
 /// Runs the tracer to `steps` steps, calling on_point at the start point and after every step;
 /// steps the scheduler, if any, after every optimizer step.
-void run(Tracer& tracer, std::int64_t steps, sched::Scheduler* scheduler,
-         const std::function<void(const Tracer&)>& on_point) {
+template <class T>
+void run(TracerOf<T>& tracer, std::int64_t steps, sched::Scheduler* scheduler,
+         const std::function<void(const TracerOf<T>&)>& on_point) {
   on_point(tracer);
   while (tracer.steps() < steps) {
     tracer.step();
@@ -108,13 +111,15 @@ std::string csv_header(std::size_t n) {
 }
 
 /// Row k: the point after k steps, and the lr of step k (row 0: of the first step, `lr0`).
-std::string csv_row(const Tracer& t, double lr0) {
+template <class T>
+std::string csv_row(const TracerOf<T>& t, double lr0) {
   return fmt::format("{},{},{},{},{}\n", t.steps(), fmt::join(t.x(), ","), t.value(), t.grad_norm(),
                      t.steps() == 0 ? lr0 : t.lr());
 }
 
 /// Euclidean distance from x to the nearest known minimum, if the function has any.
-std::optional<double> distance_to_minimum(const objective::Function& f, std::span<const double> x) {
+template <class T>
+std::optional<double> distance_to_minimum(const objective::Function& f, std::span<const T> x) {
   std::optional<double> best;
   for (const auto& m : f.minima()) {
     double s = 0;
@@ -136,9 +141,47 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
   }
 }
 
+/// One optimizer's run: appends its summary row; returns its divergence, if any, with --summary.
+template <class T>
+std::optional<NumericalError> trace_one(const TraceArgs& args, const objective::Function& f,
+                                        const std::vector<double>& x0, const nlohmann::json& spec,
+                                        const std::string& label, bool csv,
+                                        std::vector<std::vector<std::string>>& table) {
+  TracerOf<T> tracer(f, x0, spec);
+  auto scheduler =
+      args.schedule.empty()
+          ? nullptr
+          : sched::make(tracer.optimizer(), optim::parse_spec(args.schedule, "--schedule"));
+  const double lr0 = tracer.optimizer().lr(0);
+  std::string out = csv ? csv_header(f.dimension()) : std::string();
+  try {
+    run<T>(tracer, args.steps, scheduler.get(), [&](const TracerOf<T>& t) {
+      if (csv) out += csv_row(t, lr0);
+    });
+  } catch (const NumericalError& e) {
+    if (!args.summary) throw;
+    table.push_back({label, std::to_string(tracer.steps()), "-", "diverged", "-", "-"});
+    return e;
+  }
+  if (args.csv == "-" || (csv && args.csv.empty()))
+    fmt::print("{}", out);
+  else if (csv)
+    write_file_atomic(args.csv, out);
+  const auto distance = distance_to_minimum<T>(f, tracer.x());
+  table.push_back({label, std::to_string(tracer.steps()),
+                   fmt::format("({})", fmt::join(tracer.x(), ", ")),
+                   fmt::format("{}", tracer.value()), fmt::format("{}", tracer.grad_norm()),
+                   distance ? fmt::format("{}", *distance) : "- (no known minimum)"});
+  return std::nullopt;
+}
+
 int trace(const TraceArgs& args) {
-  auto f = objective::make(args.function, parse_parameters(args.params));
-  const std::vector<double> x0 = args.x0.empty() ? f->start() : parse_point(args.x0);
+  std::optional<std::vector<double>> given_x0;
+  if (!args.x0.empty()) given_x0 = parse_point(args.x0);
+  auto f = objective::make_function(args.function, parse_parameters(args.params),
+                                    given_x0 ? given_x0->size() : 0);
+  const std::vector<double> x0 = given_x0 ? *given_x0 : f->start();
+  if (x0.size() == f->dimension()) objective::check_finite_at(*f, x0, "--function");
   const bool csv = !args.csv.empty() || !args.summary;
   if (csv && args.optimizers.size() > 1)
     throw ConfigError(
@@ -156,32 +199,10 @@ int trace(const TraceArgs& args) {
       {"optimizer", "steps", "x", "f", "grad_norm", "distance to nearest minimum"}};
   std::optional<NumericalError> divergence;
   for (std::size_t r = 0; r < specs.size(); ++r) {
-    Tracer tracer(*f, x0, specs[r]);
-    auto scheduler =
-        args.schedule.empty()
-            ? nullptr
-            : sched::make(tracer.optimizer(), optim::parse_spec(args.schedule, "--schedule"));
-    const double lr0 = tracer.optimizer().lr(0);
-    std::string out = csv ? csv_header(f->dimension()) : std::string();
-    try {
-      run(tracer, args.steps, scheduler.get(), [&](const Tracer& t) {
-        if (csv) out += csv_row(t, lr0);
-      });
-    } catch (const NumericalError& e) {
-      if (!args.summary) throw;
-      if (!divergence) divergence = e;
-      table.push_back({labels[r], std::to_string(tracer.steps()), "-", "diverged", "-", "-"});
-      continue;
-    }
-    if (args.csv == "-" || (csv && args.csv.empty()))
-      fmt::print("{}", out);
-    else if (csv)
-      write_file_atomic(args.csv, out);
-    const auto distance = distance_to_minimum(*f, tracer.x());
-    table.push_back({labels[r], std::to_string(tracer.steps()),
-                     fmt::format("({})", fmt::join(tracer.x(), ", ")),
-                     fmt::format("{}", tracer.value()), fmt::format("{}", tracer.grad_norm()),
-                     distance ? fmt::format("{}", *distance) : "- (no known minimum)"});
+    auto diverged = args.dtype == "float"
+                        ? trace_one<float>(args, *f, x0, specs[r], labels[r], csv, table)
+                        : trace_one<double>(args, *f, x0, specs[r], labels[r], csv, table);
+    if (diverged && !divergence) divergence = diverged;
   }
   if (args.summary) print_table(table);
   if (divergence) throw *divergence;
@@ -192,7 +213,9 @@ const cli::Registration reg{
     "trace", "Trace an optimizer's path on a test function (CSV and/or a summary table)",
     [](CLI::App& sub) {
       auto args = std::make_shared<TraceArgs>();
-      sub.add_option("--function", args->function, "Test function (see `descent functions`)")
+      sub.add_option("--function", args->function,
+                     "Test function (see `descent functions`) or a formula in x, y or x1..xn, "
+                     "e.g. '(1-x)^2 + 100*(y-x^2)^2'")
           ->required();
       sub.add_option("--param", args->params,
                      "Function parameter NAME=VALUE, e.g. k=100 (repeatable)");
@@ -209,6 +232,9 @@ const cli::Registration reg{
       sub.add_option("--csv", args->csv,
                      "Write the path as CSV to FILE, or - for stdout (default)");
       sub.add_flag("--summary", args->summary, "Print one table row per optimizer");
+      sub.add_option("--dtype", args->dtype,
+                     "Scalar type of the point and the optimizer: double (default) or float")
+          ->check(CLI::IsMember({"float", "double"}));
       return [args] { return trace(*args); };
     }};
 

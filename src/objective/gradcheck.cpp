@@ -42,7 +42,7 @@ GradcheckReport gradcheck(std::span<double> x, std::span<const double> analytic,
     const double scale = std::max({std::abs(a), std::abs(numeric), options.floor});
     double error = std::abs(a - numeric) / scale;
     if (std::isnan(error)) error = std::numeric_limits<double>::infinity();
-    errors.push_back({i, a, numeric, error});
+    errors.push_back({i, a, numeric, error, h});
   }
   return merge_worst(std::move(errors), options.worst);
 }

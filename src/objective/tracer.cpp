@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -11,29 +12,43 @@
 namespace descent::objective {
 
 namespace {
-Params<double> point_params(std::size_t n) {
-  Params<double> p;
+template <class T>
+Params<T> point_params(std::size_t n) {
+  Params<T> p;
   p.add("x", {n});
   p.allocate();
   return p;
 }
 }  // namespace
 
-Tracer::Tracer(const Function& f, std::span<const double> x0, const nlohmann::json& spec)
-    : f_(f), params_(point_params(f.dimension())) {
+template <class T>
+TracerOf<T>::TracerOf(const Function& f, std::span<const double> x0, const nlohmann::json& spec)
+    : f_(f), params_(point_params<T>(f.dimension())) {
   if (x0.size() != f.dimension())
     throw ConfigError(fmt::format("start point has {} coordinates, the function has {}", x0.size(),
                                   f.dimension()),
                       "x0", fmt::format("give {} comma-separated numbers", f.dimension()));
   if (!std::all_of(x0.begin(), x0.end(), [](double v) { return std::isfinite(v); }))
     throw ConfigError("start point is not finite", "x0");
-  std::copy(x0.begin(), x0.end(), params_.values().begin());
-  optimizer_ = optim::make<double>(params_, spec);
-  if (auto* newton = dynamic_cast<optim::Newton<double>*>(optimizer_.get())) {
+  std::transform(x0.begin(), x0.end(), params_.values().begin(),
+                 [](double v) { return static_cast<T>(v); });
+  if constexpr (!std::is_same_v<T, double>) {
+    x_double_.resize(f.dimension());
+    g_double_.resize(f.dimension());
+  }
+  optimizer_ = optim::make<T>(params_, spec);
+  if (auto* newton = dynamic_cast<optim::Newton<T>*>(optimizer_.get())) {
     if (!f.has_hessian())
       throw ConfigError("Newton's method needs the Hessian, this function has none", "optimizer",
                         "use a function with an analytic Hessian, or lbfgs");
-    newton->set_hessian([this](std::span<double> h) { f_.hessian(params_.values(), h); });
+    newton->set_hessian([this](std::span<double> h) {
+      if constexpr (std::is_same_v<T, double>) {
+        f_.hessian(params_.values(), h);
+      } else {
+        std::copy(params_.values().begin(), params_.values().end(), x_double_.begin());
+        f_.hessian(x_double_, h);
+      }
+    });
   }
   lr_ = optimizer_->lr(0);
   value_ = evaluate();
@@ -41,11 +56,21 @@ Tracer::Tracer(const Function& f, std::span<const double> x0, const nlohmann::js
   check_finite();
 }
 
-double Tracer::evaluate() {
-  return f_.value_and_gradient(params_.values(), params_.grads());
+template <class T>
+double TracerOf<T>::evaluate() {
+  if constexpr (std::is_same_v<T, double>) {
+    return f_.value_and_gradient(params_.values(), params_.grads());
+  } else {
+    std::copy(params_.values().begin(), params_.values().end(), x_double_.begin());
+    const double value = f_.value_and_gradient(x_double_, g_double_);
+    std::transform(g_double_.begin(), g_double_.end(), params_.grads().begin(),
+                   [](double g) { return static_cast<T>(g); });
+    return value;
+  }
 }
 
-void Tracer::step() {
+template <class T>
+void TracerOf<T>::step() {
   lr_ = optimizer_->lr(0);
   optimizer_->step([this] { return evaluate(); });
   ++steps_;
@@ -54,7 +79,8 @@ void Tracer::step() {
   check_finite();
 }
 
-void Tracer::check_finite() const {
+template <class T>
+void TracerOf<T>::check_finite() const {
   const bool x_finite = !params_.first_nonfinite_value().has_value();
   if (x_finite && std::isfinite(value_) && std::isfinite(grad_norm_)) return;
   const std::string what = !std::isfinite(value_) ? fmt::format("f = {}", value_)
@@ -66,5 +92,8 @@ void Tracer::check_finite() const {
   throw NumericalError(fmt::format("{}, the run diverged", what), fmt::format("step {}", steps_),
                        fmt::format("try a learning rate below {}", lr_));
 }
+
+template class TracerOf<float>;
+template class TracerOf<double>;
 
 }  // namespace descent::objective

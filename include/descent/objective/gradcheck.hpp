@@ -28,6 +28,7 @@ struct GradcheckOptions {
 struct CoordinateError {
   std::size_t index;
   double analytic, numeric, error;
+  double step = 0;  // the h of the central difference
 };
 
 struct GradcheckReport {
