@@ -159,10 +159,10 @@ nn::Matrix<double> target_for(const cli::LoadedData& data, const nn::Loss<double
 }
 
 int check_model(const Args& a) {
-  train::RunConfig config;
+  RunConfig config;
   if (!a.config_file.empty()) config.merge_file(a.config_file);
   a.flags.apply(config);
-  set_num_threads(static_cast<int>(config.integer("train.threads")));
+  set_num_threads(static_cast<int>(config.train.threads));
   const auto data = cli::load_data(config);
   // Always in double (model.dtype is not read): float's rounding would swamp the differences.
   auto parts = cli::build_parts<double>(config, data, /*with_schedule=*/false);
@@ -178,7 +178,7 @@ int check_model(const Args& a) {
                           parts.regularizer ? &*parts.regularizer : nullptr, options);
 
   fmt::print("gradcheck of {} with loss {} on {} rows (loss {}), central differences with {}\n",
-             config.str("model.spec"), parts.loss->name(), rows, result.loss, step_rule());
+             config.model.spec, parts.loss->name(), rows, result.loss, step_rule());
   std::vector<std::vector<std::string>> tensors{{"tensor", "size", "checked", "max_rel_error"}};
   for (const auto& t : result.tensors)
     tensors.push_back({t.name, std::to_string(t.size), std::to_string(t.checked),
