@@ -2,11 +2,13 @@
 // CSV (step,x0,x1,...,f,grad_norm,lr; row 0 is the start point, row k the point after k steps)
 // and/or a summary table with one row per optimizer. With --schedule, a learning-rate scheduler
 // (sched::make JSON) is stepped after every optimizer step, as in torch; one that needs a metric
-// (plateau) is fed f at the new point.
+// (plateau) is fed f at the new point. --plot FILE.svg draws the path(s) of a 2-D function over a
+// filled contour plot with gnuplot (report/contour_plot.hpp), keeping the .gp and .dat beside it.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -21,6 +23,7 @@
 #include "descent/objective/registry.hpp"
 #include "descent/objective/tracer.hpp"
 #include "descent/optim/factory.hpp"
+#include "descent/report/contour_plot.hpp"
 #include "descent/sched/factory.hpp"
 
 namespace {
@@ -36,6 +39,7 @@ struct TraceArgs {
   std::string schedule;
   std::int64_t steps = 0;
   std::string csv;
+  std::string plot;
   bool summary = false;
 };
 
@@ -136,14 +140,36 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
   }
 }
 
+/// The paths over a filled contour plot of f, with gnuplot; says how to get it without gnuplot.
+void draw_paths(const objective::Function& f, const TraceArgs& args,
+                const std::vector<report::TracePath>& paths) {
+  const auto gnuplot = report::find_gnuplot();
+  if (gnuplot.empty()) {
+    fmt::print("{}\n", report::kGnuplotHint);
+    return;
+  }
+  const std::filesystem::path svg = std::filesystem::absolute(args.plot);
+  const auto figure = report::contour_figure(
+      f, paths, svg.stem().string(), fmt::format("{} ({} steps)", args.function, args.steps));
+  report::render(svg.parent_path(), figure, gnuplot);
+  fmt::print("{}\n", args.plot);
+}
+
 int trace(const TraceArgs& args) {
   auto f = objective::make(args.function, parse_parameters(args.params));
   const std::vector<double> x0 = args.x0.empty() ? f->start() : parse_point(args.x0);
-  const bool csv = !args.csv.empty() || !args.summary;
+  const bool csv = !args.csv.empty() || (!args.summary && args.plot.empty());
   if (csv && args.optimizers.size() > 1)
     throw ConfigError(
         fmt::format("{} optimizers given, a CSV trace takes one", args.optimizers.size()),
         "--optimizer", "compare several with --summary");
+  if (!args.plot.empty() && f->dimension() != 2)
+    throw ConfigError(
+        fmt::format("draws 2-D functions, '{}' is {}-D here", args.function, f->dimension()),
+        "--plot", "trace a 2-D function, or leave --plot out");
+  if (!args.plot.empty() && std::filesystem::path(args.plot).extension() != ".svg")
+    throw ConfigError("must name an .svg file", "--plot", "e.g. --plot path.svg");
+  std::vector<report::TracePath> paths;
   std::vector<nlohmann::json> specs;
   std::vector<std::string> labels;  // the specs as given (key order kept), compact
   for (const auto& text : args.optimizers) {
@@ -163,11 +189,14 @@ int trace(const TraceArgs& args) {
             : sched::make(tracer.optimizer(), optim::parse_spec(args.schedule, "--schedule"));
     const double lr0 = tracer.optimizer().lr(0);
     std::string out = csv ? csv_header(f->dimension()) : std::string();
+    paths.push_back({labels[r], {}});
     try {
       run(tracer, args.steps, scheduler.get(), [&](const Tracer& t) {
         if (csv) out += csv_row(t, lr0);
+        if (!args.plot.empty()) paths.back().points.push_back({t.x()[0], t.x()[1]});
       });
     } catch (const NumericalError& e) {
+      paths.back().label += " (diverged)";
       if (!args.summary) throw;
       if (!divergence) divergence = e;
       table.push_back({labels[r], std::to_string(tracer.steps()), "-", "diverged", "-", "-"});
@@ -184,6 +213,7 @@ int trace(const TraceArgs& args) {
                      distance ? fmt::format("{}", *distance) : "- (no known minimum)"});
   }
   if (args.summary) print_table(table);
+  if (!args.plot.empty()) draw_paths(*f, args, paths);
   if (divergence) throw *divergence;
   return 0;
 }
@@ -209,6 +239,9 @@ const cli::Registration reg{
       sub.add_option("--csv", args->csv,
                      "Write the path as CSV to FILE, or - for stdout (default)");
       sub.add_flag("--summary", args->summary, "Print one table row per optimizer");
+      sub.add_option("--plot", args->plot,
+                     "Draw the path(s) over a filled contour plot of the function to FILE.svg "
+                     "(gnuplot; FILE.gp and FILE_*.dat beside it)");
       return [args] { return trace(*args); };
     }};
 
