@@ -18,8 +18,9 @@ struct Box {
     x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
   }
   bool contains(double x, double y) const { return x >= x0 && x <= x1 && y >= y0 && y <= y1; }
-  Box padded(double share) const {
-    const double w = std::max(x1 - x0, 1e-3), h = std::max(y1 - y0, 1e-3);
+  /// Wider by `share` of its size (at least `least`) on every side.
+  Box padded(double share, double least = 1e-3) const {
+    const double w = std::max(x1 - x0, least), h = std::max(y1 - y0, least);
     return {x0 - share * w, x1 + share * w, y0 - share * h, y1 + share * h};
   }
 };
@@ -36,14 +37,14 @@ GnuplotFigure contour_figure(const objective::Function& f, const std::vector<Tra
     throw UsageError(fmt::format("a contour plot needs a 2-D function, not {}-D", f.dimension()),
                      "contour plot");
   // The region: start points and minima, then the paths' points that stay within 3x that region
-  // (a diverging path must not shrink the function to a dot).
+  // (a diverging path must not shrink the function to a dot), at least 3 units wide.
   Box core;
   for (const auto& p : paths)
     if (!p.points.empty()) core.add(p.points.front()[0], p.points.front()[1]);
   const auto minima = f.minima();
   for (const auto& m : minima) core.add(m.x[0], m.x[1]);
   if (!std::isfinite(core.x0)) core.add(0, 0);
-  const Box limit = core.padded(1.0);
+  const Box limit = core.padded(1.0, 1.0);
   Box box = core;
   for (const auto& p : paths)
     for (const auto& q : p.points)
@@ -86,6 +87,7 @@ GnuplotFigure contour_figure(const objective::Function& f, const std::vector<Tra
   for (int k = 1; k <= 14; ++k)
     levels += fmt::format("{}{:.4g}", k > 1 ? "," : "", std::pow(10.0, lo + (hi - lo) * k / 15.0));
 
+  const std::string grid_file = gnuplot_quote(name + "_grid.dat");
   std::string s = fmt::format(
       "# descent: optimizer paths over a filled contour plot of f - f_min (log scale).\n"
       "# Restyle and redraw with: gnuplot {0}.gp\n"
@@ -93,23 +95,23 @@ GnuplotFigure contour_figure(const objective::Function& f, const std::vector<Tra
       "set terminal svg size 760,620 dynamic font \"sans,12\" background \"white\"\n"
       "set output outfile\n"
       "set title {1} noenhanced\n"
-      "set xlabel \"x0\"\nset ylabel \"x1\"\n"
-      "set view map\nunset surface\nset pm3d at b\n"
+      "set xlabel \"x0\" offset 0,0.5\nset ylabel \"x1\"\n"
       "set xrange [{2}:{3}]\nset yrange [{4}:{5}]\n"
+      "# contour lines at log-spaced levels, traced once into a datablock\n"
+      "set contour base\nunset surface\nset cntrparam levels discrete {8}\n"
+      "set table $contours\nsplot {9} using 1:2:3 with lines notitle\nunset table\n"
+      "unset contour\n"
       "set logscale cb\nset cbrange [{6}:{7}]\nset format cb \"10^{{%L}}\"\n"
-      "set cblabel \"f - f_min\"\n"
+      "set cblabel \"f - f_min\" noenhanced\n"
       "set palette defined (0 \"#0d0887\", 1 \"#6a00a8\", 2 \"#b12a90\", 3 \"#e16462\", "
       "4 \"#fca636\", 5 \"#f0f921\")\n"
       "set palette maxcolors 15\n"
-      "set contour base\nset cntrparam levels discrete {8}\nunset clabel\n"
-      "set key outside right top box opaque noenhanced\n"
-      "set datafile missing \"NaN\"\n",
+      "set key below box noenhanced\n"
+      "set datafile missing \"NaN\"\n"
+      "plot {9} using 1:2:3 with image notitle, \\\n"
+      "     $contours using 1:2 with lines lc rgb \"#ffffff\" lw 0.5 notitle",
       name, gnuplot_quote(title), box.x0, box.x1, box.y0, box.y1, floor,
-      std::max(range, floor * 10), levels);
-  s += fmt::format("splot {} using 1:2:3 with pm3d notitle, \\\n",
-                   gnuplot_quote(name + "_grid.dat"));
-  s += fmt::format("      {} using 1:2:3 with lines lc rgb \"#ffffff\" lw 0.5 notitle",
-                   gnuplot_quote(name + "_grid.dat"));
+      std::max(range, floor * 10), levels, grid_file);
   for (std::size_t k = 0; k < paths.size(); ++k) {
     const std::string file = fmt::format("{}_path{}.dat", name, k);
     std::string dat = "# " + paths[k].label + ": x0 x1 (start point, then after each step)\n";
@@ -119,26 +121,25 @@ GnuplotFigure contour_figure(const objective::Function& f, const std::vector<Tra
     fig.data.emplace_back(file, std::move(dat));
     const char* color = kColors[k % std::size(kColors)];
     const std::size_t last = paths[k].points.empty() ? 0 : paths[k].points.size() - 1;
+    // Earlier paths drawn wider, so that a later one on the same track leaves them visible.
     s += fmt::format(
-        ", \\\n      {0} using 1:2:({1}) with lines lw 2 lc rgb \"{2}\" title {3}, \\\n"
-        "      {0} every ::0::0 using 1:2:({1}) with points pt 6 ps 1.6 lw 2 lc rgb \"{2}\" "
-        "notitle, \\\n"
-        "      {0} every ::{4}::{4} using 1:2:({1}) with points pt 9 ps 1.6 lc rgb \"{2}\" notitle",
-        gnuplot_quote(file), floor, color, gnuplot_quote(paths[k].label), last);
+        ", \\\n     {0} using 1:2 with lines lw {1} lc rgb \"{2}\" title {3}, \\\n"
+        "     {0} every ::0::0 using 1:2 with points pt 6 ps 1.6 lw 2 lc rgb \"{2}\" notitle, \\\n"
+        "     {0} every ::{4}::{4} using 1:2 with points pt 9 ps 1.6 lc rgb \"{2}\" notitle",
+        gnuplot_quote(file), std::max(1.0, 3.0 - 0.5 * static_cast<double>(k)), color,
+        gnuplot_quote(paths[k].label), last);
   }
   if (!minima.empty()) {
     std::string dat = "# known minima: x0 x1 f\n";
     for (const auto& m : minima) dat += fmt::format("{} {} {}\n", m.x[0], m.x[1], m.value);
     fig.data.emplace_back(name + "_minima.dat", std::move(dat));
     s += fmt::format(
-        ", \\\n      {} using 1:2:({}) with points pt 2 ps 2 lw 3 lc rgb \"#00c000\" "
-        "title \"minimum\"",
-        gnuplot_quote(name + "_minima.dat"), floor);
+        ", \\\n     {} using 1:2 with points pt 2 ps 2 lw 3 lc rgb \"#00c000\" title \"minimum\"",
+        gnuplot_quote(name + "_minima.dat"));
   }
-  // Legend entries for the markers (drawn off-range, so only their keys show).
-  s += fmt::format(
-      ", \\\n      NaN with points pt 6 ps 1.6 lw 2 lc rgb \"black\" title \"start\", \\\n"
-      "      NaN with points pt 9 ps 1.6 lc rgb \"black\" title \"end\"\n");
+  // Legend entries for the markers (NaN draws nothing, so only their keys show).
+  s += ", \\\n     NaN with points pt 6 ps 1.6 lw 2 lc rgb \"black\" title \"start\", \\\n"
+       "     NaN with points pt 9 ps 1.6 lc rgb \"black\" title \"end\"\n";
   fig.script = std::move(s);
   return fig;
 }

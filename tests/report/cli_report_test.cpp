@@ -112,3 +112,56 @@ TEST(CliReport, BadInputIsOneLineExit2AndNoFile) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliReport, AFailedRunStillWritesItsSummaryAndReport) {
+  const auto dir = descent::test::scratch_dir();
+  // Full-batch gradient descent with lr 10 on a linear regression: the error grows ~9x a step and
+  // overflows float around epoch 30.
+  const auto r = run_cli(
+      "train --data synthetic:linear --samples 200 --model linear --batch-size 0 --epochs 200 "
+      "--optimizer '{\"name\":\"sgd\",\"lr\":10}' --progress none --out " +
+      (dir / "run").string());
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("non-finite"), std::string::npos) << r.err;
+  const std::string summary = read_file(dir / "run" / "summary.json");
+  EXPECT_NE(summary.find("\"stop_reason\": \"failed: step"), std::string::npos) << summary;
+  const std::string html = read_file(dir / "run" / "report.html");
+  EXPECT_NE(html.find("<div class=\"warnings\"><b>Warnings</b><ul><li>stopped early: failed: step"),
+            std::string::npos);
+  EXPECT_FALSE(fs::exists(dir / "run" / "model.safetensors"));  // no non-finite model
+}
+
+TEST(CliReport, TracePlotsPathsOverAFilledContour) {
+  const auto dir = descent::test::scratch_dir();
+  const auto svg = dir / "paths.svg";
+  const auto r = run_cli(
+      "trace --function himmelblau --x0=0,0 --steps 100 --summary "
+      "--optimizer '{\"name\":\"adam\",\"lr\":0.1}' --optimizer '{\"name\":\"sgd\",\"lr\":0.01}' "
+      "--plot " +
+      svg.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  if (r.out.find("no plots: gnuplot is not installed") != std::string::npos)
+    GTEST_SKIP() << "gnuplot is not installed: the contour plot is not checked";
+  for (const char* f : {"paths.svg", "paths.gp", "paths_grid.dat", "paths_path0.dat",
+                        "paths_path1.dat", "paths_minima.dat"})
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+  const std::string plot = read_file(svg);
+  for (const char* label : {"adam", "sgd", "minimum", "start", "end", "himmelblau (100 steps)"})
+    EXPECT_NE(plot.find(label), std::string::npos) << label;
+  // Himmelblau's four minima, and 101 points (start + 100 steps) per path.
+  const std::string minima = read_file(dir / "paths_minima.dat");
+  EXPECT_EQ(lines(minima), 5u);
+  EXPECT_EQ(lines(read_file(dir / "paths_path0.dat")), 102u);
+
+  const auto bad = run_cli(
+      "trace --function quadratic --steps 5 --optimizer sgd "
+      "--plot " +
+      (dir / "three.svg").string());
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(lines(bad.err), 1u) << bad.err;
+  EXPECT_FALSE(fs::exists(dir / "three.svg"));
+}
+
+}  // namespace
