@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "browser.hpp"
 #include "descent/report/chart_library.hpp"
@@ -85,6 +86,57 @@ TEST_F(Browser, AScriptErrorIsCaught) {
   const auto body = body_attributes(dump_dom(chromium_, page));
   ASSERT_TRUE(body.contains("data-js-error"));
   EXPECT_NE(body.at("data-js-error").find("undefinedFunctionOfTheTest"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(Browser, LongRunsAreEmbeddedInBinaryAndDecodeToTheExactValues) {
+  // 5000 logged steps: steps.csv's columns are embedded as base64 doubles / int32s / constants.
+  const auto r = run_cli(
+      "train --data synthetic:linear --samples 5000 --val-split 0 --model linear --batch-size 1 "
+      "--epochs 1 --optimizer '{\"name\":\"sgd\",\"lr\":0.001}' --log-steps --progress none "
+      "--out " +
+      (dir_ / "run").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string html = descent::read_file(dir_ / "run" / "report.html");
+  ASSERT_NE(html.find("{\"f64\":\""), std::string::npos);
+  ASSERT_NE(html.find("{\"i32\":\""), std::string::npos);
+  // The sum of the loss column and of the step column, in row order, in C++ from steps.csv...
+  std::istringstream csv(descent::read_file(dir_ / "run" / "steps.csv"));
+  std::string line;
+  std::getline(csv, line);
+  ASSERT_EQ(line, "epoch,step,loss,lr,grad_norm,update_ratio");
+  double loss_sum = 0, step_sum = 0;
+  std::size_t rows = 0;
+  while (std::getline(csv, line)) {
+    const auto a = line.find(','), b = line.find(',', a + 1), c = line.find(',', b + 1);
+    step_sum += std::stod(line.substr(a + 1, b - a - 1));
+    loss_sum += std::stod(line.substr(b + 1, c - b - 1));
+    ++rows;
+  }
+  ASSERT_EQ(rows, 5000u);
+  // ... and in the page from the decoded data.
+  const std::string check =
+      "<script>(function () { var t = window.descentRuns[0].steps, loss = "
+      "t.columns[t.names.indexOf('loss')], step = t.columns[t.names.indexOf('step')], a = 0, b = 0;"
+      " for (var i = 0; i < loss.length; i++) { a += loss[i]; b += step[i]; }"
+      " document.body.setAttribute('data-check', loss.length + ' ' + a + ' ' + b); })();</script>";
+  html.insert(html.rfind("</body>"), check);
+  const auto page = dir_ / "check.html";
+  descent::write_file_atomic(page, html);
+  const auto body = body_attributes(dump_dom(chromium_, page));
+  ASSERT_TRUE(body.contains("data-check")) << "the check script did not run";
+  std::istringstream got(body.at("data-check"));
+  std::size_t n = 0;
+  std::string a, b;
+  got >> n >> a >> b;
+  EXPECT_EQ(n, rows);
+  EXPECT_EQ(std::stod(a), loss_sum) << a;  // every double decoded exactly
+  EXPECT_EQ(std::stod(b), step_sum) << b;
+  EXPECT_FALSE(body.contains("data-js-error"));
+  EXPECT_EQ(body.at("data-charts-drawn"), body.at("data-charts-announced"));
 }
 
 }  // namespace

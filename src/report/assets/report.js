@@ -3,11 +3,36 @@
 // step (steps.csv). Controls: a smoothing slider per section (TensorBoard's debiased EMA, the raw
 // curve faint behind), linear/log y per chart, hover readout of the exact values (the legend),
 // zoom (drag across a chart; double-click or "reset zoom" to undo), show/hide a series (click its
-// legend entry). uPlot draws at most a few points per pixel column, so 200k steps stay fast, and
-// the legend reads the exact values. Sets body[data-charts-drawn] once every chart has drawn.
+// legend entry). Long curves are decimated for drawing (per-bucket min/max, refined on zoom), and
+// the legend reads the exact logged values. Sets body[data-charts-drawn] once every chart has drawn.
 (function () {
   'use strict';
   var payload = JSON.parse(document.getElementById('descent-data').textContent);
+
+  // A column as the page embeds it: an array (null for a missing value) or, for long columns,
+  // {const, n}, {i32} or {f64} with base64 little-endian binary, decoded to a typed array (NaN for
+  // a missing value). Code below treats null and non-finite values alike: missing.
+  function decodeColumn(c) {
+    if (Array.isArray(c)) return c;
+    if ('const' in c) return new Float64Array(c.n).fill(c['const'] === null ? NaN : c['const']);
+    var text = c.i32 || c.f64, bytes;
+    if (Uint8Array.fromBase64) {
+      bytes = Uint8Array.fromBase64(text);
+    } else {
+      var binary = atob(text);
+      bytes = new Uint8Array(binary.length);
+      for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    }
+    return c.i32 ? new Int32Array(bytes.buffer) : new Float64Array(bytes.buffer);
+  }
+
+  function missing(y) { return y === null || y === undefined || !isFinite(y); }
+  payload.runs.forEach(function (run) {
+    run.epochs.columns = run.epochs.columns.map(decodeColumn);
+    run.steps.columns = run.steps.columns.map(decodeColumn);
+  });
+  window.descentRuns = payload.runs;  // the decoded data, for checks from the console or a test
+  window.descentCharts = [];          // the charts (plot(): the uPlot instance, drawnRows())
   var runs = payload.runs;
   var overlay = runs.length > 1;
   var palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2',
@@ -29,7 +54,7 @@
     if (constant) return ys;
     for (var k = 0; k < ys.length; k++) {
       var y = ys[k];
-      if (y === null || !isFinite(y)) { out[k] = y; continue; }
+      if (missing(y)) { out[k] = null; continue; }
       last = last * w + (1 - w) * y;
       n++;
       out[k] = last / (w === 1 ? 1 : 1 - Math.pow(w, n));
@@ -52,7 +77,7 @@
   }
 
   function hasValue(ys) {
-    for (var i = 0; i < ys.length; i++) if (ys[i] !== null) return true;
+    for (var i = 0; i < ys.length; i++) if (!missing(ys[i])) return true;
     return false;
   }
 
@@ -91,14 +116,14 @@
           dash: split === 'val' ? [6, 4] : split === 'test' ? [2, 3] : undefined
         });
       });
-      if (cols.length > 1) tables.push(cols);
+      if (cols.length > 1) tables.push(overlay ? cols.map(function (c) { return gather(c, null); }) : cols);
     });
     var aligned = tables.length === 1 ? tables[0] : uPlot.join(tables);
     series.forEach(function (s, k) { s.ys = aligned[k + 1]; });
     return {x: aligned[0], series: series};
   }
 
-  function fmt(v) { return v === null || v === undefined ? '\u2014' : String(v); }
+  function fmt(v) { return missing(v) ? '\u2014' : String(v); }
 
   // Two charts a row on a wide window (16 px gap, 10 px of border and padding per chart).
   function chartWidth() {
@@ -112,15 +137,100 @@
     return min === max ? [min / 2, max * 2] : [min / 1.1, max * 1.1];
   }
 
-  // Axis ticks with as many digits as they need (uPlot's default stops at 3 decimals).
+  // Axis ticks with as many digits as they need (uPlot's default stops at 3 decimals); very small
+  // or large ones as 1e-8.
   function ticks(u, splits) {
-    return splits.map(function (v) { return v === null ? '' : String(+v.toPrecision(4)); });
+    return splits.map(function (v) {
+      if (v === null || v === undefined) return '';
+      var a = Math.abs(v);
+      return a !== 0 && (a < 1e-4 || a >= 1e6) ? v.toExponential(a === Math.pow(10, Math.round(Math.log10(a))) ? 0 : 1)
+                                              : String(+v.toPrecision(4));
+    });
+  }
+
+  // Log axis ticks: uPlot's 1..9 per decade, or only powers of ten (every k-th) over many decades.
+  function logSplits(u, axisIdx, min, max) {
+    var lo = Math.floor(Math.log10(min)), hi = Math.ceil(Math.log10(max));
+    var out = [];
+    if (hi - lo <= 2) {
+      for (var e = lo; e <= hi; e++)
+        for (var m = 1; m < 10; m++) {
+          var v = m * Math.pow(10, e);
+          if (v >= min && v <= max) out.push(+v.toPrecision(12));
+        }
+      return out;
+    }
+    var step = Math.ceil((hi - lo) / 6);
+    for (var k = lo; k <= hi; k += step) {
+      var p = Math.pow(10, k);
+      if (p >= min && p <= max) out.push(p);
+    }
+    return out;
+  }
+
+  // The first index i with xs[i] >= v (xs ascending).
+  function lowerBound(xs, v) {
+    var lo = 0, hi = xs.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (xs[mid] < v) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  // Decimation for drawing: the indices to draw, or null for every point. Inside [i0, i1] (the
+  // visible range) each of ~2 buckets per pixel keeps its first and last point and every series'
+  // minimum and maximum, so spikes stay visible; outside it 64 buckets keep the curve's shape for
+  // panning out. The hover readout maps a drawn point back to its row: exact logged values.
+  function decimate(series, n, i0, i1, fine) {
+    if (n <= 4 * fine) return null;
+    var idx = [];
+    function add(lo, hi, buckets) {
+      if (hi < lo) return;
+      var m = hi - lo + 1;
+      if (m <= 4 * buckets) {
+        for (var i = lo; i <= hi; i++) idx.push(i);
+        return;
+      }
+      for (var b = 0; b < buckets; b++) {
+        var from = lo + Math.floor(b * m / buckets), to = lo + Math.floor((b + 1) * m / buckets) - 1;
+        var picks = [from, to];
+        for (var k = 0; k < series.length; k++) {
+          var ys = series[k].ys, min = -1, max = -1;
+          for (var j = from; j <= to; j++) {
+            var y = ys[j];
+            if (missing(y)) continue;
+            if (min < 0 || y < ys[min]) min = j;
+            if (max < 0 || y > ys[max]) max = j;
+          }
+          if (min >= 0) picks.push(min, max);
+        }
+        picks.sort(function (a, c) { return a - c; });
+        for (var p = 0; p < picks.length; p++)
+          if (p === 0 || picks[p] !== picks[p - 1]) idx.push(picks[p]);
+      }
+    }
+    add(0, i0 - 1, 64);
+    add(i0, i1, fine);
+    add(i1 + 1, n - 1, 64);
+    return idx;
+  }
+
+  // The rows idx (null: all) of a column as uPlot takes it: an array with null for a gap.
+  function gather(ys, idx) {
+    var n = idx ? idx.length : ys.length;
+    var out = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var y = ys[idx ? idx[i] : i];
+      out[i] = missing(y) ? null : y;
+    }
+    return out;
   }
 
   // One chart with its title bar; rebuilt (keeping the x range) when the y scale changes.
   function Chart(section, kind, xName, group) {
-    var self = this;
     var d = chartData(kind, xName, group);
+    var n = d.x.length;
     var id = kind + ':' + group.metric;
     var log = kind === 'steps' && logByDefault.test(group.metric);
     var canLog = d.series.some(function (s) {
@@ -146,15 +256,41 @@
     box.appendChild(holder);
     section.grid.appendChild(box);
     var plot = null;
+    var fine = 2 * chartWidth();
+    var picked = decimate(d.series, n, 0, n - 1, fine);  // drawn rows (null: all)
+    var window_ = [0, n - 1];
+    var smoothed = null, smoothedWeight = -1;
+
+    function rowOf(idx) { return picked ? picked[idx] : idx; }
 
     function arrays() {
-      var out = [d.x];
-      d.series.forEach(function (s) {
-        var sm = smooth(s.ys, section.weight);
-        out.push(log ? positive(s.ys) : s.ys);
+      if (smoothedWeight !== section.weight) {
+        smoothed = d.series.map(function (s) { return smooth(s.ys, section.weight); });
+        smoothedWeight = section.weight;
+      }
+      var out = [gather(d.x, picked)];
+      d.series.forEach(function (s, k) {
+        var raw = gather(s.ys, picked), sm = gather(smoothed[k], picked);
+        out.push(log ? positive(raw) : raw);
         out.push(log ? positive(sm) : sm);
       });
       return out;
+    }
+
+    // After a zoom, draw the visible rows at full resolution (deferred: not inside uPlot's commit).
+    function refine(u) {
+      if (!picked && n <= 4 * fine) return;
+      var i0 = Math.max(0, lowerBound(d.x, u.scales.x.min));
+      var i1 = Math.min(n - 1, lowerBound(d.x, u.scales.x.max + 1e-9 * Math.abs(u.scales.x.max)));
+      if (i0 === window_[0] && i1 === window_[1]) return;
+      window_ = [i0, i1];
+      setTimeout(function () {
+        if (u !== plot) return;  // rebuilt meanwhile
+        var min = u.scales.x.min, max = u.scales.x.max;
+        picked = decimate(d.series, n, i0, i1, fine);
+        u.setData(arrays(), false);
+        u.setScale('x', {min: min, max: max});
+      }, 0);
     }
 
     function build() {
@@ -163,24 +299,22 @@
       holder.innerHTML = '';
       scaleButton.textContent = log ? 'log y \u2192 linear' : 'linear y \u2192 log';
       scaleButton.disabled = !canLog;
-      var series = [{label: xName, value: function (u, v) {
-        return v === null || v === undefined ? 'last' : fmt(v);
+      var series = [{label: xName, value: function (u, v, si, idx) {
+        return idx === null || idx === undefined ? 'last' : fmt(d.x[rowOf(idx)]);
       }}];
       d.series.forEach(function (s, k) {
         series.push({label: s.label + ' raw', stroke: s.color, alpha: 0.25, width: 1, dash: s.dash,
                      spanGaps: true});
         series.push({
           label: s.label, stroke: s.color, width: 1.5, dash: s.dash, spanGaps: true,
-          // The exact logged value at the cursor, and the smoothed one when smoothing is on.
+          // The exact logged value at the cursor (away from the chart: the last one), and the
+          // smoothed one when smoothing is on.
           value: function (u, v, si, idx) {
-            // Away from the chart: the last value.
-            if (idx === null || idx === undefined) {
-              idx = d.x.length - 1;
-              v = u.data[si][idx];
-            }
-            var raw = d.series[k].ys[idx];
-            return section.weight > 0 ? fmt(raw) + ' (smoothed ' + fmt(v === null ? v : +v.toPrecision(6)) + ')'
-                                      : fmt(raw);
+            var row = idx === null || idx === undefined ? n - 1 : rowOf(idx);
+            var raw = d.series[k].ys[row], sm = smoothed[k][row];
+            return section.weight > 0
+                ? fmt(raw) + ' (smoothed ' + fmt(missing(sm) ? sm : +sm.toPrecision(6)) + ')'
+                : fmt(raw);
           }
         });
       });
@@ -191,7 +325,8 @@
                  // Whole epochs and steps on the x axis.
                  incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5,
                          2e5, 5e5, 1e6, 2e6, 5e6, 1e7]},
-               {size: 64, values: ticks}],
+               log ? {size: 64, values: ticks, splits: logSplits, filter: function (u, s) { return s; }}
+                   : {size: 64, values: ticks}],
         series: series,
         cursor: {sync: {key: kind}, drag: {x: true, y: false}},
         legend: {live: true},
@@ -199,6 +334,7 @@
           draw: [function () {
             if (!drawn[id]) { drawn[id] = true; chartDrawn(); }
           }],
+          setScale: [function (u, key) { if (key === 'x') refine(u); }],
           // Hiding or showing a curve hides or shows its raw shadow too.
           setSeries: [function (u, si, o) {
             if (si && si % 2 === 0 && o && 'show' in o && u.series[si - 1].show !== o.show)
@@ -215,12 +351,14 @@
 
     scaleButton.addEventListener('click', function () { log = !log; build(); });
     resetButton.addEventListener('click', function () {
-      plot.setScale('x', {min: d.x[0], max: d.x[d.x.length - 1]});
+      plot.setScale('x', {min: d.x[0], max: d.x[n - 1]});
     });
     this.resmooth = function () { plot.setData(arrays(), false); plot.redraw(); };
     this.resize = function () { plot.setSize({width: chartWidth(), height: 260}); };
+    this.plot = function () { return plot; };
+    this.drawnRows = function () { return picked ? picked.length : n; };
     build();
-    self.plot = function () { return plot; };
+    window.descentCharts.push(this);
   }
 
   function chartDrawn() {
