@@ -26,8 +26,9 @@ struct Box {
 };
 
 constexpr int kGrid = 160;  // grid points per axis
-const char* kColors[] = {"#e41a1c", "#377eb8", "#4daf4a", "#ff7f00",
-                         "#984ea3", "#a65628", "#f781bf", "#999999"};
+// Path colours that stand out on the plasma palette (dark purple to yellow) and on the white key.
+const char* kColors[] = {"#e41a1c", "#1ec8ff", "#7fff00", "#ff7f00",
+                         "#ff69b4", "#8b4513", "#00ced1", "#808080"};
 
 }  // namespace
 
@@ -133,8 +134,10 @@ GnuplotFigure contour_figure(const objective::Function& f, const std::vector<Tra
     std::string dat = "# known minima: x0 x1 f\n";
     for (const auto& m : minima) dat += fmt::format("{} {} {}\n", m.x[0], m.x[1], m.value);
     fig.data.emplace_back(name + "_minima.dat", std::move(dat));
+    // A white cross with a black one inside: visible on dark and light bands and in the key.
     s += fmt::format(
-        ", \\\n     {} using 1:2 with points pt 2 ps 2 lw 3 lc rgb \"#00c000\" title \"minimum\"",
+        ", \\\n     {0} using 1:2 with points pt 2 ps 2.2 lw 4 lc rgb \"#ffffff\" notitle, \\\n"
+        "     {0} using 1:2 with points pt 2 ps 2.2 lw 1.5 lc rgb \"#000000\" title \"minimum\"",
         gnuplot_quote(name + "_minima.dat"));
   }
   // Legend entries for the markers (NaN draws nothing, so only their keys show).

@@ -89,6 +89,8 @@ void flatten(const toml::table& table, const std::string& prefix,
       flatten(*sub, name, out);
     } else if (const auto* s = node.as_string()) {
       out[name] = s->get();
+    } else if (const auto* f = node.as_floating_point()) {
+      out[name] = fmt::format("{}", f->get());  // 0.05, not toml++'s 0.050000000000000003
     } else {
       std::ostringstream text;
       node.visit([&](const auto& value) { text << value; });

@@ -63,12 +63,12 @@ TEST(RunData, NotARunTornOrEmptyRunIsADataError) {
   EXPECT_NE(error_of([&] { load_run(dir); }).find("metrics.csv:3"), std::string::npos);
   write_file_atomic(dir / "metrics.csv", "epoch,train_loss\n1,0.5\n");
   write_file_atomic(dir / "config.toml",
-                    "[optimizer]\nname = \"sgd\"\nlr = 0.5\n[train]\nepochs = 3\n");
+                    "[optimizer]\nname = \"sgd\"\nlr = 0.05\n[train]\nepochs = 3\n");
   const RunData run = load_run(dir);
   EXPECT_EQ(run.epochs.rows(), 1u);
   EXPECT_TRUE(run.summary.is_null());
   EXPECT_EQ(run.config.at("optimizer.name"), "sgd");
-  EXPECT_EQ(run.config.at("optimizer.lr"), "0.5");
+  EXPECT_EQ(run.config.at("optimizer.lr"), "0.05");
   EXPECT_EQ(run.config.at("train.epochs"), "3");
 }
 
