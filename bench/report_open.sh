@@ -3,9 +3,11 @@
 # Chromium. Trains a linear regression with batch size 1 on 200,000 synthetic rows (one epoch =
 # 200,000 steps, each logged to steps.csv), then loads its report.html three times and prints:
 #   draw   the page's own clock when every chart has drawn (performance.now() from navigation start:
-#          parsing the page and its data, smoothing, drawing), set by the page as data-draw-ms;
-#   wall   the whole chromium process, and the same for an empty page (browser start-up), whose
-#          difference is the page's share of the wall time.
+#          parsing the page and its data, decoding, smoothing, drawing), set by the page as
+#          data-draw-ms: the open-and-draw time;
+#   wall / cpu  of a whole chromium run that loads and paints the page (--screenshot), and of one
+#          that loads an empty page (browser start-up): on a busy machine the cpu difference says
+#          what the page costs when it has a core to itself.
 # Usage: bench/report_open.sh [path/to/descent] [steps]      (needs chromium and scripts/deps.sh)
 set -euo pipefail
 descent=${1:-build/release/descent}
@@ -21,20 +23,21 @@ rows=$(($(wc -l <"$work/run/steps.csv") - 1))
 size=$(du -h "$work/run/report.html" | cut -f1)
 echo "report.html: $rows logged steps, $size"
 echo '<!DOCTYPE html><html><body>empty</body></html>' >"$work/empty.html"
-load() {  # load PAGE: prints "wall_seconds body_tag"
-  local start end dom
-  start=$(date +%s.%N)
-  dom=$("$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
-        --disable-component-update --disable-sync --no-first-run --window-size=1280,1800 \
-        --user-data-dir="$work/profile" --dump-dom "file://$1" 2>/dev/null)
-  end=$(date +%s.%N)
-  echo "$(awk "BEGIN{print $end - $start}") $(grep -o '<body[^>]*>' <<<"$dom" | head -1)"
+flags=(--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update
+       --disable-sync --no-first-run --window-size=1280,1800 --user-data-dir="$work/profile")
+shoot() {  # shoot PAGE: prints "wall_seconds cpu_seconds" of a chromium run that loads and paints it
+  local TIMEFORMAT='%R %U %S'
+  { time "$chromium" "${flags[@]}" --screenshot="$work/shot.png" "file://$1" >/dev/null 2>&1; } 2>&1 |
+    awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }'
 }
+echo "(machine load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores)"
 for i in 1 2 3; do
-  read -r wall body < <(load "$work/run/report.html")
-  read -r empty _ < <(load "$work/empty.html")
+  body=$("$chromium" "${flags[@]}" --dump-dom "file://$work/run/report.html" 2>/dev/null |
+         grep -o '<body[^>]*>' | head -1)
   draw=$(grep -o 'data-draw-ms="[0-9.]*"' <<<"$body" | grep -o '[0-9.]*' || echo "?")
   charts=$(grep -o 'data-charts-drawn="[0-9]*"' <<<"$body" | grep -o '[0-9]*' || echo "0")
-  printf 'run %d: draw %s ms (%s charts), wall %.2f s, empty page wall %.2f s, difference %.2f s\n' \
-    "$i" "$draw" "$charts" "$wall" "$empty" "$(awk "BEGIN{print $wall - $empty}")"
+  read -r wall cpu < <(shoot "$work/run/report.html")
+  read -r empty_wall empty_cpu < <(shoot "$work/empty.html")
+  printf 'run %d: draw %s ms (%s charts); chromium wall %s s, cpu %s s; empty page wall %s s, cpu %s s\n' \
+    "$i" "$draw" "$charts" "$wall" "$cpu" "$empty_wall" "$empty_cpu"
 done
