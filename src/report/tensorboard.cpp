@@ -117,7 +117,7 @@ fs::path write_tensorboard_events(const RunData& run, double wall_time) {
     for (std::size_t i = 0; i < t.rows(); ++i) {
       std::vector<std::pair<std::string, float>> scalars;
       for (std::size_t j = 0; j < t.names.size(); ++j)
-        if (t.names[j] != x && !std::isnan(t.columns[j][i]))
+        if (t.names[j] != x && t.names[j] != "epoch" && !std::isnan(t.columns[j][i]))
           scalars.emplace_back(prefix + t.names[j], static_cast<float>(t.columns[j][i]));
       if (!scalars.empty())
         out += tfrecord(scalar_event(wall_time, static_cast<std::int64_t>((*xs)[i]), scalars));

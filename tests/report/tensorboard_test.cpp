@@ -184,7 +184,7 @@ TEST(TensorBoard, EveryScalarOfATrainingRunReadsBackAndACorruptByteIsCaught) {
     for (const auto& row : read_csv(csv)) {
       const auto step = static_cast<std::int64_t>(row.at(x));
       for (const auto& [name, value] : row) {
-        if (name == x) continue;
+        if (name == x || name == "epoch") continue;  // steps.csv's epoch is not a scalar
         const auto tag = logged.find(prefix + name);
         ASSERT_NE(tag, logged.end()) << prefix + name;
         ASSERT_TRUE(tag->second.contains(step)) << prefix + name << " at " << step;

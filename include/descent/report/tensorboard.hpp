@@ -32,8 +32,9 @@ std::string scalar_event(double wall_time, std::int64_t step,
 std::string file_version_event(double wall_time);
 
 /// Writes dir/events.out.tfevents.<wall_time>.<host> with every metrics.csv column at its epoch
-/// (tags "epoch/<name>") and every steps.csv column at its step ("step/<name>"); a NaN cell is
-/// left out. Replaces the event files an earlier write left in dir. Returns the file's path.
+/// (tags "epoch/<name>") and every steps.csv column but `epoch` at its step ("step/<name>"); a NaN
+/// cell is left out. Replaces the event files an earlier write left in dir. Returns the file's
+/// path.
 std::filesystem::path write_tensorboard_events(const RunData& run, double wall_time);
 
 }  // namespace descent::report
