@@ -1,8 +1,8 @@
 #pragma once
 // An optimizer's path over a filled contour plot of a 2-D test function (gnuplot): the function on
 // a grid over the region the paths and minima span, coloured in 15 bands on a log scale of
-// f - f_min, with contour lines at log-spaced levels, each path in its own colour (start: open circle, end: filled
-// triangle), the known minima as crosses, and a legend.
+// f - f_min, with contour lines at log-spaced levels, each path in its own colour (start: open
+// circle, end: filled triangle), the known minima as crosses, and a legend.
 #include <array>
 #include <string>
 #include <vector>
