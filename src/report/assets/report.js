@@ -138,15 +138,27 @@
   }
 
   // Axis ticks with as many digits as they need (uPlot's default stops at 3 decimals); very small
-  // or large ones as 1e-8.
-  function ticks(u, splits) {
+  // or large ones as 1.5e-8.
+  function tickText(v) {
+    var a = Math.abs(v);
+    return a !== 0 && (a < 1e-4 || a >= 1e6)
+        ? v.toExponential(1).replace('.0e', 'e').replace('e+', 'e')
+        : String(+v.toPrecision(4));
+  }
+  function ticks(u, splits, axisIdx, space, incr) {
     return splits.map(function (v) {
       if (v === null || v === undefined) return '';
-      var a = Math.abs(v);
-      return a !== 0 && (a < 1e-4 || a >= 1e6) ? v.toExponential(a === Math.pow(10, Math.round(Math.log10(a))) ? 0 : 1)
-                                              : String(+v.toPrecision(4));
+      return incr && Math.abs(v) < incr * 1e-9 ? '0' : tickText(v);  // rounding noise around 0
     });
   }
+  function logTicks(u, splits) {
+    return splits.map(function (v) { return v === null || v === undefined ? '' : tickText(v); });
+  }
+
+  // Linear axis tick steps 1, 2, 5 x 10^k over any range (uPlot's default stops at 10^16).
+  var linearIncrs = [];
+  for (var e = -30; e <= 300; e++)
+    [1, 2, 5].forEach(function (m) { linearIncrs.push(+(m + 'e' + e)); });
 
   // Log axis ticks: uPlot's 1..9 per decade, or only powers of ten (every k-th) over many decades.
   function logSplits(u, axisIdx, min, max) {
@@ -232,12 +244,16 @@
     var d = chartData(kind, xName, group);
     var n = d.x.length;
     var id = kind + ':' + group.metric;
-    var log = kind === 'steps' && logByDefault.test(group.metric);
-    var canLog = d.series.some(function (s) {
-      for (var i = 0; i < s.ys.length; i++) if (s.ys[i] > 0) return true;
-      return false;
+    var lo = Infinity, hi = -Infinity;
+    d.series.forEach(function (s) {
+      for (var i = 0; i < s.ys.length; i++)
+        if (!missing(s.ys[i])) lo = Math.min(lo, s.ys[i]), hi = Math.max(hi, s.ys[i]);
     });
-    if (!canLog) log = false;
+    var canLog = hi > 0;
+    // Log y for the per-step loss, gradient norm and update ratio, and for any positive curve
+    // spanning more than 4 decades (a diverging run).
+    var log = canLog && ((kind === 'steps' && logByDefault.test(group.metric)) ||
+                         (lo > 0 && hi / lo > 1e4));
     var box = document.createElement('div');
     box.className = 'chart';
     box.setAttribute('data-chart', id);
@@ -325,8 +341,9 @@
                  // Whole epochs and steps on the x axis.
                  incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5,
                          2e5, 5e5, 1e6, 2e6, 5e6, 1e7]},
-               log ? {size: 64, values: ticks, splits: logSplits, filter: function (u, s) { return s; }}
-                   : {size: 64, values: ticks}],
+               log ? {size: 70, values: logTicks, splits: logSplits, incrs: linearIncrs,
+                      filter: function (u, s) { return s; }}
+                   : {size: 70, values: ticks, incrs: linearIncrs}],
         series: series,
         cursor: {sync: {key: kind}, drag: {x: true, y: false}},
         legend: {live: true},
