@@ -165,3 +165,23 @@ TEST(CliReport, TracePlotsPathsOverAFilledContour) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliReport, AnUnfinishedOrOlderRunReportsWhatItHas) {
+  // Only metrics.csv (no summary.json, config.toml or steps.csv): an interrupted run or one of an
+  // older descent.
+  const auto dir = descent::test::scratch_dir();
+  fs::create_directories(dir / "old");
+  descent::write_file_atomic(dir / "old" / "metrics.csv",
+                             "epoch,train_loss,val_loss\n1,0.9,1.1\n2,0.7,0.95\n");
+  const auto r = run_cli("report " + (dir / "old").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string html = read_file(dir / "old" / "report.html");
+  EXPECT_NE(html.find("no summary.json: the run did not finish (interrupted or still running); "
+                      "showing its 2 epoch(s)"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>val_loss</td><td>0.95</td>"), std::string::npos);
+}
+
+}  // namespace
