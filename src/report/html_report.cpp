@@ -78,10 +78,26 @@ std::string base64(const unsigned char* data, std::size_t n) {
 // Columns longer than this are embedded in binary (base64), which the browser reads ~2x faster
 // than the JSON text of 17-digit numbers; shorter ones stay readable JSON.
 constexpr std::size_t kBinaryRows = 2000;
+// Binary data goes into <script type="text/plain"> blocks of at most this many base64 characters
+// (a multiple of 4): Chromium parses many small blocks faster than one large one (~0.3 s vs
+// ~0.5 s for 7 MB).
+constexpr std::size_t kBlockChars = 1 << 18;
+
+/// Cuts `text` into blocks appended to `blocks`; returns their ids as a JSON array.
+std::string add_blocks(std::string text, std::vector<std::string>& blocks) {
+  std::string ids = "[";
+  for (std::size_t at = 0; at < text.size(); at += kBlockChars) {
+    ids += fmt::format("{}\"b{}\"", at ? "," : "", blocks.size());
+    blocks.push_back(text.substr(at, kBlockChars));
+  }
+  return ids + "]";
+}
 
 /// One column as JSON: an array of numbers (shortest round-trip form, NaN/inf as null) or, when
-/// long, {"const": v, "n": rows} / {"i32": base64} / {"f64": base64} (little-endian, exact).
-void append_column_json(std::string& out, const std::vector<double>& c) {
+/// long, {"const": v, "n": rows} / {"i32": [block ids]} / {"f64": [block ids]}, the blocks holding
+/// the values in base64 little-endian binary (exact).
+void append_column_json(std::string& out, const std::vector<double>& c,
+                        std::vector<std::string>& blocks) {
   static_assert(std::endian::native == std::endian::little, "binary columns are little-endian");
   auto number = [](double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; };
   if (c.size() <= kBinaryRows) {
@@ -105,35 +121,40 @@ void append_column_json(std::string& out, const std::vector<double>& c) {
                return v == std::floor(v) && std::abs(v) < 2147483647.0;
              })) {
     std::vector<std::int32_t> ints(c.begin(), c.end());
-    out += "{\"i32\":\"" +
-           base64(reinterpret_cast<const unsigned char*>(ints.data()), ints.size() * 4) + "\"}";
+    out += "{\"i32\":" +
+           add_blocks(base64(reinterpret_cast<const unsigned char*>(ints.data()), ints.size() * 4),
+                      blocks) +
+           "}";
   } else {
-    out += "{\"f64\":\"" + base64(reinterpret_cast<const unsigned char*>(c.data()), c.size() * 8) +
-           "\"}";
+    out +=
+        "{\"f64\":" +
+        add_blocks(base64(reinterpret_cast<const unsigned char*>(c.data()), c.size() * 8), blocks) +
+        "}";
   }
 }
 
 /// {"names": [...], "columns": [column, ...]} (append_column_json).
-void append_table_json(std::string& out, const Table& t) {
+void append_table_json(std::string& out, const Table& t, std::vector<std::string>& blocks) {
   out += "{\"names\":";
   out += Json(t.names).dump();
   out += ",\"columns\":[";
   for (std::size_t j = 0; j < t.columns.size(); ++j) {
     if (j) out += ',';
-    append_column_json(out, t.columns[j]);
+    append_column_json(out, t.columns[j], blocks);
   }
   out += "]}";
 }
 
-std::string data_json(const std::vector<RunData>& runs, const std::vector<std::string>& labels) {
+std::string data_json(const std::vector<RunData>& runs, const std::vector<std::string>& labels,
+                      std::vector<std::string>& blocks) {
   std::string out = "{\"runs\":[";
   for (std::size_t r = 0; r < runs.size(); ++r) {
     if (r) out += ',';
     out += "{\"name\":" + Json(runs[r].name).dump() + ",\"label\":" + Json(labels[r]).dump();
     out += ",\"epochs\":";
-    append_table_json(out, runs[r].epochs);
+    append_table_json(out, runs[r].epochs, blocks);
     out += ",\"steps\":";
-    append_table_json(out, runs[r].steps);
+    append_table_json(out, runs[r].steps, blocks);
     out += '}';
   }
   out += "]}";
@@ -379,9 +400,13 @@ std::string report_html(const std::vector<RunData>& runs,
   }
   if (library) {
     out += "<div id=\"charts\"></div>\n";
-    out += "<script type=\"application/json\" id=\"descent-data\">" + data_json(runs, labels) +
-           "</script>\n<script>" + library->script + "</script>\n<script>" +
-           std::string(report_script()) + "</script>\n";
+    std::vector<std::string> blocks;
+    out += "<script type=\"application/json\" id=\"descent-data\">" +
+           data_json(runs, labels, blocks) + "</script>\n";
+    for (std::size_t b = 0; b < blocks.size(); ++b)
+      out += fmt::format("<script type=\"text/plain\" id=\"b{}\">{}</script>\n", b, blocks[b]);
+    out += "<script>" + library->script + "</script>\n<script>" + std::string(report_script()) +
+           "</script>\n";
   } else {
     out += "<p class=\"warnings\">Static plots only: " + escape(kChartLibraryHint) + ".</p>\n";
     for (std::size_t r = 0; r < runs.size(); ++r) {

@@ -101,8 +101,8 @@ TEST_F(Browser, LongRunsAreEmbeddedInBinaryAndDecodeToTheExactValues) {
       (dir_ / "run").string());
   ASSERT_EQ(r.code, 0) << r.err;
   std::string html = descent::read_file(dir_ / "run" / "report.html");
-  ASSERT_NE(html.find("{\"f64\":\""), std::string::npos);
-  ASSERT_NE(html.find("{\"i32\":\""), std::string::npos);
+  ASSERT_NE(html.find("{\"f64\":[\"b"), std::string::npos);
+  ASSERT_NE(html.find("{\"i32\":[\"b"), std::string::npos);
   // The sum of the loss column and of the step column, in row order, in C++ from steps.csv...
   std::istringstream csv(descent::read_file(dir_ / "run" / "steps.csv"));
   std::string line;

@@ -9,20 +9,26 @@
   'use strict';
   var payload = JSON.parse(document.getElementById('descent-data').textContent);
 
+  function fromBase64(text) {
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(text);
+    var binary = atob(text), bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
   // A column as the page embeds it: an array (null for a missing value) or, for long columns,
-  // {const, n}, {i32} or {f64} with base64 little-endian binary, decoded to a typed array (NaN for
-  // a missing value). Code below treats null and non-finite values alike: missing.
+  // {const, n}, {i32: [block ids]} or {f64: [block ids]}, the text/plain blocks holding base64
+  // little-endian binary, decoded to a typed array (NaN for a missing value). Code below treats
+  // null and non-finite values alike: missing.
   function decodeColumn(c) {
     if (Array.isArray(c)) return c;
     if ('const' in c) return new Float64Array(c.n).fill(c['const'] === null ? NaN : c['const']);
-    var text = c.i32 || c.f64, bytes;
-    if (Uint8Array.fromBase64) {
-      bytes = Uint8Array.fromBase64(text);
-    } else {
-      var binary = atob(text);
-      bytes = new Uint8Array(binary.length);
-      for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    }
+    var parts = (c.i32 || c.f64).map(function (id) {
+      return fromBase64(document.getElementById(id).textContent);
+    });
+    var size = parts.reduce(function (a, p) { return a + p.length; }, 0);
+    var bytes = new Uint8Array(size), at = 0;
+    parts.forEach(function (p) { bytes.set(p, at); at += p.length; });
     return c.i32 ? new Int32Array(bytes.buffer) : new Float64Array(bytes.buffer);
   }
 
