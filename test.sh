@@ -2,7 +2,7 @@
 # Installs what is missing (Debian packages), builds with warnings as errors, runs every test.
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/deps.sh --with-data  # Fashion-MNIST for the accuracy-floor tests
+scripts/deps.sh --with-data --with-browser  # Fashion-MNIST (accuracy floors), Chromium (report.html test)
 preset=${DESCENT_PRESET:-ci}
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j "$(nproc)"

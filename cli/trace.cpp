@@ -3,7 +3,8 @@
 // as CSV (step,x0,x1,...,f,grad_norm,lr; row 0 is the start point, row k the point after k steps)
 // and/or a summary table with one row per optimizer. With --schedule, a learning-rate scheduler
 // (sched::make JSON) is stepped after every optimizer step, as in torch; one that needs a metric
-// (plateau) is fed f at the new point.
+// (plateau) is fed f at the new point. --plot FILE.svg draws the path(s) of a 2-D function over a
+// filled contour plot with gnuplot (report/contour_plot.hpp), keeping the .gp and .dat beside it.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -22,6 +23,7 @@
 #include "descent/objective/function_spec.hpp"
 #include "descent/objective/tracer.hpp"
 #include "descent/optim/factory.hpp"
+#include "descent/report/contour_plot.hpp"
 #include "descent/sched/factory.hpp"
 
 namespace {
@@ -38,6 +40,7 @@ struct TraceArgs {
   std::int64_t steps = 0;
   std::string csv;
   std::string dtype = "double";
+  std::string plot;
   bool summary = false;
 };
 
@@ -146,7 +149,8 @@ template <class T>
 std::optional<NumericalError> trace_one(const TraceArgs& args, const objective::Function& f,
                                         const std::vector<double>& x0, const nlohmann::json& spec,
                                         const std::string& label, bool csv,
-                                        std::vector<std::vector<std::string>>& table) {
+                                        std::vector<std::vector<std::string>>& table,
+                                        report::TracePath& path) {
   TracerOf<T> tracer(f, x0, spec);
   auto scheduler =
       args.schedule.empty()
@@ -157,8 +161,10 @@ std::optional<NumericalError> trace_one(const TraceArgs& args, const objective::
   try {
     run<T>(tracer, args.steps, scheduler.get(), [&](const TracerOf<T>& t) {
       if (csv) out += csv_row(t, lr0);
+      if (!args.plot.empty()) path.points.push_back({double(t.x()[0]), double(t.x()[1])});
     });
   } catch (const NumericalError& e) {
+    path.label += " (diverged)";
     if (!args.summary) throw;
     table.push_back({label, std::to_string(tracer.steps()), "-", "diverged", "-", "-"});
     return e;
@@ -175,6 +181,21 @@ std::optional<NumericalError> trace_one(const TraceArgs& args, const objective::
   return std::nullopt;
 }
 
+/// The paths over a filled contour plot of f, with gnuplot; says how to get it without gnuplot.
+void draw_paths(const objective::Function& f, const TraceArgs& args,
+                const std::vector<report::TracePath>& paths) {
+  const auto gnuplot = report::find_gnuplot();
+  if (gnuplot.empty()) {
+    fmt::print("{}\n", report::kGnuplotHint);
+    return;
+  }
+  const std::filesystem::path svg = std::filesystem::absolute(args.plot);
+  const auto figure = report::contour_figure(
+      f, paths, svg.stem().string(), fmt::format("{} ({} steps)", args.function, args.steps));
+  report::render(svg.parent_path(), figure, gnuplot);
+  fmt::print("{}\n", args.plot);
+}
+
 int trace(const TraceArgs& args) {
   std::optional<std::vector<double>> given_x0;
   if (!args.x0.empty()) given_x0 = parse_point(args.x0);
@@ -182,11 +203,18 @@ int trace(const TraceArgs& args) {
                                     given_x0 ? given_x0->size() : 0);
   const std::vector<double> x0 = given_x0 ? *given_x0 : f->start();
   if (x0.size() == f->dimension()) objective::check_finite_at(*f, x0, "--function");
-  const bool csv = !args.csv.empty() || !args.summary;
+  const bool csv = !args.csv.empty() || (!args.summary && args.plot.empty());
   if (csv && args.optimizers.size() > 1)
     throw ConfigError(
         fmt::format("{} optimizers given, a CSV trace takes one", args.optimizers.size()),
         "--optimizer", "compare several with --summary");
+  if (!args.plot.empty() && f->dimension() != 2)
+    throw ConfigError(
+        fmt::format("draws 2-D functions, '{}' is {}-D here", args.function, f->dimension()),
+        "--plot", "trace a 2-D function, or leave --plot out");
+  if (!args.plot.empty() && std::filesystem::path(args.plot).extension() != ".svg")
+    throw ConfigError("must name an .svg file", "--plot", "e.g. --plot path.svg");
+  std::vector<report::TracePath> paths;
   std::vector<nlohmann::json> specs;
   std::vector<std::string> labels;  // the specs as given (key order kept), compact
   for (const auto& text : args.optimizers) {
@@ -199,12 +227,15 @@ int trace(const TraceArgs& args) {
       {"optimizer", "steps", "x", "f", "grad_norm", "distance to nearest minimum"}};
   std::optional<NumericalError> divergence;
   for (std::size_t r = 0; r < specs.size(); ++r) {
-    auto diverged = args.dtype == "float"
-                        ? trace_one<float>(args, *f, x0, specs[r], labels[r], csv, table)
-                        : trace_one<double>(args, *f, x0, specs[r], labels[r], csv, table);
+    paths.push_back({labels[r], {}});
+    auto diverged =
+        args.dtype == "float"
+            ? trace_one<float>(args, *f, x0, specs[r], labels[r], csv, table, paths.back())
+            : trace_one<double>(args, *f, x0, specs[r], labels[r], csv, table, paths.back());
     if (diverged && !divergence) divergence = diverged;
   }
   if (args.summary) print_table(table);
+  if (!args.plot.empty()) draw_paths(*f, args, paths);
   if (divergence) throw *divergence;
   return 0;
 }
@@ -232,6 +263,9 @@ const cli::Registration reg{
       sub.add_option("--csv", args->csv,
                      "Write the path as CSV to FILE, or - for stdout (default)");
       sub.add_flag("--summary", args->summary, "Print one table row per optimizer");
+      sub.add_option("--plot", args->plot,
+                     "Draw the path(s) over a filled contour plot of the function to FILE.svg "
+                     "(gnuplot; FILE.gp and FILE_*.dat beside it)");
       sub.add_option("--dtype", args->dtype,
                      "Scalar type of the point and the optimizer: double (default) or float")
           ->check(CLI::IsMember({"float", "double"}));

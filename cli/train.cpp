@@ -12,6 +12,7 @@
 #include "descent/core/parallel.hpp"
 #include "descent/core/safetensors.hpp"
 #include "descent/report/run_directory.hpp"
+#include "descent/report/run_views.hpp"
 #include "descent/report/summary.hpp"
 #include "descent/train/checkpoint.hpp"
 #include "descent/train/convergence.hpp"
@@ -112,7 +113,14 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   const cli::SignalGuard signals;  // until every output is written
   const auto start = std::chrono::steady_clock::now();
   const std::size_t samples_before = trainer.progress().samples;
-  trainer.fit(data.train, data.val.rows() ? &data.val : nullptr);
+  std::exception_ptr failure;  // a NumericalError ends the run, after every output is written
+  std::string failure_text;
+  try {
+    trainer.fit(data.train, data.val.rows() ? &data.val : nullptr);
+  } catch (const NumericalError& e) {
+    failure = std::current_exception();
+    failure_text = e.what();
+  }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -121,14 +129,16 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   std::optional<train::ConfusionMatrix<T>> confusion;
   if (!data.classes.empty()) confusion.emplace(std::max<std::size_t>(2, data.classes.size()));
   auto* cm = confusion ? &*confusion : nullptr;
-  if (data.test.rows())
+  if (failure) {
+    cm = nullptr;  // no evaluation of non-finite weights
+  } else if (data.test.rows())
     outcome.test = trainer.evaluate(data.test, "test", cm);
   else if (data.val.rows() && cm)
     trainer.evaluate(data.val, "val", cm);
   outcome.monitor = monitor;
   outcome.mode = mode;
-  outcome.stopped_early = trainer.progress().stop;
-  outcome.stop_reason = trainer.progress().stop_reason;
+  outcome.stopped_early = trainer.progress().stop || failure;
+  outcome.stop_reason = failure ? "failed: " + failure_text : trainer.progress().stop_reason;
   outcome.steps = trainer.progress().step;
   outcome.skipped_steps = trainer.progress().skipped_steps;
   outcome.wall_seconds = wall;
@@ -141,7 +151,9 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   }
   dir.write_metrics(trainer.history());
   dir.write_json("summary.json", report::summary_json(outcome));
-  save_model(dir, parts.model->params, run_info);
+  if (!failure) save_model(dir, parts.model->params, run_info);
+  for (const auto& note : report::write_run_views(dir.root())) fmt::print("{}\n", note);
+  if (failure) std::rethrow_exception(failure);
 
   if (!outcome.stop_reason.empty()) fmt::print("{}\n", outcome.stop_reason);
   std::string result;

@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# Installs the Debian packages descent builds and runs with, if any is missing.
-# Usage: scripts/deps.sh [--with-data]   (--with-data also installs Fashion-MNIST)
+# Installs the Debian packages descent builds and runs with, if any is missing, and the chart
+# library report.html inlines (npm `uplot`, into .deps/npm/ of this tree, which git ignores).
+# Usage: scripts/deps.sh [--with-data] [--with-browser]
+#   --with-data     also installs Fashion-MNIST (Debian dataset-fashion-mnist)
+#   --with-browser  also installs Chromium, for the headless browser test of report.html
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(build-essential cmake ninja-build ccache pkg-config libeigen3-dev libfmt-dev libcli11-dev
       libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
       libginac-dev gnuplot-nox)
-if [[ "${1:-}" == "--with-data" ]]; then pkgs+=(dataset-fashion-mnist); fi
+for arg in "$@"; do
+  case "$arg" in
+    --with-data) pkgs+=(dataset-fashion-mnist) ;;
+    --with-browser) pkgs+=(chromium) ;;
+    *) echo "usage: scripts/deps.sh [--with-data] [--with-browser]" >&2; exit 2 ;;
+  esac
+done
+command -v npm >/dev/null || pkgs+=(npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -17,4 +28,11 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq || true
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# uPlot for report.html (descent finds it in .deps/npm above its executable, or $DESCENT_UPLOT_DIR).
+uplot_version=1.6.32
+if [[ ! -f "$root/.deps/npm/node_modules/uplot/dist/uPlot.iife.min.js" ]]; then
+  echo "descent: installing uplot@$uplot_version from npm into .deps/npm"
+  npm install --silent --no-audit --no-fund --prefix "$root/.deps/npm" "uplot@$uplot_version" ||
+    echo "descent: warning: npm install uplot failed; report.html will show static plots only"
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job of ./run.sh: train an MLP (784-256-10, ReLU, SGD with momentum 0.9 and a cosine
 # schedule, batch 128, 10 epochs) on Fashion-MNIST and print the test accuracy and where the run
-# directory is. Without the Debian dataset-fashion-mnist package it trains on synthetic spirals.
+# directory and its report.html are. Without the Debian dataset-fashion-mnist package it trains on synthetic spirals.
 set -euo pipefail
 descent=${1:-build/release/descent}
 out=${DESCENT_RUN_DIR:-runs/fashion-mnist-mlp}
@@ -16,3 +16,4 @@ else
 fi
 "$descent" train "${data[@]}" --activation relu --batch-size 128 --val-split 0.1 --seed 0 \
   --optimizer '{"name":"sgd","lr":0.05,"momentum":0.9}' --out "$out"
+echo "report: $out/report.html (open it in a browser; plots in $out/plots/)"

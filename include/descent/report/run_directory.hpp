@@ -6,7 +6,8 @@
 //   summary.json         final and best metrics, counters, timing, classes (summary.hpp)
 //   checkpoint.safetensors  (train/checkpoint.hpp)
 //   model.safetensors    the trained parameters, by tensor name
-// Plots (plots/*.svg with their .gp and .dat) and report.html are added by later report code.
+//   plots/*.svg (.gp, .dat), events.out.tfevents.*, report.html   written from the files above at
+//                        the end of the run (run_views.hpp)
 #include <filesystem>
 #include <string_view>
 #include <vector>

@@ -1,0 +1,35 @@
+#pragma once
+// Static figures drawn by gnuplot (Debian gnuplot-nox). A figure is a gnuplot script and its data
+// files; both stay beside the SVG (plots/NAME.gp, plots/NAME*.dat) so a user can restyle the plot
+// and redraw it with `gnuplot NAME.gp`. The script writes to `outfile` when that is set (descent
+// sets it to a temporary name and renames the finished SVG, so no half-written plot is left).
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace descent::report {
+
+struct GnuplotFigure {
+  std::string name;    // file stem: NAME.gp, NAME.svg
+  std::string script;  // reads its data files by their names, relative to its folder
+  std::vector<std::pair<std::string, std::string>> data;  // file name -> contents
+};
+
+/// The gnuplot executable: $DESCENT_GNUPLOT, else `gnuplot` on PATH; empty when there is none.
+std::filesystem::path find_gnuplot();
+
+/// The line telling how to get plots when gnuplot is missing.
+inline constexpr const char* kGnuplotHint =
+    "no plots: gnuplot is not installed (apt-get install gnuplot-nox, or scripts/deps.sh)";
+
+/// Writes the figure's script and data into `dir` (atomically) and runs gnuplot there, leaving
+/// dir/NAME.svg. Throws descent::Error with gnuplot's first error line when it fails.
+void render(const std::filesystem::path& dir, const GnuplotFigure& figure,
+            const std::filesystem::path& gnuplot);
+
+/// "a'b" -> "'a'\''b'" for /bin/sh; `"x"` in gnuplot strings: backslashes and quotes escaped.
+std::string shell_quote(const std::string& s);
+std::string gnuplot_quote(const std::string& s);
+
+}  // namespace descent::report

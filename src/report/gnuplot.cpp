@@ -1,0 +1,76 @@
+#include "descent/report/gnuplot.hpp"
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "descent/core/atomic_file.hpp"
+#include "descent/core/error.hpp"
+
+namespace descent::report {
+
+namespace fs = std::filesystem;
+
+fs::path find_gnuplot() {
+  if (const char* env = std::getenv("DESCENT_GNUPLOT"); env && *env)
+    return fs::is_regular_file(env) ? fs::path(env) : fs::path();
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path ? path : "/usr/bin:/bin";
+  while (!rest.empty()) {
+    const auto colon = rest.find(':');
+    const fs::path candidate = fs::path(rest.substr(0, colon)) / "gnuplot";
+    std::error_code ec;
+    if (fs::is_regular_file(candidate, ec)) return candidate;
+    if (colon == std::string_view::npos) break;
+    rest.remove_prefix(colon + 1);
+  }
+  return {};
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string gnuplot_quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void render(const fs::path& dir, const GnuplotFigure& figure, const fs::path& gnuplot) {
+  for (const auto& [name, contents] : figure.data) write_file_atomic(dir / name, contents);
+  write_file_atomic(dir / (figure.name + ".gp"), figure.script);
+  const fs::path svg = dir / (figure.name + ".svg");
+  const fs::path part = dir / (figure.name + ".svg.part");
+  const fs::path err = dir / (figure.name + ".err.part");
+  const std::string command =
+      "cd " + shell_quote(dir.string()) + " && " + shell_quote(gnuplot.string()) + " -e " +
+      shell_quote("outfile=" + gnuplot_quote(part.filename().string())) + " " +
+      shell_quote(figure.name + ".gp") + " 2>" + shell_quote(err.filename().string());
+  const int status = std::system(command.c_str());
+  std::string message;
+  {
+    std::ifstream in(err);
+    std::string line;
+    while (std::getline(in, line))
+      if (line.find_first_not_of(" ^") != std::string::npos) message = line;  // the last one
+  }
+  std::error_code ec;
+  fs::remove(err, ec);
+  if (status != 0 || !fs::is_regular_file(part)) {
+    fs::remove(part, ec);
+    throw Error(
+        "gnuplot failed: " + (message.empty() ? "exit status " + std::to_string(status) : message),
+        (dir / (figure.name + ".gp")).string(), "run gnuplot on the script to see why");
+  }
+  fs::rename(part, svg, ec);
+  if (ec) throw Error("cannot rename: " + ec.message(), svg.string());
+}
+
+}  // namespace descent::report

@@ -1,0 +1,433 @@
+#include "descent/report/html_report.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <set>
+
+#include <fmt/core.h>
+
+#include "descent/core/atomic_file.hpp"
+#include "report_assets.hpp"
+
+namespace descent::report {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+std::string escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+/// A number for people: 6 significant digits (exact values are in the data and the hover).
+std::string show(double v) {
+  return std::isfinite(v) ? fmt::format("{:.6g}", v) : fmt::format("{}", v);
+}
+
+std::string show(const Json& j) {
+  if (j.is_number()) return show(j.get<double>());
+  if (j.is_null()) return "nan";
+  if (j.is_string()) return escape(j.get<std::string>());
+  return escape(j.dump());
+}
+
+std::string config_value(const RunData& run, const std::string& key, std::string fallback = "") {
+  const auto it = run.config.find(key);
+  return it == run.config.end() || it->second.empty() ? fallback : it->second;
+}
+
+std::string base64(const unsigned char* data, std::size_t n) {
+  static constexpr char digits[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((n + 2) / 3 * 4);
+  for (std::size_t i = 0; i < n; i += 3) {
+    const unsigned v =
+        (data[i] << 16) | (i + 1 < n ? data[i + 1] << 8 : 0) | (i + 2 < n ? data[i + 2] : 0);
+    out += digits[(v >> 18) & 63];
+    out += digits[(v >> 12) & 63];
+    out += i + 1 < n ? digits[(v >> 6) & 63] : '=';
+    out += i + 2 < n ? digits[v & 63] : '=';
+  }
+  return out;
+}
+
+// Columns longer than this are embedded in binary (base64), which the browser reads ~2x faster
+// than the JSON text of 17-digit numbers; shorter ones stay readable JSON.
+constexpr std::size_t kBinaryRows = 2000;
+// Binary data goes into <script type="text/plain"> blocks of at most this many base64 characters
+// (a multiple of 4): Chromium parses many small blocks faster than one large one (~0.3 s vs
+// ~0.5 s for 7 MB).
+constexpr std::size_t kBlockChars = 1 << 18;
+
+/// Cuts `text` into blocks appended to `blocks`; returns their ids as a JSON array.
+std::string add_blocks(std::string text, std::vector<std::string>& blocks) {
+  std::string ids = "[";
+  for (std::size_t at = 0; at < text.size(); at += kBlockChars) {
+    ids += fmt::format("{}\"b{}\"", at ? "," : "", blocks.size());
+    blocks.push_back(text.substr(at, kBlockChars));
+  }
+  return ids + "]";
+}
+
+/// One column as JSON: an array of numbers (shortest round-trip form, NaN/inf as null) or, when
+/// long, {"const": v, "n": rows} / {"i32": [block ids]} / {"f64": [block ids]}, the blocks holding
+/// the values in base64 little-endian binary (exact).
+void append_column_json(std::string& out, const std::vector<double>& c,
+                        std::vector<std::string>& blocks) {
+  static_assert(std::endian::native == std::endian::little, "binary columns are little-endian");
+  auto number = [](double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; };
+  if (c.size() <= kBinaryRows) {
+    out += '[';
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      if (i) out += ',';
+      if (std::isfinite(c[i]))
+        fmt::format_to(std::back_inserter(out), "{}", c[i]);
+      else
+        out += "null";
+    }
+    out += ']';
+    return;
+  }
+  const auto same = [&](double v) {
+    return std::isnan(c.front()) ? std::isnan(v) : v == c.front();
+  };
+  if (std::all_of(c.begin(), c.end(), same)) {
+    out += fmt::format("{{\"const\":{},\"n\":{}}}", number(c.front()), c.size());
+  } else if (std::all_of(c.begin(), c.end(), [](double v) {
+               return v == std::floor(v) && std::abs(v) < 2147483647.0;
+             })) {
+    std::vector<std::int32_t> ints(c.begin(), c.end());
+    out += "{\"i32\":" +
+           add_blocks(base64(reinterpret_cast<const unsigned char*>(ints.data()), ints.size() * 4),
+                      blocks) +
+           "}";
+  } else {
+    out +=
+        "{\"f64\":" +
+        add_blocks(base64(reinterpret_cast<const unsigned char*>(c.data()), c.size() * 8), blocks) +
+        "}";
+  }
+}
+
+/// {"names": [...], "columns": [column, ...]} (append_column_json).
+void append_table_json(std::string& out, const Table& t, std::vector<std::string>& blocks) {
+  out += "{\"names\":";
+  out += Json(t.names).dump();
+  out += ",\"columns\":[";
+  for (std::size_t j = 0; j < t.columns.size(); ++j) {
+    if (j) out += ',';
+    append_column_json(out, t.columns[j], blocks);
+  }
+  out += "]}";
+}
+
+std::string data_json(const std::vector<RunData>& runs, const std::vector<std::string>& labels,
+                      std::vector<std::string>& blocks) {
+  std::string out = "{\"runs\":[";
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    if (r) out += ',';
+    out += "{\"name\":" + Json(runs[r].name).dump() + ",\"label\":" + Json(labels[r]).dump();
+    out += ",\"epochs\":";
+    append_table_json(out, runs[r].epochs, blocks);
+    out += ",\"steps\":";
+    append_table_json(out, runs[r].steps, blocks);
+    out += '}';
+  }
+  out += "]}";
+  // Inside <script>, "</" could end the element early.
+  for (std::size_t pos = 0; (pos = out.find("</", pos)) != std::string::npos; pos += 3)
+    out.replace(pos, 2, "<\\/");
+  return out;
+}
+
+/// Every problem the run met, one sentence each.
+std::vector<std::string> warnings(const RunData& run) {
+  std::vector<std::string> w;
+  const Json& s = run.summary;
+  if (s.is_null())
+    w.push_back(
+        fmt::format("no summary.json: the run did not finish (interrupted or still "
+                    "running); showing its {} epoch(s)",
+                    run.epochs.rows()));
+  if (s.is_object()) {
+    const std::string reason = s.value("stop_reason", "");
+    if (s.value("stopped_early", false) || !reason.empty())
+      w.push_back("stopped early: " +
+                  (reason.empty() ? std::string("no reason recorded") : reason));
+    if (const auto skipped = s.value("skipped_steps", 0); skipped > 0)
+      w.push_back(fmt::format("{} step(s) skipped for a non-finite loss or gradient", skipped));
+    if (s.value("failed", false)) w.push_back("the run failed: " + s.value("error", std::string()));
+  }
+  for (std::size_t j = 0; j < run.epochs.names.size(); ++j) {
+    const auto& c = run.epochs.columns[j];
+    const auto bad = std::find_if(c.begin(), c.end(), [](double v) { return std::isinf(v); });
+    const auto nan = std::find_if(c.begin(), c.end(), [](double v) { return std::isnan(v); });
+    // An empty cell (NaN) is a metric not logged that epoch; inf or a NaN after finite values is a
+    // diverged metric.
+    const bool diverged_nan =
+        nan != c.end() && std::any_of(c.begin(), nan, [](double v) { return std::isfinite(v); });
+    if (bad != c.end() || diverged_nan) {
+      const auto first = std::min(bad == c.end() ? c.size() : bad - c.begin(),
+                                  diverged_nan ? nan - c.begin() : c.size());
+      w.push_back(fmt::format("{} is not finite from epoch {} on (diverged?)", run.epochs.names[j],
+                              first + 1));
+    }
+  }
+  return w;
+}
+
+std::string warning_box(const std::vector<std::string>& items) {
+  if (items.empty()) return "";
+  std::string out = "<div class=\"warnings\"><b>Warnings</b><ul>";
+  for (const auto& item : items) out += "<li>" + escape(item) + "</li>";
+  return out + "</ul></div>\n";
+}
+
+/// The last row of metrics.csv as name -> value.
+Json last_epoch(const RunData& run) {
+  Json j = Json::object();
+  for (std::size_t c = 0; c < run.epochs.names.size(); ++c)
+    j[run.epochs.names[c]] = run.epochs.columns[c].back();
+  return j;
+}
+
+std::string metrics_table(const RunData& run) {
+  const Json final_ = run.summary.is_object() && run.summary.contains("final")
+                          ? run.summary["final"]
+                          : last_epoch(run);
+  const Json best = run.summary.is_object() ? run.summary.value("best", Json::object()) : Json();
+  const std::string best_title =
+      run.summary.is_object()
+          ? fmt::format("best (epoch {}, by {})", run.summary.value("best_epoch", 0),
+                        escape(run.summary.value("monitor", std::string("?"))))
+          : "best";
+  std::string out = "<table class=\"metrics\"><tr><th>metric</th><th>final</th>";
+  if (best.is_object()) out += "<th>" + best_title + "</th>";
+  out += "</tr>\n";
+  for (const auto& [name, value] : final_.items()) {
+    if (name == "epoch") continue;
+    out += "<tr><td>" + escape(name) + "</td><td>" + show(value) + "</td>";
+    if (best.is_object()) out += "<td>" + (best.contains(name) ? show(best[name]) : "") + "</td>";
+    out += "</tr>\n";
+  }
+  return out + "</table>\n";
+}
+
+std::string confusion_html(const Json& summary) {
+  if (!summary.is_object() || !summary.contains("confusion_matrix")) return "";
+  const Json& cm = summary["confusion_matrix"];
+  const Json& m = cm["matrix"];
+  std::vector<std::string> names;
+  if (summary.contains("classes"))
+    for (const auto& c : summary["classes"]) names.push_back(c.get<std::string>());
+  while (names.size() < m.size()) names.push_back(std::to_string(names.size()));
+  std::string out = fmt::format(
+      "<h2>Confusion matrix ({} split)</h2>\n<p class=\"note\">Rows: true class, columns: "
+      "predicted class; colour: the share of the row (recall).</p>\n<table class=\"confusion\">"
+      "<tr><th>true \\ predicted</th>",
+      escape(cm.value("split", std::string("test"))));
+  for (std::size_t j = 0; j < m.size(); ++j) out += "<th>" + escape(names[j]) + "</th>";
+  out += "<th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>\n";
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    double row_sum = 0;
+    for (const auto& v : m[i]) row_sum += v.get<double>();
+    out += "<tr><th>" + escape(names[i]) + "</th>";
+    for (std::size_t j = 0; j < m[i].size(); ++j) {
+      const double v = m[i][j].get<double>();
+      const double share = row_sum > 0 ? v / row_sum : 0;
+      out += fmt::format(
+          "<td style=\"background:rgba(31,119,180,{:.3f});color:{}\" title=\"{} of {} ({:.1f}%)"
+          "\">{}</td>",
+          share, share > 0.5 ? "#fff" : "#000", v, row_sum, 100 * share, v);
+    }
+    auto cell = [&](const char* key) {
+      return cm.contains(key) && i < cm[key].size() ? show(cm[key][i]) : std::string();
+    };
+    out += "<td>" + cell("precision") + "</td><td>" + cell("recall") + "</td><td>" + cell("f1") +
+           "</td><td>" + cell("support") + "</td></tr>\n";
+  }
+  return out + "</table>\n";
+}
+
+std::string run_header(const RunData& run) {
+  const Json& s = run.summary;
+  std::string out =
+      "<h1>descent run <code>" + escape(run.name) + "</code></h1>\n<p class=\"what\">";
+  out += fmt::format("<b>{}</b> {} on <b>{}</b>", escape(config_value(run, "model.spec", "?")),
+                     escape(s.is_object() ? s.value("task", std::string()) : std::string()),
+                     escape(config_value(run, "data.path", "?")));
+  out +=
+      fmt::format("; optimizer <b>{}</b> (lr {})", escape(config_value(run, "optimizer.name", "?")),
+                  escape(config_value(run, "optimizer.lr", "default")));
+  if (const auto sched = config_value(run, "schedule.name"); !sched.empty())
+    out += "; schedule <b>" + escape(sched) + "</b>";
+  out += "; batch size " + escape(config_value(run, "train.batch_size", "?"));
+  out += "<br>";
+  out += fmt::format("{} epoch(s)", run.epochs.rows());
+  if (s.is_object()) {
+    out += fmt::format(", {} steps, {:.3g} s, {:.4g} samples/s", s.value("steps", 0),
+                       s.value("wall_seconds", 0.0), s.value("samples_per_second", 0.0));
+    const std::string reason = s.value("stop_reason", "");
+    out += "; stop: " + escape(reason.empty() ? "all epochs run" : reason);
+  }
+  return out + "</p>\n";
+}
+
+std::string static_plots(const RunData& run) {
+  const fs::path plots = run.dir / "plots";
+  std::vector<fs::path> files;
+  std::error_code ec;
+  if (fs::is_directory(plots, ec))
+    for (const auto& e : fs::directory_iterator(plots, ec))
+      if (e.path().extension() == ".svg") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::string out;
+  for (const auto& f : files) {
+    std::string svg = read_file(f);
+    if (const auto start = svg.find("<svg"); start != std::string::npos) svg.erase(0, start);
+    out += "<figure class=\"static\">" + svg + "</figure>\n";
+  }
+  if (files.empty())
+    out += "<p class=\"note\">No static plots either (plots/ is empty: install gnuplot-nox).</p>\n";
+  return out;
+}
+
+std::string compare_header(const std::vector<RunData>& runs,
+                           const std::vector<std::string>& labels) {
+  std::string out = fmt::format("<h1>descent: {} runs overlaid</h1>\n", runs.size());
+  std::vector<std::string> columns;
+  std::vector<Json> finals;
+  for (const auto& run : runs) {
+    finals.push_back(run.summary.is_object() && run.summary.contains("final") ? run.summary["final"]
+                                                                              : last_epoch(run));
+    for (const auto& [name, value] : finals.back().items())
+      if (name != "epoch" && std::find(columns.begin(), columns.end(), name) == columns.end())
+        columns.push_back(name);
+  }
+  out += "<table class=\"metrics\"><tr><th>run</th><th>directory</th><th>epochs</th>";
+  for (const auto& c : columns) out += "<th>final " + escape(c) + "</th>";
+  out += "</tr>\n";
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    out += "<tr><td>" + escape(labels[r]) + "</td><td><code>" + escape(runs[r].dir.string()) +
+           "</code></td><td>" + std::to_string(runs[r].epochs.rows()) + "</td>";
+    for (const auto& c : columns)
+      out += "<td>" + (finals[r].contains(c) ? show(finals[r][c]) : "") + "</td>";
+    out += "</tr>\n";
+  }
+  out += "</table>\n";
+  std::vector<std::string> all;
+  for (std::size_t r = 0; r < runs.size(); ++r)
+    for (const auto& w : warnings(runs[r])) all.push_back(labels[r] + ": " + w);
+  return out + warning_box(all);
+}
+
+}  // namespace
+
+std::vector<std::string> run_labels(const std::vector<RunData>& runs) {
+  std::set<std::string> keys;
+  for (const auto& run : runs)
+    for (const auto& [key, value] : run.config) keys.insert(key);
+  std::vector<std::string> differing;
+  for (const auto& key : keys) {
+    if (key == "output.dir" || key == "output.progress") continue;
+    for (const auto& run : runs)
+      if (config_value(run, key, "(unset)") != config_value(runs.front(), key, "(unset)")) {
+        differing.push_back(key);
+        break;
+      }
+  }
+  std::vector<std::string> labels;
+  for (const auto& run : runs) {
+    std::string label;
+    for (const auto& key : differing)
+      label += (label.empty() ? "" : ", ") + key.substr(key.find('.') + 1) + "=" +
+               config_value(run, key, "(unset)");
+    labels.push_back(label.empty() ? run.name : label);
+  }
+  // Identical labels (the same config twice): tell them apart by directory.
+  for (std::size_t r = 0; r < labels.size(); ++r)
+    if (std::count(labels.begin(), labels.end(), labels[r]) > 1 && !differing.empty())
+      labels[r] += " (" + runs[r].name + ")";
+  return labels;
+}
+
+std::string report_html(const std::vector<RunData>& runs,
+                        const std::optional<ChartLibrary>& library) {
+  const auto labels = run_labels(runs);
+  const bool single = runs.size() == 1;
+  const std::string title = single ? "descent run " + runs.front().name
+                                   : fmt::format("descent: {} runs overlaid", runs.size());
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" +
+                    escape(title) + "</title>\n<style>\n";
+  if (library) out += library->style + "\n";
+  out += std::string(report_style()) + "</style>\n</head>\n<body>\n";
+  // First, so that an error anywhere below is recorded for the browser test and shown.
+  out +=
+      "<script>window.addEventListener('error', function (e) { document.body.setAttribute("
+      "'data-js-error', String(e.message)); var p = document.getElementById('js-error'); if (p) { "
+      "p.textContent = 'Script error: ' + e.message; p.hidden = false; } });</script>\n"
+      "<p id=\"js-error\" class=\"warnings\" hidden></p>\n";
+  if (single) {
+    out += run_header(runs.front());
+    out += warning_box(warnings(runs.front()));
+    out += metrics_table(runs.front());
+  } else {
+    out += compare_header(runs, labels);
+  }
+  if (library) {
+    out += "<div id=\"charts\"></div>\n";
+    std::vector<std::string> blocks;
+    out += "<script type=\"application/json\" id=\"descent-data\">" +
+           data_json(runs, labels, blocks) + "</script>\n";
+    for (std::size_t b = 0; b < blocks.size(); ++b)
+      out += fmt::format("<script type=\"text/plain\" id=\"b{}\">{}</script>\n", b, blocks[b]);
+    out += "<script>" + library->script + "</script>\n<script>" + std::string(report_script()) +
+           "</script>\n";
+  } else {
+    out += "<p class=\"warnings\">Static plots only: " + escape(kChartLibraryHint) + ".</p>\n";
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      if (!single) out += "<h2>" + escape(labels[r]) + "</h2>\n";
+      out += static_plots(runs[r]);
+    }
+  }
+  if (single) out += confusion_html(runs.front().summary);
+  for (std::size_t r = 0; r < runs.size(); ++r)
+    if (!runs[r].config_toml.empty())
+      out += "<details class=\"config\"><summary>Configuration" +
+             (single ? std::string() : " of " + escape(labels[r])) + "</summary><pre>" +
+             escape(runs[r].config_toml) + "</pre></details>\n";
+  out += "</body></html>\n";
+  return out;
+}
+
+bool write_report(const fs::path& path, const std::vector<RunData>& runs) {
+  const auto library = find_chart_library();
+  write_file_atomic(path, report_html(runs, library));
+  return library.has_value();
+}
+
+}  // namespace descent::report

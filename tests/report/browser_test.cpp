@@ -1,0 +1,142 @@
+// report.html in a real browser: headless Chromium loads the page written by `descent train` (and
+// by `descent report` for overlaid runs), its script must run without an error and draw every
+// chart it announces. Skipped, saying why, when Chromium or the chart library is not installed.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "browser.hpp"
+#include "descent/report/chart_library.hpp"
+#include "support/cli.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using descent::test::body_attributes;
+using descent::test::dump_dom;
+using descent::test::run_cli;
+
+class Browser : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    chromium_ = descent::test::find_chromium();
+    if (chromium_.empty())
+      GTEST_SKIP() << "Chromium is not installed (apt-get install chromium, or scripts/deps.sh "
+                      "--with-browser): report.html is not tested in a browser";
+    // The test executable lives beside descent, so it finds the library as descent does.
+    if (!descent::report::find_chart_library()) GTEST_SKIP() << descent::report::kChartLibraryHint;
+    dir_ = descent::test::scratch_dir();
+  }
+
+  /// Loads `page`, checks that no script error happened and every announced chart was drawn;
+  /// returns the number of charts.
+  int expect_drawn(const fs::path& page) {
+    const std::string dom = dump_dom(chromium_, page);
+    EXPECT_FALSE(dom.empty()) << "Chromium failed on " << page;
+    const auto body = body_attributes(dom);
+    EXPECT_FALSE(body.contains("data-js-error")) << body.at("data-js-error");
+    EXPECT_TRUE(body.contains("data-charts-announced")) << "the page's script did not start";
+    EXPECT_TRUE(body.contains("data-charts-drawn")) << "not every chart was drawn";
+    if (!body.contains("data-charts-drawn") || !body.contains("data-charts-announced")) return 0;
+    EXPECT_EQ(body.at("data-charts-drawn"), body.at("data-charts-announced"));
+    // A canvas per drawn chart (uPlot draws into one canvas each).
+    std::size_t canvases = 0;
+    for (std::size_t pos = 0; (pos = dom.find("<canvas", pos)) != std::string::npos; ++pos)
+      ++canvases;
+    EXPECT_EQ(canvases, static_cast<std::size_t>(std::stoi(body.at("data-charts-drawn"))));
+    return std::stoi(body.at("data-charts-drawn"));
+  }
+
+  fs::path chromium_, dir_;
+};
+
+const std::string kRun =
+    "train --data synthetic:blobs --samples 300 --model mlp:16 --epochs 6 --val-split 0.2 "
+    "--test-split 0.2 --progress none ";
+
+TEST_F(Browser, TrainReportDrawsEveryEpochAndStepChart) {
+  const auto r = run_cli(kRun + "--log-steps --out " + (dir_ / "run").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_TRUE(fs::exists(dir_ / "run" / "report.html"));
+  // Per epoch: loss, accuracy, lr, skipped_steps, grad_norm, update_ratio; per step: loss, lr,
+  // grad_norm, update_ratio.
+  EXPECT_EQ(expect_drawn(dir_ / "run" / "report.html"), 10);
+}
+
+TEST_F(Browser, OverlaidRunsDrawWithoutError) {
+  for (const char* bs : {"8", "32"})
+    ASSERT_EQ(run_cli(kRun + "--batch-size " + bs + " --out " + (dir_ / bs).string()).code, 0);
+  const auto r = run_cli("report " + (dir_ / "8").string() + " " + (dir_ / "32").string() +
+                         " --out " + (dir_ / "compare.html").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_GE(expect_drawn(dir_ / "compare.html"), 3);
+}
+
+TEST_F(Browser, AScriptErrorIsCaught) {
+  // The check itself: a page whose script throws must be reported as such.
+  const auto page = dir_ / "broken.html";
+  const auto r = run_cli(kRun + "--out " + (dir_ / "run").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string html = descent::read_file(dir_ / "run" / "report.html");
+  const auto at = html.find("<script type=\"application/json\" id=\"descent-data\">");
+  ASSERT_NE(at, std::string::npos);
+  html.insert(at, "<script>undefinedFunctionOfTheTest();</script>");
+  descent::write_file_atomic(page, html);
+  const auto body = body_attributes(dump_dom(chromium_, page));
+  ASSERT_TRUE(body.contains("data-js-error"));
+  EXPECT_NE(body.at("data-js-error").find("undefinedFunctionOfTheTest"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(Browser, LongRunsAreEmbeddedInBinaryAndDecodeToTheExactValues) {
+  // 5000 logged steps: steps.csv's columns are embedded as base64 doubles / int32s / constants.
+  const auto r = run_cli(
+      "train --data synthetic:linear --samples 5000 --val-split 0 --model linear --batch-size 1 "
+      "--epochs 1 --optimizer '{\"name\":\"sgd\",\"lr\":0.001}' --log-steps --progress none "
+      "--out " +
+      (dir_ / "run").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string html = descent::read_file(dir_ / "run" / "report.html");
+  ASSERT_NE(html.find("{\"f64\":[\"b"), std::string::npos);
+  ASSERT_NE(html.find("{\"i32\":[\"b"), std::string::npos);
+  // The sum of the loss column and of the step column, in row order, in C++ from steps.csv...
+  std::istringstream csv(descent::read_file(dir_ / "run" / "steps.csv"));
+  std::string line;
+  std::getline(csv, line);
+  ASSERT_EQ(line, "epoch,step,loss,lr,grad_norm,update_ratio");
+  double loss_sum = 0, step_sum = 0;
+  std::size_t rows = 0;
+  while (std::getline(csv, line)) {
+    const auto a = line.find(','), b = line.find(',', a + 1), c = line.find(',', b + 1);
+    step_sum += std::stod(line.substr(a + 1, b - a - 1));
+    loss_sum += std::stod(line.substr(b + 1, c - b - 1));
+    ++rows;
+  }
+  ASSERT_EQ(rows, 5000u);
+  // ... and in the page from the decoded data.
+  const std::string check =
+      "<script>(function () { var t = window.descentRuns[0].steps, loss = "
+      "t.columns[t.names.indexOf('loss')], step = t.columns[t.names.indexOf('step')], a = 0, b = 0;"
+      " for (var i = 0; i < loss.length; i++) { a += loss[i]; b += step[i]; }"
+      " document.body.setAttribute('data-check', loss.length + ' ' + a + ' ' + b); })();</script>";
+  html.insert(html.rfind("</body>"), check);
+  const auto page = dir_ / "check.html";
+  descent::write_file_atomic(page, html);
+  const auto body = body_attributes(dump_dom(chromium_, page));
+  ASSERT_TRUE(body.contains("data-check")) << "the check script did not run";
+  std::istringstream got(body.at("data-check"));
+  std::size_t n = 0;
+  std::string a, b;
+  got >> n >> a >> b;
+  EXPECT_EQ(n, rows);
+  EXPECT_EQ(std::stod(a), loss_sum) << a;  // every double decoded exactly
+  EXPECT_EQ(std::stod(b), step_sum) << b;
+  EXPECT_FALSE(body.contains("data-js-error"));
+  EXPECT_EQ(body.at("data-charts-drawn"), body.at("data-charts-announced"));
+}
+
+}  // namespace
