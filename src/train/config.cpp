@@ -161,6 +161,8 @@ const std::vector<ConfigKey>& config_schema() {
       {"data.target", Kind::string, "\"\"", "CSV: name of the target column"},
       {"data.task", Kind::string, "\"auto\"", "auto | classification | regression"},
       {"data.ignore", Kind::string, "\"\"", "CSV: comma-separated columns to skip"},
+      {"data.delimiter", Kind::string, "\"auto\"", "CSV field separator: auto | , | ; | tab"},
+      {"data.test", Kind::string, "\"\"", "CSV: a separate test file, scored at the end"},
       {"data.val_split", Kind::number, "0.1",
        "fraction of the training rows held out for validation", 0},
       {"data.test_split", Kind::number, "0.0",
@@ -180,6 +182,8 @@ const std::vector<ConfigKey>& config_schema() {
       {"model.loss", Kind::string, "\"auto\"",
        "loss name or JSON; auto = cross_entropy (classification) / mse (regression)"},
       {"model.dtype", Kind::string, "\"float\"", "scalar type of the parameters: float | double"},
+      {"model.init_from", Kind::string, "\"\"", "start from these weights (model.safetensors)"},
+      {"model.no_decay", Kind::string, "\"\"", "bias: no weight decay on the biases"},
       {"train.epochs", Kind::integer, "10", "number of epochs", 0},
       {"train.batch_size", Kind::integer, "32", "rows per batch; 0 = all (batch gradient descent)",
        0},
@@ -191,7 +195,8 @@ const std::vector<ConfigKey>& config_schema() {
       {"train.accumulate", Kind::integer, "1", "batches per optimizer step (gradient accumulation)",
        1},
       {"train.schedule_step", Kind::string, "\"auto\"",
-       "step the schedule per epoch | batch; auto = batch for cyclic/onecycle, else epoch"},
+       "step the schedule per epoch | batch; auto = after every optimizer step for schedules "
+       "counted in steps (warmup, inverse_sqrt, cyclic, onecycle), else per epoch"},
       {"train.monitor", Kind::string, "\"auto\"",
        "metric for early stopping, plateau and best epoch; auto = val_loss (train_loss without "
        "val)"},
