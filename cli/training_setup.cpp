@@ -412,7 +412,9 @@ std::string monitor_metric(const train::RunConfig& config, const LoadedData& dat
   names.insert(names.end(), {"lr", "skipped_steps"});
   if (config.boolean("train.log_steps")) names.insert(names.end(), {"grad_norm", "update_ratio"});
   if (std::find(names.begin(), names.end(), m) != names.end()) return m;
-  const std::string near = closest_match(m, names);
+  std::string near = closest_match(m, names);
+  for (const auto& name : names)  // an abbreviation: val_acc -> val_accuracy
+    if (near.empty() && name.rfind(m, 0) == 0) near = name;
   throw ConfigError("no metric '" + m + "' in this run", "train.monitor",
                     (near.empty() ? "" : "did you mean '" + near + "'? ") + "the metrics are " +
                         fmt::format("{}", fmt::join(names, ", ")));

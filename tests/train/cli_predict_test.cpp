@@ -86,8 +86,8 @@ class CliPredict : public ::testing::Test {
     std::ofstream(root_ / "train.csv") << training_csv(0, 240, regression);
     std::ofstream(root_ / "test.csv") << training_csv(240, 60, regression);
     const auto r = run_cli("train --data " + (root_ / "train.csv").string() +
-                           " --target label --model mlp:8 --epochs 4 --progress none " + extra +
-                           " --test-data " + (root_ / "test.csv").string() + " --out " +
+                           " --target label --model mlp:8 --lr 0.02 --epochs 10 --progress none " +
+                           extra + " --test-data " + (root_ / "test.csv").string() + " --out " +
                            (root_ / "run").string());
     EXPECT_EQ(r.code, 0) << r.out << r.err;
     const auto only = root_ / "only";
@@ -197,9 +197,10 @@ TEST_F(CliPredict, BinaryLossesTrainOneLogit) {
   for (const std::string loss : {"bce_with_logits", "binary_focal"}) {
     SCOPED_TRACE(loss);
     const auto dir = root_ / loss;
-    const auto r = run_cli("train --data " + (root_ / "binary.csv").string() +
-                           " --target label --model linear --epochs 20 --progress none --loss " +
-                           loss + " --out " + dir.string());
+    const auto r =
+        run_cli("train --data " + (root_ / "binary.csv").string() +
+                " --target label --model linear --lr 0.05 --epochs 20 --progress none --loss " +
+                loss + " --out " + dir.string());
     ASSERT_EQ(r.code, 0) << r.err;
     const auto summary = nlohmann::json::parse(read_file(dir / "summary.json"));
     EXPECT_GT(summary["final"]["val_accuracy"].get<double>(), 0.8);
@@ -275,14 +276,13 @@ TEST_F(CliPredict, IdxFolder) {
 TEST_F(CliPredict, BadInputIsOneLineAndWritesNothing) {
   const auto model_dir = train(false);
   const auto out = root_ / "predictions.csv";
-  // A feature column missing: named, with a did-you-mean.
+  // A feature column missing: named.
   std::ofstream(root_ / "missing.csv") << "a,bb,label\n1,2,x\n";
   auto r = run_cli("predict --model " + model_dir.string() + " --data " +
                    (root_ / "missing.csv").string() + " --out " + out.string());
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_NE(r.err.find("no feature column 'b'"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("did you mean 'bb'"), std::string::npos) << r.err;
   // A bad cell half-way: no partial predictions file.
   std::string text = new_csv(0, 20000);
   text += "1,x,oops,2\n";

@@ -128,8 +128,9 @@ TEST_F(CliTraps, InitFromStartsFromTheWeightsAndNamesAShapeMismatch) {
   const auto a = descent::SafetensorsFile::read(model);
   const auto b = descent::SafetensorsFile::read(root_ / "b" / "model.safetensors");
   for (const auto& t : a.tensors()) EXPECT_EQ(a.get<float>(t.name), b.get<float>(t.name)) << t.name;
-  const auto bad = run_cli(kBlobs + " --epochs 1 --model mlp:5 --init-from " +
-                           (root_ / "a").string() + out("c"));
+  std::string other = kBlobs;
+  other.replace(other.find("mlp:4"), 5, "mlp:5");
+  const auto bad = run_cli(other + " --epochs 1 --init-from " + (root_ / "a").string() + out("c"));
   EXPECT_EQ(bad.code, 2);
   EXPECT_EQ(lines(bad.err), 1u) << bad.err;
   EXPECT_NE(bad.err.find("tensor '0.weight' is [4, 2] in the file but [5, 2] in the model"),
