@@ -401,6 +401,7 @@ std::string monitor_metric(const train::RunConfig& config, const LoadedData& dat
     metrics.push_back("accuracy");
     if (const auto k = config.integer("train.top_k"); k > 0)
       metrics.push_back("top" + std::to_string(k) + "_accuracy");
+    if (data.classes.size() == 2) metrics.push_back("roc_auc");
   } else {
     metrics.insert(metrics.end(), {"mse", "mae", "r2"});
   }

@@ -5,6 +5,7 @@
 #include "descent/train/accuracy.hpp"
 #include "descent/train/mean_loss.hpp"
 #include "descent/train/regression_metrics.hpp"
+#include "descent/train/roc_auc.hpp"
 #include "descent/train/top_k.hpp"
 
 namespace descent::train {
@@ -16,6 +17,7 @@ MetricList<T> make_metrics(const EvaluationOptions& o) {
   if (o.num_classes) {
     m.push_back(std::make_unique<Accuracy<T>>());
     if (o.top_k) m.push_back(std::make_unique<TopKAccuracy<T>>(o.top_k));
+    if (o.num_classes == 2) m.push_back(std::make_unique<RocAuc<T>>());
   } else {
     m.push_back(std::make_unique<RegressionMetrics<T>>(o.target_scale));
   }

@@ -204,6 +204,7 @@ TEST_F(CliPredict, BinaryLossesTrainOneLogit) {
     ASSERT_EQ(r.code, 0) << r.err;
     const auto summary = nlohmann::json::parse(read_file(dir / "summary.json"));
     EXPECT_GT(summary["final"]["val_accuracy"].get<double>(), 0.8);
+    EXPECT_GT(summary["final"]["val_roc_auc"].get<double>(), 0.8);
     auto model = descent::train::load_model(dir);
     EXPECT_EQ(model.card().outputs, 1u);
     EXPECT_EQ(model.card().classes, (std::vector<std::string>{"no", "yes"}));

@@ -23,7 +23,7 @@ struct EvaluationOptions {
 };
 
 /// The metrics an evaluation (or a training epoch) accumulates: mean loss, then accuracy (and
-/// top-k) or MSE/MAE/R^2.
+/// top-k; ROC AUC for two classes) or MSE/MAE/R^2.
 template <class T>
 MetricList<T> make_metrics(const EvaluationOptions& options);
 
