@@ -8,6 +8,7 @@
 
 #include "command.hpp"
 #include "descent/core/error.hpp"
+#include "descent/core/version.hpp"
 
 namespace descent::cli {
 std::vector<Command>& commands() {
@@ -24,7 +25,7 @@ int main(int argc, char** argv) {
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
     return fmt::format("descent: error: {} (hint: see descent --help)\n", e.what());
   });
-  app.set_version_flag("--version", "descent 0.1.0");
+  app.set_version_flag("--version", "descent " + std::string(version()));
   auto& registered = cli::commands();
   std::sort(registered.begin(), registered.end(), [](auto& a, auto& b) { return a.name < b.name; });
   std::map<CLI::App*, cli::Action> actions;

@@ -3,7 +3,9 @@
 // summary.json, checkpoint.safetensors, model.safetensors). `--resume DIR` continues a run from its
 // checkpoint bit-identically. SIGINT / SIGTERM end the run at the end of the running epoch with
 // every output written, exit code 130 / 143 (interrupt.hpp).
+#include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include <fmt/core.h>
 
@@ -18,6 +20,7 @@
 #include "descent/train/convergence.hpp"
 #include "descent/train/early_stopping.hpp"
 #include "descent/train/gradient_clipping.hpp"
+#include "descent/train/model_file.hpp"
 #include "descent/train/nonfinite_guard.hpp"
 #include "descent/train/plateau_driver.hpp"
 #include "descent/train/step_logger.hpp"
@@ -44,16 +47,30 @@ class MetricsWriter final : public train::Callback<T> {
   bool steps_;
 };
 
+/// The model file's card: everything `descent predict` / `evaluate` need beside the weights.
+train::ModelCard model_card(const RunConfig& config, const cli::LoadedData& data,
+                            std::size_t outputs) {
+  train::ModelCard card;
+  card.spec = cli::model_spec(config);
+  card.dtype = config.model.dtype;
+  card.inputs = data.train.features();
+  card.outputs = outputs;
+  card.task = data.task;
+  card.loss = cli::loss_spec(config, data);
+  card.feature_names = data.train.feature_names;
+  card.target = data.train.target_name;
+  card.classes = data.classes;
+  card.scaler = data.scaler;
+  card.target_mean = data.target_mean;
+  card.target_std = data.target_std;
+  return card;
+}
+
 template <class T>
-void save_model(const report::RunDirectory& dir, const Params<T>& params,
-                const nlohmann::json& run) {
-  SafetensorsWriter w;
-  for (const TensorId id : params.arena_order()) {
-    const auto t = params.tensor(id);
-    w.add<T>(t.name, t.value, t.shape);
-  }
-  w.set_metadata("run", run.dump());
-  w.write(dir.file("model.safetensors"));
+std::vector<std::string> layer_descriptions(const nn::Sequential<T>& net) {
+  std::vector<std::string> layers;
+  for (std::size_t i = 0; i < net.size(); ++i) layers.push_back(net[i].describe());
+  return layers;
 }
 
 template <class T>
@@ -103,6 +120,11 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   trainer.add_callback(
       std::make_unique<cli::Progress<T>>(cli::parse_progress(config.output.progress)));
 
+  if (const std::string init = config.model.init_from; !init.empty() && resume.empty()) {
+    // Warm start: the weights of an earlier model, a fresh optimizer and schedule.
+    train::load_weights(SafetensorsFile::read(train::model_path(init)), parts.model->params);
+    fmt::print("starting from the weights of {}\n", init);
+  }
   if (!resume.empty()) {
     train::load_checkpoint(trainer, std::filesystem::path(resume) / train::kCheckpointFile);
     fmt::print("resuming {} after epoch {} (step {})\n", resume, trainer.progress().epoch,
@@ -151,7 +173,10 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   }
   dir.write_metrics(trainer.history());
   dir.write_json("summary.json", report::summary_json(outcome));
-  if (!failure) save_model(dir, parts.model->params, run_info);
+  if (!failure)
+    train::save_model(dir.file(train::kModelFile),
+                      model_card(config, data, parts.model->net->output_dim(data.train.features())),
+                      parts.model->params, layer_descriptions(*parts.model->net));
   for (const auto& note : report::write_run_views(dir.root())) fmt::print("{}\n", note);
   if (failure) std::rethrow_exception(failure);
 
@@ -159,9 +184,13 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   std::string result;
   for (const auto& [name, value] : outcome.test.items())
     result += fmt::format("  {} {:.6g}", name, value);
+  std::string weights;
   if (early && config.train.restore_best && !outcome.history.empty())
-    result += fmt::format("  (weights of epoch {})", early->monitor().best_epoch());
-  if (!result.empty()) fmt::print("test:{}\n", result);
+    weights = fmt::format("weights of epoch {}", early->monitor().best_epoch());
+  if (!result.empty())
+    fmt::print("test:{}{}\n", result, weights.empty() ? "" : "  (" + weights + ")");
+  else if (!weights.empty())
+    fmt::print("{}\n", weights);
   fmt::print("outputs in {}/ ({:.1f}s)\n", dir.root().string(), wall);
   if (const int signal = cli::SignalGuard::received()) {
     fmt::print("continue with: descent train --resume {}\n", dir.root().string());
@@ -170,20 +199,75 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   return 0;
 }
 
+/// Settings a resumed run may change: how long it runs and how it reports. Everything else would
+/// make the continued run a different one than its config.toml and checkpoint describe.
+const std::vector<std::string> kResumable = {"train.epochs", "train.threads", "output.progress",
+                                             "output.checkpoint_every"};
+
+/// The keys (schema keys and the optimizer / schedule / regularization tables) whose values differ.
+std::vector<std::string> changed_keys(const RunConfig& a, const RunConfig& b) {
+  std::vector<std::string> changed;
+  const auto ja = a.to_json(), jb = b.to_json();
+  for (const auto& [section, values] : ja.items())
+    for (const auto* t : {&values, &jb[section]})
+      for (const auto& [key, value] : t->items())
+        if (!values.contains(key) || !jb[section].contains(key) ||
+            values[key] != jb[section][key]) {
+          const std::string name = section + "." + key;
+          if (std::find(changed.begin(), changed.end(), name) == changed.end())
+            changed.push_back(name);
+        }
+  return changed;
+}
+
+/// Whether `dir` holds the outputs of an earlier run.
+bool is_run_directory(const std::filesystem::path& dir) {
+  for (const char* f : {"config.toml", "summary.json", train::kCheckpointFile, train::kModelFile})
+    if (std::filesystem::exists(dir / f)) return true;
+  return false;
+}
+
+/// An existing run directory is never overwritten silently: an explicit --out is refused unless
+/// --force; the default output.dir moves on to the first free "<dir>-2", "<dir>-3", ...
+void choose_output_dir(RunConfig& config, bool force) {
+  const std::filesystem::path dir = config.output.dir;
+  if (force || !is_run_directory(dir)) return;
+  if (dir != RunConfig().output.dir)
+    throw ConfigError("holds an earlier run (" + dir.string() + ")", "output.dir",
+                      "choose another --out, add --force to overwrite it, or continue it with "
+                      "--resume " +
+                          dir.string());
+  std::filesystem::path fresh;
+  for (int n = 2; is_run_directory(fresh = dir.string() + "-" + std::to_string(n)); ++n) {
+  }
+  fmt::print("{} holds an earlier run; writing to {} (--out DIR chooses, --force overwrites)\n",
+             dir.string(), fresh.string());
+  config.set("output.dir", fresh.string(), "output.dir");
+}
+
 const cli::Registration reg{
-    "train", "Train a model on CSV / IDX / Fashion-MNIST / synthetic data", [](CLI::App& sub) {
+    "train",
+    "Train a model on CSV / IDX / Fashion-MNIST / synthetic data (defaults: model mlp:64, "
+    "optimizer adam lr 0.001, batch size 32, 10 epochs; --model linear for linear / logistic "
+    "regression)",
+    [](CLI::App& sub) {
       struct Args {
         std::string config_file, resume;
+        bool force = false;
         cli::ConfigFlags flags;
       };
       auto args = std::make_shared<Args>();
       sub.add_option("config", args->config_file,
                      "TOML config (sections data, model, optimizer, "
                      "schedule, train, output)");
-      sub.add_option("--resume", args->resume, "continue the run in DIR from its checkpoint");
+      sub.add_option("--resume", args->resume,
+                     "continue the run in DIR from its checkpoint (may change only --epochs, "
+                     "--threads, --progress and output.checkpoint_every)");
+      sub.add_flag("--force", args->force, "overwrite the run directory --out names");
       args->flags.declare(sub, true);
       return [args]() {
         RunConfig config;
+        std::optional<RunConfig> resumed;
         if (!args->resume.empty()) {
           const std::filesystem::path dir(args->resume);
           if (!std::filesystem::is_regular_file(dir / train::kCheckpointFile))
@@ -192,11 +276,29 @@ const cli::Registration reg{
                                   "resume from a directory written by descent train");
           config.merge_file(dir / "config.toml");
           config.set("output.dir", args->resume, "--resume");
+          resumed = config;
         }
         if (!args->config_file.empty()) config.merge_file(args->config_file);
         args->flags.apply(config);
+        if (resumed) {
+          // config.toml records the settings in effect, so a resumed run takes no others.
+          for (const auto& key : changed_keys(*resumed, config))
+            if (std::find(kResumable.begin(), kResumable.end(), key) == kResumable.end())
+              throw ConfigError(
+                  "cannot change on --resume: the run continues with the settings it was "
+                  "started with",
+                  key,
+                  "a resumed run may change only train.epochs, train.threads and "
+                  "output.progress; to train on with other settings start a new run with "
+                  "--init-from " +
+                      args->resume + "/model.safetensors");
+        } else {
+          choose_output_dir(config, args->force);
+        }
         set_num_threads(static_cast<int>(config.train.threads));
         const auto data = cli::load_data(config);  // before any output is written
+        cli::monitor_metric(config, data);         // an unknown metric is an error, always
+        cli::complete_schedule(config, data);
         const std::string dtype = config.model.dtype;
         if (dtype == "float") return run<float>(config, data, args->resume);
         if (dtype == "double") return run<double>(config, data, args->resume);

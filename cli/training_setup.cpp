@@ -4,9 +4,10 @@
 #include <cmath>
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include "descent/core/error.hpp"
-#include "descent/core/spec.hpp"
+#include "descent/data/align.hpp"
 #include "descent/data/csv_reader.hpp"
 #include "descent/data/fashion_mnist.hpp"
 #include "descent/data/idx_reader.hpp"
@@ -14,6 +15,7 @@
 #include "descent/data/synthetic.hpp"
 #include "descent/optim/factory.hpp"
 #include "descent/sched/factory.hpp"
+#include "model_data.hpp"
 
 namespace descent::cli {
 
@@ -23,6 +25,9 @@ const std::vector<std::pair<std::string, std::string>> kDataModelFlags = {
     {"--data", "data.path"},
     {"--target", "data.target"},
     {"--task", "data.task"},
+    {"--ignore", "data.ignore"},
+    {"--delimiter", "data.delimiter"},
+    {"--test-data", "data.test"},
     {"--val-split", "data.val_split"},
     {"--test-split", "data.test_split"},
     {"--scale", "data.scale"},
@@ -34,6 +39,8 @@ const std::vector<std::pair<std::string, std::string>> kDataModelFlags = {
     {"--init", "model.init"},
     {"--loss", "model.loss"},
     {"--dtype", "model.dtype"},
+    {"--init-from", "model.init_from"},
+    {"--no-decay", "model.no_decay"},
     {"--batch-size", "train.batch_size"},
     {"--seed", "train.seed"},
     {"--threads", "train.threads"},
@@ -55,8 +62,10 @@ const std::vector<std::pair<std::string, std::string>> kTrainingFlags = {
 
 std::string help_of(const std::string& key) {
   const auto info = RunConfig::key_info(key);
-  return info ? info->doc + " [" + key + "]" : key;
+  return info ? info->doc + " [" + key + " = " + info->fallback + "]" : key;
 }
+
+}  // namespace
 
 /// An IDX directory: {train,t10k}-{images-idx3,labels-idx1}-ubyte, gzipped or not.
 std::filesystem::path idx_file(const std::filesystem::path& dir, const std::string& name) {
@@ -66,7 +75,6 @@ std::filesystem::path idx_file(const std::filesystem::path& dir, const std::stri
                   "an IDX directory holds train-images-idx3-ubyte, train-labels-idx1-ubyte "
                   "(and optionally t10k-*) files, gzipped or not");
 }
-}  // namespace
 
 void ConfigFlags::add(CLI::App& app, const std::string& flag, const std::string& key) {
   auto f = std::make_unique<Flag>();
@@ -84,7 +92,8 @@ void ConfigFlags::declare(CLI::App& app, bool with_training) {
   optimizer_option_ =
       app.add_option("--optimizer", optimizer_,
                      "optimizer as JSON or a name, e.g. sgd or "
-                     "'{\"name\":\"sgd\",\"lr\":0.1,\"momentum\":0.9}' [optimizer]");
+                     "'{\"name\":\"sgd\",\"lr\":0.1,\"momentum\":0.9}' (descent optimizers "
+                     "lists them) [optimizer = {name = \"adam\", lr = 0.001}]");
   add(app, "--lr", "optimizer.lr");
   regularization_option_ =
       app.add_option("--regularization", regularization_,
@@ -182,6 +191,7 @@ LoadedData load_data(const RunConfig& config) {
     if (csv.target.empty())
       throw ConfigError("a CSV needs a target column", "data.target", "add --target COLUMN");
     csv.task = task;
+    csv.delimiter = parse_delimiter(config.data.delimiter);
     const std::string ignore = config.data.ignore;
     for (std::size_t b = 0; b < ignore.size();) {
       std::size_t e = ignore.find(',', b);
@@ -190,10 +200,23 @@ LoadedData load_data(const RunConfig& config) {
       b = e + 1;
     }
     all = data::read_csv(path, csv);
+    if (const std::string test_path = config.data.test; !test_path.empty()) {
+      // A separate test file: read as the training file was, columns and classes matched by name.
+      csv.task = all.task;
+      if (!std::filesystem::is_regular_file(test_path))
+        throw DataError("no such file", test_path, "data.test names a CSV file of test rows");
+      test = data::read_csv(test_path, csv);
+      data::align(test, all.feature_names, all.class_names);
+      has_test = true;
+    }
   } else {
     throw DataError("no such file or directory", path,
                     "give a CSV file, an IDX directory, fashion-mnist or synthetic:linear");
   }
+  if (!config.data.test.empty() && !std::filesystem::is_regular_file(path))
+    throw ConfigError("a separate test file needs CSV training data", "data.test",
+                      "fashion-mnist and IDX directories bring their own test split; use "
+                      "--test-split for synthetic data");
   if (task && *task != all.task && path.find(':') != std::string::npos)
     throw ConfigError("the data set is " + std::string(data::to_string(all.task)) + " data",
                       "data.task");
@@ -228,22 +251,70 @@ LoadedData load_data(const RunConfig& config) {
   return out;
 }
 
-template <class T>
-RunParts<T> build_parts(const RunConfig& config, const LoadedData& data, bool with_schedule) {
-  RunParts<T> parts;
+nn::ModelSpec model_spec(const RunConfig& config) {
   nn::ModelSpec spec = nn::parse_model_spec(config.model.spec);
   spec.activation = config.model.activation;
   spec.dropout = config.model.dropout;
   spec.init = nn::parse_init_scheme(config.model.init);
   nn::validate(spec);
-  const auto seed = static_cast<std::uint64_t>(config.train.seed);
-  parts.model = nn::make_model<T>(spec, data.train.features(), data.outputs(), seed);
+  return spec;
+}
+
+std::string loss_spec(const RunConfig& config, const LoadedData& data) {
   std::string loss = config.model.loss;
   if (loss == "auto") loss = data.task == data::Task::classification ? "cross_entropy" : "mse";
+  return loss;
+}
+
+nlohmann::json optimizer_table(const RunConfig& config) {
+  auto table = config.optimizer;
+  if (table.contains("groups") && table["groups"].is_array() && table["groups"].size() > 2)
+    throw ConfigError(
+        fmt::format("{} groups for a model with 2 (weights, biases)", table["groups"].size()),
+        "optimizer.groups", "give [{weight options}, {bias options}], or use model.no_decay");
+  const std::string no_decay = config.model.no_decay;
+  if (no_decay.empty()) return table;
+  if (no_decay != "bias")
+    throw ConfigError("must be bias (or empty), not '" + no_decay + "'", "model.no_decay",
+                      "--no-decay bias: the biases get weight_decay 0, the weights keep the "
+                      "optimizer's");
+  if (table.contains("groups"))
+    throw ConfigError("both model.no_decay and optimizer.groups given", "optimizer.groups",
+                      "use one of them");
+  table["groups"] = nlohmann::json::array({nlohmann::json::object(), {{"weight_decay", 0}}});
+  return table;
+}
+
+std::size_t model_outputs(const RunConfig& config, const LoadedData& data) {
+  if (data.task != data::Task::classification) return data.outputs();
+  const auto spec = optim::parse_spec(loss_spec(config, data), "loss");
+  const std::string name = spec.value("name", "");
+  if (name != "bce_with_logits" && name != "bce" && name != "binary_focal") return data.outputs();
+  // A binary loss: one logit z, P(class 1) = sigmoid(z); class ids 0/1 are its targets.
+  if (data.classes.size() != 2)
+    throw ConfigError(
+        fmt::format("{} is a binary loss but the target has {} classes", name, data.classes.size()),
+        "model.loss", "use cross_entropy (or focal) for more than two classes");
+  return 1;
+}
+
+template <class T>
+RunParts<T> build_parts(const RunConfig& config, const LoadedData& data, bool with_schedule) {
+  RunParts<T> parts;
+  const nn::ModelSpec spec = model_spec(config);
+  const auto seed = static_cast<std::uint64_t>(config.train.seed);
+  const auto optimizer = optimizer_table(config);
+  // Two optimizer groups: the weights (group 0) and the biases (group 1).
+  const nn::ParamGroups groups = optimizer.contains("groups") && optimizer["groups"].size() == 2
+                                     ? nn::ParamGroups{0, 1}
+                                     : nn::ParamGroups{};
+  parts.model =
+      nn::make_model<T>(spec, data.train.features(), model_outputs(config, data), seed, groups);
+  const std::string loss = loss_spec(config, data);
   parts.loss = nn::make_loss<T>(std::string_view(loss));
   if (const auto reg = config.regularization; !reg.empty())
     parts.regularizer = nn::make_regularizer<T>(parts.model->params, reg);
-  parts.optimizer = optim::make<T>(parts.model->params, config.optimizer);
+  parts.optimizer = optim::make<T>(parts.model->params, optimizer);
   const auto schedule = config.schedule;
   if (with_schedule && !schedule.empty()) parts.scheduler = sched::make(*parts.optimizer, schedule);
   return parts;
@@ -263,15 +334,84 @@ train::TrainerOptions trainer_options(const RunConfig& config, const LoadedData&
   const std::string step = config.train.schedule_step;
   const auto schedule = config.schedule;
   const std::string name = schedule.value("name", "");
-  if (step == "batch" || (step == "auto" && (name == "cyclic" || name == "onecycle")))
+  if (step == "batch" || (step == "auto" && counts_steps(name)))
     o.scheduler_step = train::SchedulerStep::batch;
   return o;
 }
 
+bool counts_steps(const std::string& schedule) {
+  return schedule == "cyclic" || schedule == "onecycle" || schedule == "warmup" ||
+         schedule == "inverse_sqrt";
+}
+
+std::int64_t steps_per_epoch(const RunConfig& config, const LoadedData& data) {
+  const auto rows = static_cast<std::int64_t>(data.train.rows());
+  const std::int64_t batch = config.train.batch_size;
+  std::int64_t batches = 1;
+  if (batch > 0 && batch < rows)
+    batches = config.train.drop_last ? rows / batch : (rows + batch - 1) / batch;
+  const std::int64_t k = std::max<std::int64_t>(1, config.train.accumulate);
+  return (batches + k - 1) / k;  // a last, shorter group of batches is a step too
+}
+
+void complete_schedule(RunConfig& config, const LoadedData& data) {
+  auto schedule = config.schedule;
+  if (schedule.value("name", "") != "onecycle") return;
+  const std::int64_t per_epoch = steps_per_epoch(config, data);
+  const std::int64_t needed = config.train.epochs * per_epoch;
+  if (!schedule.contains("total_steps") && !schedule.contains("epochs")) {
+    schedule["total_steps"] = std::max<std::int64_t>(needed, 1);  // epochs x steps per epoch
+    config.set_table("schedule", schedule);
+    return;
+  }
+  std::int64_t total = 0;
+  std::string given;
+  if (schedule.contains("total_steps") && schedule["total_steps"].is_number_integer()) {
+    total = schedule["total_steps"].get<std::int64_t>();
+    given = fmt::format("total_steps = {}", total);
+  } else if (schedule["epochs"].is_number_integer() &&
+             schedule.value("steps_per_epoch", nlohmann::json()).is_number_integer()) {
+    total =
+        schedule["epochs"].get<std::int64_t>() * schedule["steps_per_epoch"].get<std::int64_t>();
+    given = fmt::format("epochs x steps_per_epoch = {}", total);
+  } else {
+    return;  // sched::make names what is missing or malformed
+  }
+  if (total < needed)
+    throw ConfigError(
+        fmt::format("{} is fewer than the run's {} optimizer steps ({} epochs x {} per epoch)",
+                    given, needed, config.train.epochs, per_epoch),
+        "schedule.total_steps", "leave total_steps out: descent derives it from the run");
+}
+
 std::string monitor_metric(const RunConfig& config, const LoadedData& data) {
   const std::string m = config.train.monitor;
-  if (m != "auto") return m;
-  return data.val.rows() ? "val_loss" : "train_loss";
+  if (m == "auto") return data.val.rows() ? "val_loss" : "train_loss";
+  // The per-epoch metrics this run will log (metrics.csv's columns).
+  std::vector<std::string> names;
+  std::vector<std::string> metrics = {"loss"};
+  if (data.task == data::Task::classification) {
+    metrics.push_back("accuracy");
+    if (const auto k = config.train.top_k; k > 0)
+      metrics.push_back("top" + std::to_string(k) + "_accuracy");
+    if (data.classes.size() == 2) metrics.push_back("roc_auc");
+  } else {
+    metrics.insert(metrics.end(), {"mse", "mae", "r2"});
+  }
+  for (const char* split : {"train", "val"}) {
+    if (std::string(split) == "val" && !data.val.rows()) continue;
+    for (const auto& metric : metrics) names.push_back(std::string(split) + "_" + metric);
+  }
+  if (!config.regularization.empty()) names.push_back("train_reg_loss");
+  names.insert(names.end(), {"lr", "skipped_steps"});
+  if (config.train.log_steps) names.insert(names.end(), {"grad_norm", "update_ratio"});
+  if (std::find(names.begin(), names.end(), m) != names.end()) return m;
+  std::string near = closest_match(m, names);
+  for (const auto& name : names)  // an abbreviation: val_acc -> val_accuracy
+    if (near.empty() && name.rfind(m, 0) == 0) near = name;
+  throw ConfigError("no metric '" + m + "' in this run", "train.monitor",
+                    (near.empty() ? "" : "did you mean '" + near + "'? ") + "the metrics are " +
+                        fmt::format("{}", fmt::join(names, ", ")));
 }
 
 template RunParts<float> build_parts(const RunConfig&, const LoadedData&, bool);

@@ -58,6 +58,10 @@ struct LoadedData {
   std::size_t outputs() const { return classes.empty() ? 1 : classes.size(); }
 };
 
+/// An IDX directory's file `name` (e.g. "t10k-images-idx3-ubyte"), gzipped or not; DataError if
+/// absent.
+std::filesystem::path idx_file(const std::filesystem::path& dir, const std::string& name);
+
 /// Loads and splits the data named by data.path (CSV file, IDX directory, fashion-mnist,
 /// synthetic:linear|blobs|spirals) and fits the scaler on the training rows only.
 LoadedData load_data(const RunConfig& config);
@@ -72,11 +76,34 @@ struct RunParts {
   std::unique_ptr<sched::Scheduler> scheduler;  // null without a schedule
 };
 
+/// The model.* keys as a ModelSpec (validated).
+nn::ModelSpec model_spec(const RunConfig& config);
+/// model.loss with "auto" resolved: cross_entropy for classification, mse for regression.
+std::string loss_spec(const RunConfig& config, const LoadedData& data);
+
+/// The optimizer table, with model.no_decay = bias turned into the groups [{}, {weight_decay: 0}]
+/// (weights, biases); ConfigError for more than 2 groups or both ways at once.
+nlohmann::json optimizer_table(const RunConfig& config);
+
+/// The model's outputs: one per class, one for regression, and one logit for a two-class target
+/// with a binary loss (bce_with_logits, binary_focal); ConfigError for a binary loss on more
+/// classes.
+std::size_t model_outputs(const RunConfig& config, const LoadedData& data);
+
 template <class T>
 RunParts<T> build_parts(const RunConfig& config, const LoadedData& data, bool with_schedule = true);
 
 /// TrainerOptions from the train.* keys.
 train::TrainerOptions trainer_options(const RunConfig& config, const LoadedData& data);
+
+/// Whether a schedule's parameters count optimizer steps (warmup, inverse_sqrt, cyclic, onecycle):
+/// with train.schedule_step = auto it is stepped after every optimizer step, else once per epoch.
+bool counts_steps(const std::string& schedule);
+/// Optimizer steps per epoch: batches of the training split (drop_last honoured) per accumulate.
+std::int64_t steps_per_epoch(const RunConfig& config, const LoadedData& data);
+/// OneCycle: total_steps derived from epochs x steps per epoch when absent (and recorded in the
+/// config), or checked against them before the first step; ConfigError when too few.
+void complete_schedule(RunConfig& config, const LoadedData& data);
 
 /// train.monitor resolved: "auto" -> val_loss with a validation split, else train_loss.
 std::string monitor_metric(const RunConfig& config, const LoadedData& data);

@@ -15,5 +15,5 @@ else
         --schedule '{"name":"cosine","T_max":30}')
 fi
 "$descent" train "${data[@]}" --activation relu --batch-size 128 --val-split 0.1 --seed 0 \
-  --optimizer '{"name":"sgd","lr":0.05,"momentum":0.9}' --out "$out"
+  --optimizer '{"name":"sgd","lr":0.05,"momentum":0.9}' --out "$out" --force
 echo "report: $out/report.html (open it in a browser; plots in $out/plots/)"

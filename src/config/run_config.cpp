@@ -64,7 +64,9 @@ std::optional<RunConfig::KeyInfo> RunConfig::key_info(const std::string& key) {
   for_each_section(c, [&](const std::string& s, auto& o) {
     if (s != section) return;
     o.visit([&](const char* k, auto& field, const char* doc, const auto&...) {
-      if (name == k) info = KeyInfo{doc, std::is_same_v<std::decay_t<decltype(field)>, bool>};
+      if (name == k)
+        info = KeyInfo{doc, toml_json::value(options::detail::write(field)),
+                       std::is_same_v<std::decay_t<decltype(field)>, bool>};
     });
   });
   return info;
@@ -163,6 +165,13 @@ void RunConfig::set_table(const std::string& section, const nlohmann::json& tabl
   if (!spec_section(section)) throw UsageError("not a spec table: " + section, "config");
   if (!table.is_object()) throw ConfigError("must be a JSON object", section);
   spec_table(*this, section) = table;
+}
+
+nlohmann::json RunConfig::to_json() const {
+  nlohmann::json j = {
+      {"optimizer", optimizer}, {"schedule", schedule}, {"regularization", regularization}};
+  for_each_section(*this, [&](const std::string& s, const auto& o) { j[s] = options::to_json(o); });
+  return j;
 }
 
 std::string RunConfig::to_toml() const {

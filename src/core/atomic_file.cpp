@@ -20,50 +20,81 @@ namespace {
 }
 }  // namespace
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
-  std::filesystem::path dir = path.parent_path();
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path path) : path_(std::move(path)) {
+  const std::filesystem::path dir = path_.parent_path();
   if (!dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw Error("cannot create directory: " + ec.message(), dir.string());
   }
   std::random_device rd;
-  std::filesystem::path temp = path;
-  temp += ".tmp" + std::to_string(::getpid()) + "." + std::to_string(rd());
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail(temp, "open");
-  const char* data = content.data();
-  std::size_t left = content.size();
+  temp_ = path_;
+  temp_ += ".tmp" + std::to_string(::getpid()) + "." + std::to_string(rd());
+  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) fail(temp_, "open");
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(temp_.c_str());
+  }
+}
+
+void AtomicFileWriter::write(std::string_view text) {
+  constexpr std::size_t kBlock = std::size_t{1} << 20;
+  if (text.size() >= kBlock) {  // large: no copy through the buffer
+    flush();
+    write_all(text);
+    return;
+  }
+  buffer_.append(text);
+  if (buffer_.size() >= kBlock) flush();
+}
+
+void AtomicFileWriter::flush() {
+  write_all(buffer_);
+  buffer_.clear();
+}
+
+void AtomicFileWriter::write_all(std::string_view text) {
+  const char* data = text.data();
+  std::size_t left = text.size();
   while (left > 0) {
-    ssize_t n = ::write(fd, data, left);
+    ssize_t n = ::write(fd_, data, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int saved = errno;
-      ::close(fd);
-      ::unlink(temp.c_str());
-      errno = saved;
-      fail(path, "write");
+      fail(path_, "write");  // the destructor removes the temporary file
     }
     data += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+}
+
+void AtomicFileWriter::commit() {
+  if (fd_ < 0) throw UsageError("commit() called twice", path_.string());
+  flush();
+  if (::fsync(fd_) != 0) fail(path_, "fsync");
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0 || ::rename(temp_.c_str(), path_.c_str()) != 0) {
     int saved = errno;
-    ::unlink(temp.c_str());
+    ::unlink(temp_.c_str());
     errno = saved;
-    fail(path, "fsync");
+    fail(path_, "rename");
   }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    int saved = errno;
-    ::unlink(temp.c_str());
-    errno = saved;
-    fail(path, "rename");
-  }
+  const std::filesystem::path dir = path_.parent_path();
   int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);
   }
+}
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
+  AtomicFileWriter out(path);
+  out.write(content);
+  out.commit();
 }
 
 std::string read_file(const std::filesystem::path& path) {

@@ -49,7 +49,7 @@ void StepLogger<T>::on_batch_end(Trainer<T>& trainer) {
   MetricRow row;
   row.set("epoch", static_cast<double>(p.epoch + 1));
   row.set("step", static_cast<double>(p.step));
-  row.set("loss", p.batch_loss);
+  row.set("loss", p.step_loss);  // the mean over the step's accumulated batches
   if (trainer.regularizer()) row.set("reg_loss", p.reg_loss);
   row.set("lr", lr_);
   row.set("grad_norm", grad_norm_);

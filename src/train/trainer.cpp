@@ -6,40 +6,16 @@
 
 #include "descent/core/error.hpp"
 #include "descent/data/batch_iterator.hpp"
-#include "descent/train/accuracy.hpp"
-#include "descent/train/mean_loss.hpp"
-#include "descent/train/regression_metrics.hpp"
-#include "descent/train/top_k.hpp"
+#include "descent/train/evaluation.hpp"
 
 namespace descent::train {
 
 namespace {
-template <class T>
-MetricList<T> make_metrics(const TrainerOptions& o) {
-  MetricList<T> m;
-  m.push_back(std::make_unique<MeanLoss<T>>());
-  if (o.num_classes) {
-    m.push_back(std::make_unique<Accuracy<T>>());
-    if (o.top_k) m.push_back(std::make_unique<TopKAccuracy<T>>(o.top_k));
-  } else {
-    m.push_back(std::make_unique<RegressionMetrics<T>>(o.target_scale));
-  }
-  return m;
-}
-
-/// The metrics' view of a batch: outputs, `rows` targets starting at row `first` of `target`.
-template <class T>
-EvalBatch<T> eval_batch(const nn::Matrix<T>& out, const nn::Matrix<T>& target, Eigen::Index first,
-                        std::span<const std::int32_t> labels, double loss) {
-  EvalBatch<T> b;
-  b.outputs = {out.data(), static_cast<std::size_t>(out.size())};
-  b.rows = static_cast<std::size_t>(out.rows());
-  b.cols = static_cast<std::size_t>(out.cols());
-  b.target_cols = static_cast<std::size_t>(target.cols());
-  b.targets = {target.data() + first * target.cols(), b.rows * b.target_cols};
-  b.labels = labels;
-  b.loss = loss;
-  return b;
+EvaluationOptions evaluation_options(const TrainerOptions& o) {
+  return {.num_classes = o.num_classes,
+          .target_scale = o.target_scale,
+          .top_k = o.top_k,
+          .batch_size = o.eval_batch_size};
 }
 }  // namespace
 
@@ -121,9 +97,9 @@ void Trainer<T>::run_epoch(data::BatchIterator& batches) {
   const std::size_t k = options_.accumulate;
   const std::size_t count = batches.batches_per_epoch();
   progress_.batches_per_epoch = count;
-  auto metrics = make_metrics<T>(options_);
+  auto metrics = make_metrics<T>(evaluation_options(options_));
   // train_reg_loss = sum_b n_b R(W_b) / sum_b n_b over the batches of completed steps.
-  double reg_sum = 0;
+  double reg_sum = 0, group_loss = 0;
   std::size_t group_rows = 0, reg_rows = 0;
   model_.train();
   optimizer_.zero_grad();
@@ -149,7 +125,10 @@ void Trainer<T>::run_epoch(data::BatchIterator& batches) {
     model_.backward(grad_output_);
     progress_.stepped = false;
     group_rows += batch->size();
+    group_loss += progress_.batch_loss;
     if (i + 1 == first + group) {
+      progress_.step_loss = group_loss / static_cast<double>(group);
+      group_loss = 0;
       optimizer_step();
       if (regularizer_) reg_sum += progress_.reg_loss * static_cast<double>(group_rows);
       reg_rows += group_rows;
@@ -169,30 +148,7 @@ void Trainer<T>::run_epoch(data::BatchIterator& batches) {
 template <class T>
 MetricRow Trainer<T>::evaluate(const data::Dataset& data, const std::string& prefix,
                                ConfusionMatrix<T>* confusion) {
-  auto metrics = make_metrics<T>(options_);
-  if (confusion) confusion->reset();
-  model_.eval();
-  const auto n = static_cast<Eigen::Index>(data.rows());
-  const auto chunk = static_cast<Eigen::Index>(options_.eval_batch_size);
-  for (Eigen::Index begin = 0; begin < n; begin += chunk) {
-    const Eigen::Index rows = std::min(chunk, n - begin);
-    const auto first = static_cast<std::size_t>(begin), count = static_cast<std::size_t>(rows);
-    std::span<const std::int32_t> labels;
-    std::span<const float> y;
-    if (!data.labels.empty())
-      labels = std::span<const std::int32_t>(data.labels).subspan(first, count);
-    if (data.y.size()) y = std::span<const float>(data.y.data() + first, count);
-    set_targets(labels, y);
-    const nn::Matrix<T>& out = model_.forward(inputs(data.x.middleRows(begin, rows)));
-    const double loss = loss_.value(out, batch_target_);
-    const auto eb = eval_batch(out, batch_target_, 0, labels, loss);
-    for (auto& m : metrics) m->update(eb);
-    if (confusion) confusion->update(eb);
-  }
-  model_.train();
-  MetricRow row;
-  for (auto& m : metrics) m->write(row, prefix);
-  return row;
+  return train::evaluate(model_, loss_, data, prefix, evaluation_options(options_), confusion);
 }
 
 template <class T>

@@ -1,5 +1,5 @@
-// write_file_atomic / read_file: content, overwrite, parent directories, no temporary file left
-// behind, errors naming the path.
+// write_file_atomic / AtomicFileWriter / read_file: content, overwrite, parent directories, no
+// temporary file left behind, errors naming the path.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -30,6 +30,35 @@ TEST(WriteFileAtomic, WritesTheExactBytes) {
   write_file_atomic(file, content);
   EXPECT_EQ(read_file(file), content);
   EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"out.bin"});
+}
+
+// A streamed output: invisible (the old file stays) until commit(); abandoned, it leaves nothing.
+TEST(AtomicFileWriter, StreamsInPiecesAndAppearsOnlyOnCommit) {
+  TempDir dir;
+  const auto file = dir.path() / "predictions.csv";
+  write_file_atomic(file, "old\n");
+  std::string expected;
+  {
+    AtomicFileWriter out(file);
+    for (int i = 0; i < 200000; ++i) {  // several MiB: written out in blocks along the way
+      const std::string row = std::to_string(i) + ",x\n";
+      out.write(row);
+      expected += row;
+    }
+    out.write(std::string(3 << 20, 'y'));  // a piece larger than a block
+    expected += std::string(3 << 20, 'y');
+    EXPECT_EQ(read_file(file), "old\n");
+    EXPECT_EQ(entries(dir.path()).size(), 2u);  // the target and the temporary file
+    out.commit();
+  }
+  EXPECT_EQ(read_file(file), expected);
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"predictions.csv"});
+  {
+    AtomicFileWriter abandoned(file);
+    abandoned.write("half");
+  }  // e.g. an exception while scoring: no commit
+  EXPECT_EQ(read_file(file), expected);
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"predictions.csv"});
 }
 
 TEST(WriteFileAtomic, OverwritesWithShorterContent) {

@@ -128,6 +128,26 @@ TEST(CsvReader, OtherDelimiter) {
   EXPECT_THROW(read(dir, "a;y\n1,5;2\n", {.target = "y", .delimiter = ';'}), DataError);
 }
 
+// Without a delimiter, the most frequent of , ; tab in the header decides; tab-separated fields
+// keep working although a tab is otherwise a blank around a field.
+TEST(CsvReader, DelimiterDetectedFromTheHeader) {
+  TempDir dir;
+  for (const char* text :
+       {"a,b,y\n1.5, 2,x\n3,4,z\n", "a;b;y\n1.5; 2;x\n3;4;z\n", "a\tb\ty\n1.5\t 2\tx\n3\t4\tz\n"}) {
+    const Dataset d = read(dir, text, {.target = "y"});
+    ASSERT_EQ(d.features(), 2u) << text;
+    EXPECT_EQ(d.feature_names, (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(d.x(0, 0), 1.5f);
+    EXPECT_EQ(d.x(0, 1), 2.0f);
+    EXPECT_EQ(d.x(1, 1), 4.0f);
+    EXPECT_EQ(d.class_names, (std::vector<std::string>{"x", "z"}));
+  }
+  // A decimal comma in ';' files: the header decides ';', so "1,5" is one (bad) cell.
+  EXPECT_THROW(read(dir, "a;y\n1,5;2\n", {.target = "y", .task = Task::regression}), DataError);
+  // An empty tab-separated cell is an empty cell, not a skipped one.
+  EXPECT_THROW(read(dir, "a\tb\ty\n1\t\t3\n", {.target = "y"}), DataError);
+}
+
 TEST(CsvReader, RecordsLongerThanOneBlockAndManyRows) {
   // 3000 rows of 100 columns (~1.5 MB, more than one read block) with exact values to compare.
   std::string csv;

@@ -226,13 +226,13 @@ std::string clean_csv(const std::vector<std::string>& names) {
   return text;
 }
 
-/// The "run" metadata of model.safetensors (8-byte little-endian header size, JSON header).
+/// The "model" metadata of model.safetensors (8-byte little-endian header size, JSON header).
 nlohmann::json model_metadata(const fs::path& file) {
   const std::string bytes = slurp(file);
   std::uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = n << 8 | static_cast<unsigned char>(bytes[i]);
   const auto header = nlohmann::json::parse(bytes.substr(8, n));
-  return nlohmann::json::parse(header["__metadata__"]["run"].get<std::string>());
+  return nlohmann::json::parse(header["__metadata__"]["model"].get<std::string>());
 }
 }  // namespace
 

@@ -1,11 +1,14 @@
 // Metric values on small cases computed by hand (each expectation says how).
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "descent/core/error.hpp"
 #include "descent/train/accuracy.hpp"
 #include "descent/train/confusion_matrix.hpp"
 #include "descent/train/mean_loss.hpp"
 #include "descent/train/regression_metrics.hpp"
+#include "descent/train/roc_auc.hpp"
 #include "descent/train/top_k.hpp"
 
 using namespace descent::train;
@@ -39,6 +42,41 @@ TEST(Metrics, BinaryAccuracyUsesTheSignOfASingleLogit) {
   Accuracy<float> acc;
   acc.update({logits, 4, 1, {}, labels, 1, 0});
   EXPECT_DOUBLE_EQ(acc.value(), 0.5);  // predictions 0,1,1,0
+}
+
+TEST(Metrics, RocAucIsTheChanceAPositiveOutscoresANegative) {
+  // Scores 0.1 0.4 | 0.35 0.8 (negatives | positives): of the 4 pairs, 3 are ordered: 0.75.
+  const std::vector<double> logits = {0.1, 0.4, 0.35, 0.8};
+  const std::vector<std::int32_t> labels = {0, 0, 1, 1};
+  RocAuc<double> auc;
+  auc.update({std::span<const double>(logits).subspan(0, 2),
+              2,
+              1,
+              {},
+              std::span<const std::int32_t>(labels).subspan(0, 2),
+              1,
+              0});
+  auc.update({std::span<const double>(logits).subspan(2, 2),
+              2,
+              1,
+              {},
+              std::span<const std::int32_t>(labels).subspan(2, 2),
+              1,
+              0});
+  EXPECT_DOUBLE_EQ(auc.value(), 0.75);
+  // Two outputs score z1 - z0; a tie counts one half: scores 1 (neg), 1 and 2 (pos): (0.5 + 1)/2.
+  const std::vector<float> two = {0, 1, /**/ 1, 2, /**/ 0, 2};
+  const std::vector<std::int32_t> two_labels = {0, 1, 1};
+  RocAuc<float> tied;
+  tied.update({two, 3, 2, {}, two_labels, 1, 0});
+  EXPECT_DOUBLE_EQ(tied.value(), 0.75);
+  MetricRow row;
+  tied.write(row, "test");
+  EXPECT_EQ(row.names(), std::vector<std::string>{"test_roc_auc"});
+  tied.reset();
+  const std::vector<std::int32_t> one_class = {1, 1, 1};
+  tied.update({two, 3, 2, {}, one_class, 1, 0});
+  EXPECT_TRUE(std::isnan(tied.value()));
 }
 
 TEST(Metrics, TopKRanksTheTargetAmongTheOutputs) {

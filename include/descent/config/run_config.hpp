@@ -48,10 +48,13 @@ struct RunConfig {
 
   /// The resolved configuration as TOML, every key present.
   std::string to_toml() const;
+  /// The same as JSON: {"data": {...}, "model": {...}, "optimizer": {...}, ...}.
+  nlohmann::json to_json() const;
 
   /// A typed key ("train.epochs"): its doc and whether it is a boolean (a flag alone means true).
   struct KeyInfo {
     std::string doc;
+    std::string fallback;  // the default, as TOML text
     bool boolean = false;
   };
   static std::optional<KeyInfo> key_info(const std::string& key);

@@ -30,9 +30,9 @@
 namespace descent::data {
 
 struct CsvOptions {
-  std::string target{};        // name of the target column (required)
-  std::optional<Task> task{};  // nullopt: inferred as documented above
-  char delimiter = ',';
+  std::string target{};               // name of the target column (required)
+  std::optional<Task> task{};         // nullopt: inferred as documented above
+  char delimiter = 0;                 // 0: detected from the header (the most frequent of , ; tab)
   std::vector<std::string> ignore{};  // columns to skip (ids, free text, ...)
   std::size_t max_auto_classes = 20;  // inference limit for integer-valued numeric targets
   std::size_t max_classes = 10000;    // more distinct labels than this is an error

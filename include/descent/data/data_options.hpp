@@ -12,6 +12,8 @@ struct DataOptions {
   std::string target;
   std::string task = "auto";
   std::string ignore;
+  std::string delimiter = "auto";
+  std::string test;
   double val_split = 0.1;
   double test_split = 0.0;
   std::string scale = "standardize";
@@ -26,6 +28,8 @@ struct DataOptions {
     v("task", task, "auto | classification | regression",
       options::one_of({"auto", "classification", "regression"}));
     v("ignore", ignore, "CSV: comma-separated columns to skip");
+    v("delimiter", delimiter, "CSV field separator: auto | one character | tab");
+    v("test", test, "CSV: a separate test file, scored at the end");
     v("val_split", val_split, "fraction of the training rows held out for validation",
       options::half_open(0, 1));
     v("test_split", test_split, "fraction held out for testing (data without its own test set)",

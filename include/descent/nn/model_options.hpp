@@ -13,6 +13,8 @@ struct ModelOptions {
   std::string init = "default";
   std::string loss = "auto";
   std::string dtype = "float";
+  std::string init_from;
+  std::string no_decay;
 
   template <class V>
   void visit(V&& v) {
@@ -25,6 +27,8 @@ struct ModelOptions {
     v("loss", loss, "loss name or JSON; auto = cross_entropy (classification) / mse (regression)");
     v("dtype", dtype, "scalar type of the parameters: float | double",
       options::one_of({"float", "double"}));
+    v("init_from", init_from, "start from these weights (model.safetensors)");
+    v("no_decay", no_decay, "bias: no weight decay on the biases", options::one_of({"", "bias"}));
   }
 };
 

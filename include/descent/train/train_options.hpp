@@ -41,7 +41,8 @@ struct TrainOptions {
     v("threads", threads, "threads (0 = OpenMP default)", at_least(0));
     v("accumulate", accumulate, "batches per optimizer step (gradient accumulation)", at_least(1));
     v("schedule_step", schedule_step,
-      "step the schedule per epoch | batch; auto = batch for cyclic/onecycle, else epoch",
+      "step the schedule per epoch | batch; auto = after every optimizer step for schedules "
+      "counted in steps (warmup, inverse_sqrt, cyclic, onecycle), else per epoch",
       options::one_of({"auto", "epoch", "batch"}));
     v("monitor", monitor,
       "metric for early stopping, plateau and best epoch; auto = val_loss (train_loss without "

@@ -58,6 +58,9 @@ struct Progress {
   std::size_t batches_per_epoch = 0;
   std::size_t batch_rows = 0;
   double batch_loss = std::numeric_limits<double>::quiet_NaN();
+  /// Mean of batch_loss over the batches of the last optimizer step (its `accumulate` batches):
+  /// the loss whose gradient the step followed.
+  double step_loss = std::numeric_limits<double>::quiet_NaN();
   double reg_loss = std::numeric_limits<double>::quiet_NaN();  // R(W) at the last step's weights
   std::int64_t skipped_steps = 0;
   std::size_t samples = 0;  // rows processed by training batches over the run
