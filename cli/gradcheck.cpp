@@ -134,9 +134,10 @@ int check_function(const Args& a) {
 }
 
 /// The target of `rows` rows for a loss: class ids [n, 1], or values shaped like the output
-/// (the regression target, or one-hot classes for a per-output loss such as BCE).
+/// (the regression target; for a per-output loss such as BCE one-hot classes, or the class id
+/// 0/1 itself when the model has one logit).
 nn::Matrix<double> target_for(const cli::LoadedData& data, const nn::Loss<double>& loss,
-                              std::size_t rows) {
+                              std::size_t rows, std::size_t outputs) {
   const data::Dataset& d = data.train;
   const auto n = static_cast<Eigen::Index>(rows);
   if (loss.target_kind() == nn::TargetKind::ClassIndex) {
@@ -148,12 +149,13 @@ nn::Matrix<double> target_for(const cli::LoadedData& data, const nn::Loss<double
     for (Eigen::Index i = 0; i < n; ++i) t(i, 0) = d.labels[static_cast<std::size_t>(i)];
     return t;
   }
-  if (d.labels.empty()) {
+  if (d.labels.empty() || outputs == 1) {
     nn::Matrix<double> t(n, 1);
-    for (Eigen::Index i = 0; i < n; ++i) t(i, 0) = d.y[i];
+    for (Eigen::Index i = 0; i < n; ++i)
+      t(i, 0) = d.labels.empty() ? d.y[i] : d.labels[static_cast<std::size_t>(i)];
     return t;
   }
-  nn::Matrix<double> t = nn::Matrix<double>::Zero(n, static_cast<Eigen::Index>(data.outputs()));
+  nn::Matrix<double> t = nn::Matrix<double>::Zero(n, static_cast<Eigen::Index>(outputs));
   for (Eigen::Index i = 0; i < n; ++i) t(i, d.labels[static_cast<std::size_t>(i)]) = 1;
   return t;
 }
@@ -169,7 +171,8 @@ int check_model(const Args& a) {
   const std::size_t rows = std::min(a.rows, data.train.rows());
   if (rows == 0) throw ConfigError("no training rows to check on", "--rows");
   const nn::Matrix<double> x = data.train.x.topRows(static_cast<Eigen::Index>(rows)).cast<double>();
-  const nn::Matrix<double> target = target_for(data, *parts.loss, rows);
+  const nn::Matrix<double> target =
+      target_for(data, *parts.loss, rows, cli::model_outputs(config, data));
   nn::ModelGradcheckOptions options;
   options.check.worst = a.worst;
   options.coordinates_per_tensor = a.coordinates;

@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "descent/core/error.hpp"
+#include "descent/core/spec.hpp"
 #include "descent/data/align.hpp"
 #include "descent/data/csv_reader.hpp"
 #include "descent/data/fashion_mnist.hpp"

@@ -21,6 +21,18 @@ namespace {
 #define SKIP_WITHOUT_FORMULAS() \
   if (!objective::formulas_available()) GTEST_SKIP() << "built without GiNaC: no formulas"
 
+/// A two-class CSV (target 0/1 from the sign of a + b), for the binary losses.
+std::string binary_csv() {
+  const auto path = scratch_dir() / "binary.csv";
+  std::string text = "a,b,y\n";
+  for (int i = 0; i < 40; ++i) {
+    const double a = std::sin(i * 1.3), b = std::cos(i * 0.7);
+    text += fmt::format("{},{},{}\n", a, b, a + b > 0 ? 1 : 0);
+  }
+  write_file_atomic(path, text);
+  return path.string() + " --target y";
+}
+
 std::vector<std::string> lines(const std::string& s) {
   std::vector<std::string> out;
   std::stringstream in(s);
@@ -154,10 +166,14 @@ TEST(Gradcheck, BadInputIsExitCode2) {
 TEST(Gradcheck, EveryLossAndLayerOfAModelPasses) {
   const std::string common = " --model mlp:4 --rows 5 --coordinates 6 --samples 40";
   for (const auto& info : nn::loss_registry()) {
-    const bool classes = info.target == nn::TargetKind::ClassIndex ||
-                         info.name == "bce_with_logits" || info.name == "binary_focal";
-    const CliResult r = run_cli(fmt::format("gradcheck --data synthetic:{} --loss {}{}",
-                                            classes ? "blobs" : "linear", info.name, common));
+    // The binary losses take two classes and one output logit; the others blobs or a line.
+    const bool binary = info.name == "bce_with_logits" || info.name == "binary_focal";
+    const bool classes = info.target == nn::TargetKind::ClassIndex;
+    const std::string data = binary    ? binary_csv()
+                             : classes ? "synthetic:blobs"
+                                       : "synthetic:linear";
+    const CliResult r =
+        run_cli(fmt::format("gradcheck --data {} --loss {}{}", data, info.name, common));
     EXPECT_EQ(r.code, 0) << info.name << "\n" << r.out << r.err;
     EXPECT_NE(r.out.find("0.weight"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("2.bias"), std::string::npos) << r.out;
