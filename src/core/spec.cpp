@@ -29,13 +29,17 @@ std::string spec_name(const nlohmann::json& spec, const std::string& what, const
   return spec["name"].get<std::string>();
 }
 
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& known,
+                         const std::string& label) {
+  const std::string near = closest_match(name, known);
+  return (near.empty() ? "" : fmt::format("did you mean '{}'? ", near)) +
+         fmt::format("{}: {}", label, fmt::join(known, ", "));
+}
+
 void throw_unknown(const std::string& message, const std::string& name,
                    const std::vector<std::string>& known, const std::string& where,
                    const std::string& label) {
-  const std::string near = closest_match(name, known);
-  throw ConfigError(message, where,
-                    (near.empty() ? "" : fmt::format("did you mean '{}'? ", near)) +
-                        fmt::format("{}: {}", label, fmt::join(known, ", ")));
+  throw ConfigError(message, where, did_you_mean(name, known, label));
 }
 
 }  // namespace descent

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "descent/core/error.hpp"
+#include "descent/core/spec.hpp"
 
 namespace descent::data {
 
@@ -13,10 +14,8 @@ std::string_view to_string(Task task) {
 Task parse_task(std::string_view text) {
   if (text == "regression") return Task::regression;
   if (text == "classification") return Task::classification;
-  std::string guess = closest_match(std::string(text), {"regression", "classification"});
-  throw ConfigError(fmt::format("unknown task '{}'", text), "task",
-                    guess.empty() ? "the tasks are 'regression' and 'classification'"
-                                  : fmt::format("did you mean '{}'?", guess));
+  throw_unknown(fmt::format("unknown task '{}'", text), std::string(text),
+                {"regression", "classification"}, "task");
 }
 
 void Dataset::validate() const {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "descent/core/error.hpp"
+#include "descent/core/spec.hpp"
 
 namespace descent::data {
 
@@ -16,10 +17,8 @@ std::string_view to_string(ScalerKind kind) {
 ScalerKind parse_scaler_kind(std::string_view text) {
   if (text == "standardize") return ScalerKind::standardize;
   if (text == "min-max" || text == "minmax") return ScalerKind::min_max;
-  std::string guess = closest_match(std::string(text), {"standardize", "min-max"});
-  throw ConfigError(fmt::format("unknown scaler '{}'", text), "scaler",
-                    guess.empty() ? "the scalers are 'standardize' and 'min-max'"
-                                  : fmt::format("did you mean '{}'?", guess));
+  throw_unknown(fmt::format("unknown scaler '{}'", text), std::string(text),
+                {"standardize", "min-max"}, "scaler");
 }
 
 Scaler Scaler::fit(ScalerKind kind, const Matrix& x) {

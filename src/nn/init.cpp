@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "descent/core/error.hpp"
+#include "descent/core/spec.hpp"
 
 namespace descent::nn {
 
@@ -31,10 +32,8 @@ InitScheme parse_init_scheme(std::string_view name) {
     if (name == s.name) return s.scheme;
     names.emplace_back(s.name);
   }
-  std::string near = closest_match(std::string(name), names);
-  throw ConfigError(fmt::format("unknown init scheme '{}'", name), "model.init",
-                    (near.empty() ? "" : fmt::format("did you mean '{}'? ", near)) +
-                        fmt::format("known: {}", fmt::join(names, ", ")));
+  throw_unknown(fmt::format("unknown init scheme '{}'", name), std::string(name), names,
+                "model.init");
 }
 
 std::string to_string(InitScheme scheme) {

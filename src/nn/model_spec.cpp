@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "descent/core/error.hpp"
+#include "descent/core/spec.hpp"
 #include "descent/nn/activation.hpp"
 #include "descent/nn/dropout.hpp"
 #include "descent/nn/linear.hpp"
@@ -70,10 +71,8 @@ ModelSpec parse_model_spec(std::string_view text) {
 
 void validate(const ModelSpec& spec) {
   if (std::find(kActivations.begin(), kActivations.end(), spec.activation) == kActivations.end()) {
-    std::string near = closest_match(spec.activation, kActivations);
-    throw ConfigError(fmt::format("unknown activation '{}'", spec.activation), "model.activation",
-                      (near.empty() ? "" : fmt::format("did you mean '{}'? ", near)) +
-                          fmt::format("known: {}", fmt::join(kActivations, ", ")));
+    throw_unknown(fmt::format("unknown activation '{}'", spec.activation), spec.activation,
+                  kActivations, "model.activation");
   }
   if (!(spec.dropout >= 0 && spec.dropout < 1))
     throw ConfigError(fmt::format("dropout probability {} is not in [0, 1)", spec.dropout),

@@ -1,5 +1,7 @@
 #include "descent/objective/registry.hpp"
 
+#include "descent/core/spec.hpp"
+
 #include <cmath>
 
 #include <fmt/format.h>
@@ -36,12 +38,6 @@ std::vector<std::string> names() {
   std::vector<std::string> all;
   for (const auto& info : registry()) all.push_back(info.name);
   return all;
-}
-
-std::string did_you_mean(const std::string& key, const std::vector<std::string>& valid) {
-  const std::string near = closest_match(key, valid);
-  return (near.empty() ? "" : fmt::format("did you mean '{}'? ", near)) +
-         fmt::format("valid: {}", fmt::join(valid, ", "));
 }
 
 }  // namespace
@@ -88,9 +84,10 @@ std::unique_ptr<Function> make(std::string_view name, const FunctionParameters& 
     }
     for (const auto& [key, value] : parameters) {
       if (!values.contains(key))
-        throw ConfigError(fmt::format("'{}' has no parameter '{}'", info.name, key),
-                          fmt::format("{}.{}", info.name, key),
-                          valid.empty() ? "it takes no parameters" : did_you_mean(key, valid));
+        throw ConfigError(
+            fmt::format("'{}' has no parameter '{}'", info.name, key),
+            fmt::format("{}.{}", info.name, key),
+            valid.empty() ? "it takes no parameters" : did_you_mean(key, valid, "valid"));
       if (!std::isfinite(value))
         throw ConfigError(fmt::format("parameter value {} is not finite", value),
                           fmt::format("{}.{}", info.name, key));
@@ -99,7 +96,7 @@ std::unique_ptr<Function> make(std::string_view name, const FunctionParameters& 
     return info.create(values);
   }
   throw ConfigError(fmt::format("unknown function '{}'", name), "function",
-                    did_you_mean(std::string(name), names()));
+                    did_you_mean(std::string(name), names(), "valid"));
 }
 
 }  // namespace descent::objective

@@ -403,9 +403,10 @@ T Tape::evaluate(std::span<const T> x, std::span<T> out) const {
   X(Neg)                                                                                           \
   X(Add)                                                                                           \
   X(Sub)                                                                                           \
-  X(Mul) X(Div) X(AddC) X(MulC) X(CSub) X(CDiv) X(Sqr) X(Sqrt) X(Pow) X(PowC) X(Exp) X(Log) X(Sin) \
-      X(Cos) X(Tan) X(Sinh) X(Cosh) X(Tanh) X(Asin) X(Acos) X(Atan) X(Abs) X(Sign) X(Step) X(Min)  \
-          X(Max) X(AddMulC) X(SubMulC) X(MulCSub) X(SqrMulC) X(MulMulC)
+  X(Mul)                                                                                           \
+  X(Div) X(AddC) X(MulC) X(CSub) X(CDiv) X(Sqr) X(Sqrt) X(Pow) X(PowC) X(Exp) X(Log) X(Sin) X(Cos) \
+      X(Tan) X(Sinh) X(Cosh) X(Tanh) X(Asin) X(Acos) X(Atan) X(Abs) X(Sign) X(Step) X(Min) X(Max)  \
+          X(AddMulC) X(SubMulC) X(MulCSub) X(SqrMulC) X(MulMulC)
 #define DESCENT_TAPE_COUNT(name) +1
   static_assert(0 DESCENT_TAPE_OPS(DESCENT_TAPE_COUNT) == static_cast<int>(Op::Halt),
                 "one label per operation, in the order of Op");

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "descent/core/error.hpp"
+#include "descent/core/spec.hpp"
 
 namespace descent::train {
 
@@ -25,11 +26,7 @@ Monitor::Monitor(std::string metric, Mode mode, double min_delta)
 
 double Monitor::value(const MetricRow& row, const std::string& key) const {
   if (auto v = row.get(metric_)) return *v;
-  const std::string guess = closest_match(metric_, row.names());
-  std::string logged;
-  for (const auto& n : row.names()) logged += (logged.empty() ? "" : ", ") + n;
-  throw ConfigError("no metric named '" + metric_ + "' is logged", key,
-                    (guess.empty() ? "" : "did you mean '" + guess + "'? ") + "logged: " + logged);
+  throw_unknown("no metric named '" + metric_ + "' is logged", metric_, row.names(), key, "logged");
 }
 
 bool Monitor::improves(double v) const {

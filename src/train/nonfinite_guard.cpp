@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "descent/core/error.hpp"
+#include "descent/core/spec.hpp"
 #include "descent/train/trainer.hpp"
 
 namespace descent::train {
@@ -12,9 +13,8 @@ namespace descent::train {
 NonFinitePolicy parse_nonfinite_policy(const std::string& text) {
   if (text == "stop") return NonFinitePolicy::stop;
   if (text == "skip") return NonFinitePolicy::skip;
-  const std::string guess = closest_match(text, {"stop", "skip"});
-  throw ConfigError("must be stop or skip, not '" + text + "'", "train.nonfinite",
-                    guess.empty() ? "" : "did you mean '" + guess + "'?");
+  throw_unknown("must be stop or skip, not '" + text + "'", text, {"stop", "skip"},
+                "train.nonfinite");
 }
 
 namespace {

@@ -22,7 +22,12 @@ nlohmann::json parse_spec(std::string_view text, const std::string& what,
 std::string spec_name(const nlohmann::json& spec, const std::string& what, const std::string& where,
                       const std::string& example);
 
-/// "<message>" at `where`, hint "did you mean '<closest>'? <label>: <known, ...>".
+/// The hint "did you mean '<closest>'? <label>: <known, ...>" (without the question when no
+/// candidate is close).
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& known,
+                         const std::string& label = "known");
+
+/// "<message>" at `where`, hint did_you_mean(name, known, label).
 [[noreturn]] void throw_unknown(const std::string& message, const std::string& name,
                                 const std::vector<std::string>& known, const std::string& where,
                                 const std::string& label = "known");
