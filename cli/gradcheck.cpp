@@ -20,11 +20,15 @@
 #include "descent/objective/formula.hpp"
 #include "descent/objective/function_spec.hpp"
 #include "descent/objective/gradcheck.hpp"
+#include "function_args.hpp"
 #include "training_setup.hpp"
 
 namespace {
 
 using namespace descent;
+using cli::parse_parameters;
+using cli::parse_point;
+using cli::print_table;
 
 struct Args {
   std::string function;
@@ -37,54 +41,6 @@ struct Args {
   std::size_t coordinates = 64;
   cli::ConfigFlags flags;
 };
-
-std::optional<double> to_double(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  double v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-std::vector<double> parse_point(const std::string& text) {
-  std::vector<double> x;
-  std::string_view rest = text;
-  while (true) {
-    const auto comma = rest.find(',');
-    const auto v = to_double(rest.substr(0, comma));
-    if (!v || !std::isfinite(*v))
-      throw ConfigError(fmt::format("'{}' is not a finite number", rest.substr(0, comma)), "--x0",
-                        "write the point as comma-separated numbers, e.g. --x0=-1.5,2");
-    x.push_back(*v);
-    if (comma == std::string_view::npos) return x;
-    rest.remove_prefix(comma + 1);
-  }
-}
-
-objective::FunctionParameters parse_parameters(const std::vector<std::string>& items) {
-  objective::FunctionParameters out;
-  for (const auto& item : items) {
-    const auto eq = item.find('=');
-    const auto v = eq == std::string::npos ? std::nullopt : to_double(item.substr(eq + 1));
-    if (!v)
-      throw ConfigError(fmt::format("'{}' is not NAME=NUMBER", item), "--param", "e.g. k=100");
-    out[item.substr(0, eq)] = *v;
-  }
-  return out;
-}
-
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width(rows.front().size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c)
-      line += fmt::format("{:<{}}", row[c], c + 1 < row.size() ? width[c] + 2 : 0);
-    fmt::print("{}\n", line);
-  }
-}
 
 std::string step_rule() {
   return fmt::format("h_i = cbrt(eps) * max(1, |x_i|), cbrt(eps) = {}",

@@ -25,10 +25,14 @@
 #include "descent/optim/factory.hpp"
 #include "descent/report/contour_plot.hpp"
 #include "descent/sched/factory.hpp"
+#include "function_args.hpp"
 
 namespace {
 
 using namespace descent;
+using cli::parse_parameters;
+using cli::parse_point;
+using cli::print_table;
 using objective::TracerOf;
 
 struct TraceArgs {
@@ -43,53 +47,6 @@ struct TraceArgs {
   std::string plot;
   bool summary = false;
 };
-
-std::string_view trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
-/// A whole string as a double, or nullopt.
-std::optional<double> to_double(std::string_view s) {
-  s = trim(s);
-  double v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-/// "-1.5,2" -> {-1.5, 2}.
-std::vector<double> parse_point(const std::string& text) {
-  std::vector<double> x;
-  std::string_view rest = text;
-  while (true) {
-    const auto comma = rest.find(',');
-    const std::string_view item = rest.substr(0, comma);
-    const auto v = to_double(item);
-    if (!v || !std::isfinite(*v))
-      throw ConfigError(fmt::format("'{}' is not a finite number", trim(item)), "--x0",
-                        "write the start point as comma-separated numbers, e.g. --x0 -1.5,2");
-    x.push_back(*v);
-    if (comma == std::string_view::npos) return x;
-    rest.remove_prefix(comma + 1);
-  }
-}
-
-/// {"k=100", "a=2"} -> {{"k", 100}, {"a", 2}}.
-objective::FunctionParameters parse_parameters(const std::vector<std::string>& items) {
-  objective::FunctionParameters out;
-  for (const auto& item : items) {
-    const auto eq = item.find('=');
-    const auto v = eq == std::string::npos ? std::nullopt : to_double(item.substr(eq + 1));
-    if (!v)
-      throw ConfigError(
-          fmt::format("'{}' is not NAME=NUMBER", item), "--param",
-          "e.g. --param k=100 (see `descent functions` for each function's parameters)");
-    out[std::string(trim(std::string_view(item).substr(0, eq)))] = *v;
-  }
-  return out;
-}
 
 /// Runs the tracer to `steps` steps, calling on_point at the start point and after every step;
 /// steps the scheduler, if any, after every optimizer step.
@@ -130,18 +87,6 @@ std::optional<double> distance_to_minimum(const objective::Function& f, std::spa
     best = std::min(best.value_or(std::numeric_limits<double>::infinity()), std::sqrt(s));
   }
   return best;
-}
-
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width(rows.front().size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c)
-      line += fmt::format("{:<{}}", row[c], c + 1 < row.size() ? width[c] + 2 : 0);
-    fmt::print("{}\n", line);
-  }
 }
 
 /// One optimizer's run: appends its summary row; returns its divergence, if any, with --summary.

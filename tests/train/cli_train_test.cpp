@@ -1,6 +1,7 @@
 // `descent train` end to end (DESCENT_CLI_PATH): outputs, one-line errors with exit code 2 and no
 // output directory, and a resumed run identical to an uninterrupted one.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <sys/wait.h>
 
@@ -46,7 +47,8 @@ class CliTrain : public ::testing::Test {
   void SetUp() override {
     root_ = fs::temp_directory_path() /
             ("descent_cli_train_" +
-             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+             std::to_string(::getpid()));
     fs::remove_all(root_);
     fs::create_directories(root_);
   }

@@ -1,6 +1,7 @@
 // The training loop and its callbacks on small synthetic problems.
 #include <fmt/core.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstring>
@@ -235,7 +236,8 @@ TEST(Callbacks, StepLoggerWritesOneRowPerStep) {
 TEST(Checkpoint, ResumeIsBitIdentical) {
   const auto data = data::make_spirals({.samples = 120, .seed = 3});
   const auto val = data::make_spirals({.samples = 30, .seed = 4});
-  const auto dir = std::filesystem::temp_directory_path() / "descent_resume_test";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("descent_resume_test_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   auto make = [&](std::int64_t epochs) {
     TrainerOptions o{.epochs = epochs, .batch_size = 16, .seed = 5, .num_classes = 3};
