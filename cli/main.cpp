@@ -9,6 +9,7 @@
 #include "command.hpp"
 #include "descent/core/error.hpp"
 #include "descent/core/version.hpp"
+#include "descent/objective/schedule_factor.hpp"
 
 namespace descent::cli {
 std::vector<Command>& commands() {
@@ -19,6 +20,7 @@ std::vector<Command>& commands() {
 
 int main(int argc, char** argv) {
   using namespace descent;
+  objective::install_schedule_factors();  // formula factors of lambda / multiplicative schedules
   CLI::App app{"descent: gradient-based optimization and training, with PyTorch's numbers"};
   app.require_subcommand(1);
   // One line on a bad command line, like every other error.

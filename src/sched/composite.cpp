@@ -20,10 +20,6 @@ void check_children(const ParamGroups& groups, const std::vector<std::unique_ptr
       throw UsageError(fmt::format("scheduler {} does not act on the same ParamGroups", i),
                        fmt::format("{}.schedulers[{}]", name, i),
                        "build every child on one ParamGroups of the optimizer");
-    if (schedulers[i]->needs_metric())
-      throw ConfigError(fmt::format("'{}' is stepped with a metric and cannot be composed",
-                                    schedulers[i]->name()),
-                        fmt::format("{}.schedulers[{}]", name, i));
   }
 }
 
@@ -53,6 +49,43 @@ void load_children(const nlohmann::json& state, std::vector<std::unique_ptr<S>>&
 }
 
 template <class S>
+bool any_needs_metric(const std::vector<std::unique_ptr<S>>& schedulers) {
+  return std::any_of(schedulers.begin(), schedulers.end(),
+                     [](const auto& s) { return s->needs_metric(); });
+}
+
+[[noreturn]] void throw_needs_metric(const std::string& name) {
+  throw UsageError(fmt::format("'{}' holds a scheduler stepped with a metric", name), name,
+                   "call step(metric)");
+}
+
+/// Steps `s` with the metric if it needs one (UsageError when there is none), else without.
+void step_child(Scheduler& s, const double* metric, const std::string& parent) {
+  if (!s.needs_metric())
+    s.step();
+  else if (metric)
+    s.step(*metric);
+  else
+    throw UsageError(
+        fmt::format("'{}' runs '{}', which is stepped with a metric", parent, s.name()), parent,
+        "call step(metric)");
+}
+
+/// Sets every group's lr to its initial_lr (lr0), setting initial_lr where no child has.
+void reset_to_initial(ParamGroups& groups) {
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (!groups.initial_lr(g)) groups.set_initial_lr(g, groups.lr(g));
+    groups.set_lr(g, *groups.initial_lr(g));
+  }
+}
+
+std::vector<std::unique_ptr<Scheduler>> upcast(std::vector<std::unique_ptr<LRScheduler>> in) {
+  std::vector<std::unique_ptr<Scheduler>> out;
+  for (auto& s : in) out.push_back(std::move(s));
+  return out;
+}
+
+template <class S>
 std::optional<MomentumField> first_cycled(const std::vector<std::unique_ptr<S>>& schedulers) {
   for (const auto& s : schedulers)
     if (auto field = s->cycled_momentum()) return field;
@@ -62,6 +95,11 @@ std::optional<MomentumField> first_cycled(const std::vector<std::unique_ptr<S>>&
 }  // namespace
 
 SequentialLR::SequentialLR(ParamGroups groups, std::vector<std::unique_ptr<LRScheduler>> schedulers,
+                           std::vector<std::int64_t> milestones, std::string name)
+    : SequentialLR(std::move(groups), upcast(std::move(schedulers)), std::move(milestones),
+                   std::move(name)) {}
+
+SequentialLR::SequentialLR(ParamGroups groups, std::vector<std::unique_ptr<Scheduler>> schedulers,
                            std::vector<std::int64_t> milestones, std::string name)
     : Scheduler(groups, std::move(name)),
       schedulers_(std::move(schedulers)),
@@ -75,23 +113,50 @@ SequentialLR::SequentialLR(ParamGroups groups, std::vector<std::unique_ptr<LRSch
     if (milestones_[i] < 0 || (i > 0 && milestones_[i] <= milestones_[i - 1]))
       throw ConfigError("milestones must be non-negative and increasing",
                         this->name() + ".milestones");
-  for (std::size_t g = 0; g < groups_.size(); ++g) groups_.set_lr(g, *groups_.initial_lr(g));
-  for (auto& s : schedulers_) s->last_epoch_ -= 1;  // undo the children's initial steps
-  schedulers_[0]->step();                           // and redo the first one's
+  reset_to_initial(groups_);
+  for (auto& s : schedulers_)  // undo the epoch-indexed children's initial steps
+    if (auto* lr = dynamic_cast<LRScheduler*>(s.get())) lr->last_epoch_ -= 1;
+  if (auto* first = dynamic_cast<LRScheduler*>(schedulers_[0].get()))
+    first->step();  // and redo the first one's
+  else
+    schedulers_[0]->restart();
   last_lr_ = schedulers_[0]->last_lr();
 }
 
 void SequentialLR::step() {
+  if (needs_metric()) throw_needs_metric(name());  // before anything moves
+  advance(nullptr);
+}
+
+void SequentialLR::step(double metric) {
+  if (!needs_metric()) return Scheduler::step(metric);  // throws, as for any metric-free scheduler
+  advance(&metric);
+}
+
+bool SequentialLR::needs_metric() const {
+  return any_needs_metric(schedulers_);
+}
+
+void SequentialLR::advance(const double* metric) {
   ++last_epoch_;
   // index of the running child: bisect_right(milestones, last_epoch)
   const auto idx = std::size_t(
       std::upper_bound(milestones_.begin(), milestones_.end(), last_epoch_) - milestones_.begin());
-  LRScheduler& s = *schedulers_[idx];
+  Scheduler& s = *schedulers_[idx];
   if (idx > 0 && milestones_[idx - 1] == last_epoch_)
-    s.step_to(0);
+    s.restart();
   else
-    s.step();
+    step_child(s, metric, name());
   last_lr_ = s.last_lr();
+}
+
+void SequentialLR::restart() {
+  reset_to_initial(groups_);
+  last_epoch_ = 0;
+  const auto idx = std::size_t(std::upper_bound(milestones_.begin(), milestones_.end(), 0) -
+                               milestones_.begin());
+  schedulers_[idx]->restart();
+  last_lr_ = schedulers_[idx]->last_lr();
 }
 
 std::optional<MomentumField> SequentialLR::cycled_momentum() const {
@@ -121,7 +186,29 @@ ChainedScheduler::ChainedScheduler(std::vector<std::unique_ptr<Scheduler>> sched
 }
 
 void ChainedScheduler::step() {
-  for (auto& s : schedulers_) s->step();
+  if (needs_metric()) throw_needs_metric(name());  // before anything moves
+  for (auto& s : schedulers_) step_child(*s, nullptr, name());
+  last_lr_ = groups_.lrs();
+}
+
+void ChainedScheduler::step(double metric) {
+  if (!needs_metric()) return Scheduler::step(metric);  // throws, as for any metric-free scheduler
+  for (auto& s : schedulers_) step_child(*s, &metric, name());
+  last_lr_ = groups_.lrs();
+}
+
+bool ChainedScheduler::needs_metric() const {
+  return any_needs_metric(schedulers_);
+}
+
+void ChainedScheduler::restart() {
+  reset_to_initial(groups_);
+  for (auto& s : schedulers_) {
+    if (auto* lr = dynamic_cast<LRScheduler*>(s.get()))
+      lr->begin_again();
+    else
+      s->restart();
+  }
   last_lr_ = groups_.lrs();
 }
 

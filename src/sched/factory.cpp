@@ -1,6 +1,7 @@
 #include "descent/sched/factory.hpp"
 
 #include <functional>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -13,6 +14,7 @@
 #include "descent/sched/course_forms.hpp"
 #include "descent/sched/cyclic.hpp"
 #include "descent/sched/decay.hpp"
+#include "descent/sched/factor_formula.hpp"
 #include "descent/sched/lambda.hpp"
 #include "descent/sched/plateau.hpp"
 
@@ -21,6 +23,7 @@ namespace descent::sched {
 namespace {
 
 const std::string kExample = R"({"name": "cosine", "T_max": 100})";
+const std::string kTop = "scheduler";  // the `where` of a spec that is not nested
 
 std::unique_ptr<Scheduler> build(ParamGroups& groups, const nlohmann::json& spec,
                                  const std::string& where);
@@ -35,16 +38,6 @@ std::unique_ptr<Scheduler> child(ParamGroups& groups, const nlohmann::json& spec
     const std::string inner = e.where().substr(std::min(e.where().find('.'), e.where().size()));
     throw ConfigError(e.reason(), where + inner, e.hint());
   }
-}
-
-/// A child that SequentialLR can restart at a milestone (torch calls its step(0)).
-std::unique_ptr<LRScheduler> epoch_child(std::unique_ptr<Scheduler> s, const std::string& where) {
-  if (auto* lr = dynamic_cast<LRScheduler*>(s.get())) {
-    s.release();
-    return std::unique_ptr<LRScheduler>(lr);
-  }
-  throw ConfigError(fmt::format("'{}' cannot run inside a sequence", s->name()), where,
-                    "sequences take epoch-indexed schedulers (not plateau, sequential or chained)");
 }
 
 std::vector<std::unique_ptr<Scheduler>> children(ParamGroups& groups, const nlohmann::json& list,
@@ -87,31 +80,53 @@ struct WarmupOptions : LinearWarmup {
   }
 };
 
-std::unique_ptr<Scheduler> sequential(ParamGroups& g, const SequentialOptions& o) {
-  auto built = children(g, o.schedulers, "sequential");
-  std::vector<std::unique_ptr<LRScheduler>> epoch;
-  for (std::size_t i = 0; i < built.size(); ++i)
-    epoch.push_back(epoch_child(std::move(built[i]), fmt::format("sequential.schedulers[{}]", i)));
-  return std::make_unique<SequentialLR>(g, std::move(epoch), o.milestones);
+/// lambda and multiplicative: the factor is a formula in epoch (or step), see factor_formula.hpp.
+struct FactorOptions {
+  std::string factor;
+
+  template <class V>
+  void visit(V&& v) {
+    v("factor", factor, "f(t): a formula in epoch (or step), e.g. \"0.95^epoch\"",
+      options::required);
+  }
+};
+
+std::unique_ptr<Scheduler> lambda(ParamGroups& g, const FactorOptions& o) {
+  return std::make_unique<LambdaLR>(g, compile_factor(o.factor, "lambda.factor"));
 }
 
-std::unique_ptr<Scheduler> chained(ParamGroups& g, const ChainedOptions& o) {
-  return std::make_unique<ChainedScheduler>(children(g, o.schedulers, "chained"));
+std::unique_ptr<Scheduler> multiplicative(ParamGroups& g, const FactorOptions& o) {
+  return std::make_unique<MultiplicativeLR>(g, compile_factor(o.factor, "multiplicative.factor"));
 }
 
-std::unique_ptr<Scheduler> warmup(ParamGroups& g, const WarmupOptions& o) {
+std::unique_ptr<Scheduler> sequential(ParamGroups& g, const SequentialOptions& o,
+                                      const std::string& where) {
+  return std::make_unique<SequentialLR>(g, children(g, o.schedulers, where), o.milestones);
+}
+
+std::unique_ptr<Scheduler> chained(ParamGroups& g, const ChainedOptions& o,
+                                   const std::string& where) {
+  return std::make_unique<ChainedScheduler>(children(g, o.schedulers, where));
+}
+
+std::unique_ptr<Scheduler> warmup(ParamGroups& g, const WarmupOptions& o,
+                                  const std::string& where) {
   const LinearWarmup form = o;
   if (o.then.is_null()) return std::make_unique<LambdaLR>(g, form, "warmup");
   auto warm = std::make_unique<LambdaLR>(g, form, "linear_warmup");  // built first, as in torch
-  std::vector<std::unique_ptr<LRScheduler>> both;
+  std::vector<std::unique_ptr<Scheduler>> both;
   both.push_back(std::move(warm));
-  both.push_back(epoch_child(child(g, o.then, "warmup.then"), "warmup.then"));
+  both.push_back(child(g, o.then, where + ".then"));
   return std::make_unique<SequentialLR>(g, std::move(both),
                                         std::vector<std::int64_t>{form.warmup_steps}, "warmup");
 }
 
 struct Entry : SchedulerInfo {
-  std::function<std::unique_ptr<Scheduler>(ParamGroups&, const nlohmann::json&)> build;
+  /// Builds from the spec; `where` is the spec's path ("sequential.schedulers[1]") for nested
+  /// specs.
+  std::function<std::unique_ptr<Scheduler>(ParamGroups&, const nlohmann::json&,
+                                           const std::string& where)>
+      build;
 };
 
 /// A scheduler built from its options struct O: S(groups, options) when S is a scheduler class,
@@ -119,10 +134,15 @@ struct Entry : SchedulerInfo {
 template <class O, class Make>
 Entry entry(std::string name, std::string summary, Make make) {
   SchedulerInfo info{name, std::move(summary), options::names<O>(), options::table<O>()};
-  return {std::move(info), [name, make](ParamGroups& g, const nlohmann::json& spec) {
+  return {std::move(info),
+          [name, make](ParamGroups& g, const nlohmann::json& spec, const std::string& where) {
             O o;
             options::from_json(o, spec, name);
-            return make(g, o);
+            // a composite names its children by its path: "sequential" at the top, else `where`
+            if constexpr (std::is_invocable_v<Make, ParamGroups&, const O&, const std::string&>)
+              return make(g, o, where == kTop ? name : where);
+            else
+              return make(g, o);
           }};
 }
 template <class S, class O>
@@ -141,6 +161,8 @@ Entry course_form(std::string name, std::string summary) {
 // clang-format off
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> all = {
+    entry<FactorOptions>("lambda", "LambdaLR: lr0 * f(epoch), f a formula (\"0.95^epoch\")", lambda),
+    entry<FactorOptions>("multiplicative", "MultiplicativeLR: lr * f(epoch) for epoch > 0, f a formula", multiplicative),
     scheduler<StepLR, StepLROptions>("step", "StepLR: lr0 * gamma^floor(t/step_size)"),
     scheduler<MultiStepLR, MultiStepLROptions>("multistep", "MultiStepLR: lr0 * gamma^(milestones passed)"),
     scheduler<ConstantLR, ConstantLROptions>("constant", "ConstantLR: lr0 * factor until total_iters"),
@@ -168,7 +190,7 @@ std::unique_ptr<Scheduler> build(ParamGroups& groups, const nlohmann::json& spec
                                  const std::string& where) {
   const std::string name = spec_name(spec, "scheduler", where, kExample);
   const Entry& e = find_entry(entries(), name, "scheduler", where + ".name");
-  return e.build(groups, spec);
+  return e.build(groups, spec, where);
 }
 
 }  // namespace
@@ -184,8 +206,8 @@ const std::vector<SchedulerInfo>& registry() {
 
 std::unique_ptr<Scheduler> make(ParamGroups groups, const nlohmann::json& spec) {
   if (spec.is_string())
-    return build(groups, parse_spec(spec.get<std::string>(), "scheduler", kExample), "scheduler");
-  return build(groups, spec, "scheduler");
+    return build(groups, parse_spec(spec.get<std::string>(), "scheduler", kExample), kTop);
+  return build(groups, spec, kTop);
 }
 
 }  // namespace descent::sched

@@ -21,9 +21,20 @@ ReduceLROnPlateau::ReduceLROnPlateau(ParamGroups groups, const ReduceLROnPlateau
     throw ConfigError(fmt::format("expected {} min_lrs, got {}", groups_.size(), o.min_lr.size()),
                       "plateau.min_lr");
   last_lr_ = groups_.lrs();  // torch has none before the first step; the current lrs
-  // the worse value for the mode
-  best_ = o.mode == "min" ? std::numeric_limits<double>::infinity()
+  best_ = worst();
+}
+
+double ReduceLROnPlateau::worst() const {
+  return o_.mode == "min" ? std::numeric_limits<double>::infinity()
                           : -std::numeric_limits<double>::infinity();
+}
+
+void ReduceLROnPlateau::restart() {
+  for (std::size_t g = 0; g < groups_.size(); ++g)
+    if (auto lr0 = groups_.initial_lr(g)) groups_.set_lr(g, *lr0);
+  best_ = worst();
+  num_bad_epochs_ = cooldown_counter_ = last_epoch_ = 0;
+  last_lr_ = groups_.lrs();
 }
 
 void ReduceLROnPlateau::step() {
@@ -71,10 +82,7 @@ void ReduceLROnPlateau::save(nlohmann::json& state) const {
 
 void ReduceLROnPlateau::load(const nlohmann::json& state) {
   Scheduler::load(state);
-  best_ = state.contains("best") && state["best"].is_null()
-              ? (o_.mode == "min" ? std::numeric_limits<double>::infinity()
-                                  : -std::numeric_limits<double>::infinity())
-              : read<double>(state, "best");
+  best_ = state.contains("best") && state["best"].is_null() ? worst() : read<double>(state, "best");
   num_bad_epochs_ = read<std::int64_t>(state, "num_bad_epochs");
   cooldown_counter_ = read<std::int64_t>(state, "cooldown_counter");
   last_epoch_ = read<std::int64_t>(state, "last_epoch");

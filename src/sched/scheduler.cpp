@@ -11,6 +11,11 @@ void Scheduler::step(double) {
                    "call step()");
 }
 
+void Scheduler::restart() {
+  throw UsageError(fmt::format("scheduler '{}' cannot be restarted", name_), name_,
+                   "compose it into a sequence only if it implements restart()");
+}
+
 nlohmann::json Scheduler::state_dict() const {
   nlohmann::json state = {{"name", name_}};
   save(state);
@@ -74,6 +79,11 @@ void LRScheduler::start() {
 void LRScheduler::step() {
   ++last_epoch_;
   apply(get_lr());
+}
+
+void LRScheduler::begin_again() {
+  last_epoch_ = -1;
+  step();
 }
 
 void LRScheduler::step_to(std::int64_t epoch) {

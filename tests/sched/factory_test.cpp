@@ -103,11 +103,10 @@ TEST(SchedFactory, CompositeErrorsNameTheChild) {
                 .where(),
             "sequential.milestones");
   EXPECT_EQ(config_error(R"({"name": "sequential", "milestones": [5], "schedulers": [
-                {"name": "constant"}, {"name": "plateau"}]})")
+                {"name": "constant"}, {"name": "sequential", "milestones": [1],
+                 "schedulers": [{"name": "constant"}, {"name": "plateau", "factor": 2}]}]})")
                 .where(),
-            "sequential.schedulers[1]");
-  EXPECT_EQ(config_error(R"({"name": "chained", "schedulers": [{"name": "plateau"}]})").where(),
-            "chained.schedulers[0]");
+            "sequential.schedulers[1].schedulers[1].factor");
   EXPECT_EQ(
       config_error(R"({"name": "warmup", "warmup_steps": 5, "then": {"name": "cosine"}})").where(),
       "warmup.then.T_max");
@@ -128,7 +127,7 @@ TEST(SchedFactory, BareNameAndJsonText) {
   EXPECT_EQ(sched::make(*rig.optimizer, "plateau")->name(), "plateau");
   EXPECT_EQ(sched::make(*rig.optimizer, R"({"name": "step", "step_size": 2})")->name(), "step");
   const auto& names = sched::registry();
-  EXPECT_EQ(names.size(), 18u);
+  EXPECT_EQ(names.size(), 20u);
 }
 
 TEST(SchedUsage, OneCycleStoppedPastTotalSteps) {
@@ -151,6 +150,18 @@ TEST(SchedUsage, MetricAndStepAreNotInterchangeable) {
   auto cosine = sched::make(*rig.optimizer, R"({"name": "cosine", "T_max": 3})");
   EXPECT_FALSE(cosine->needs_metric());
   EXPECT_THROW(cosine->step(0.5), UsageError);
+  // a composite needs a metric when a child does (nesting: nesting_test.cpp)
+  auto warm = sched::make(*rig.optimizer, R"({"name": "warmup", "warmup_steps": 2,
+                                              "then": {"name": "plateau"}})");
+  EXPECT_TRUE(warm->needs_metric());
+  EXPECT_THROW(warm->step(), UsageError);
+  auto chain = sched::make(*rig.optimizer, R"({"name": "chained", "schedulers": [
+                                                 {"name": "constant"}, {"name": "plateau"}]})");
+  EXPECT_TRUE(chain->needs_metric());
+  auto plain = sched::make(*rig.optimizer, R"({"name": "chained", "schedulers": [
+                                                 {"name": "constant"}]})");
+  EXPECT_FALSE(plain->needs_metric());
+  EXPECT_THROW(plain->step(0.5), UsageError);
 }
 
 TEST(SchedUsage, CompositeChildrenMustShareParamGroups) {

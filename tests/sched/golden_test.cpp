@@ -42,7 +42,12 @@ TEST(SchedulesGolden, CoversEveryScheduler) {
     EXPECT_GE(c["steps"].get<int>(), 200) << c["name"];
     visit(c["scheduler"]);
   }
-  for (const auto& info : sched::registry()) EXPECT_TRUE(seen.count(info.name)) << info.name;
+  // lambda / multiplicative take a formula factor here and a Python callable in torch: they are
+  // checked against hand-computed sequences (factor_formula_test, objective/schedule_factor_test)
+  for (const auto& info : sched::registry()) {
+    if (info.name == "lambda" || info.name == "multiplicative") continue;
+    EXPECT_TRUE(seen.count(info.name)) << info.name;
+  }
 }
 
 TEST(SchedulesGolden, MatchTorch) {

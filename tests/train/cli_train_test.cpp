@@ -144,6 +144,45 @@ TEST_F(CliTrain, ResumeContinuesBitIdentically) {
   EXPECT_EQ(bad.code, 2) << bad.out;
 }
 
+// A plateau inside a warmup (nested schedules, sched/composite.hpp): stepped once per epoch with
+// the monitor; warms up over 2 epochs, restarts from lr0 at epoch 3, then halves the lr whenever
+// the loss does not improve by half (threshold 0.5), and a run resumed at epoch 5 is identical.
+TEST_F(CliTrain, PlateauInsideAWarmupReducesTheLrAndResumesBitIdentically) {
+  const std::string common =
+      kSmall +
+      " --optimizer '{\"name\":\"sgd\",\"lr\":0.1}' --schedule '{\"name\":\"warmup\","
+      "\"warmup_steps\":2,\"then\":{\"name\":\"plateau\",\"factor\":0.5,"
+      "\"patience\":0,\"threshold\":0.5}}'";
+  const auto straight = root_ / "straight", resumed = root_ / "resumed";
+  auto r = run(common + " --epochs 7 --out " + straight.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::vector<double> lrs;  // the lr column of metrics.csv
+  std::istringstream rows(slurp(straight / "metrics.csv"));
+  std::string line;
+  std::getline(rows, line);
+  std::size_t column = 0;
+  for (std::size_t at = 0; line.substr(at, 3) != "lr," && line.substr(at) != "lr"; ++column)
+    at = line.find(',', at) + 1;
+  while (std::getline(rows, line)) {
+    std::istringstream cells(line);
+    std::string cell;
+    for (std::size_t c = 0; c <= column; ++c) std::getline(cells, cell, ',');
+    lrs.push_back(std::stod(cell));
+  }
+  ASSERT_EQ(lrs.size(), 7u);
+  // lr0 * t/2 while warming up, lr0 at the milestone and after the first counted epoch
+  EXPECT_EQ(lrs[0], 0.0);
+  EXPECT_EQ(lrs[1], 0.05);
+  EXPECT_EQ(lrs[2], 0.1);
+  EXPECT_EQ(lrs[3], 0.1);
+  EXPECT_EQ(lrs[6], 0.1 / 8);  // the loss never halves: halved at every epoch from the fifth
+  ASSERT_EQ(run(common + " --epochs 5 --out " + resumed.string()).code, 0);
+  r = run("--resume " + resumed.string() + " --epochs 7 --progress none");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(slurp(resumed / "metrics.csv"), slurp(straight / "metrics.csv"));
+  EXPECT_EQ(slurp(resumed / "checkpoint.safetensors"), slurp(straight / "checkpoint.safetensors"));
+}
+
 TEST_F(CliTrain, LrFindWritesTheCurveAndSuggests) {
   const auto csv = root_ / "curve.csv";
   const auto r =

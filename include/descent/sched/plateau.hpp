@@ -40,6 +40,9 @@ class ReduceLROnPlateau : public Scheduler {
   /// Throws UsageError: the plateau scheduler is stepped with a metric.
   void step() override;
   void step(double metric) override;
+  /// In a sequence, at its milestone: every group's lr back to its initial_lr (lr0), the counters
+  /// (best, bad epochs, cooldown, last_epoch) as when built.
+  void restart() override;
 
   /// Whether `a` improves on `best`:  min/rel: a < best (1 - threshold);  min/abs: a < best -
   /// threshold; max/rel: a > best (1 + threshold);  max/abs: a > best + threshold.
@@ -53,6 +56,9 @@ class ReduceLROnPlateau : public Scheduler {
   void load(const nlohmann::json& state) override;
 
  private:
+  /// The worse value for the mode (+inf for min, -inf for max): best before any metric.
+  double worst() const;
+
   ReduceLROnPlateauOptions o_;
   std::vector<double> min_lrs_;
   double best_;

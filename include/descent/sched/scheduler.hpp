@@ -39,6 +39,10 @@ class Scheduler {
   /// step(metric), for schedulers that need_metric(); the others throw UsageError.
   virtual void step(double metric);
 
+  /// Starts the schedule over at its step 0: what a sequence does to a child at the child's
+  /// milestone (see composite.hpp for each kind). The base throws UsageError.
+  virtual void restart();
+
   /// The momentum field the scheduler cycles (CyclicLR, OneCycleLR), if any.
   virtual std::optional<MomentumField> cycled_momentum() const { return std::nullopt; }
 
@@ -78,6 +82,11 @@ class LRScheduler : public Scheduler {
   /// torch's step(epoch) (deprecated there): last_epoch = epoch, lrs from the closed form where the
   /// scheduler has one, else from the recursive form.
   virtual void step_to(std::int64_t epoch);
+  /// In a sequence: torch's step(0), the closed form at epoch 0.
+  void restart() override { step_to(0); }
+  /// The initial step of construction again (last_epoch -1 -> 0, recursive form from the groups'
+  /// current lrs): how a restarted chain begins its epoch-indexed children.
+  void begin_again();
 
   std::int64_t last_epoch() const { return last_epoch_; }
   const std::vector<double>& base_lrs() const { return base_lrs_; }
