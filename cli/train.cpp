@@ -130,6 +130,17 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
     fmt::print("resuming {} after epoch {} (step {})\n", resume, trainer.progress().epoch,
                trainer.progress().step);
   }
+  // A loss that does not fit the data (mse on class ids, ...) fails on the first rows: found here,
+  // before the first byte of output, it leaves no config.toml behind.
+  const std::vector<std::size_t> first_rows = {0, std::min<std::size_t>(1, data.train.rows() - 1)};
+  try {
+    if (data.train.rows()) trainer.evaluate(data::select_rows(data.train, first_rows), "preflight");
+  } catch (const DataError& e) {
+    throw ConfigError(e.reason(), "model.loss",
+                      fmt::format("the loss does not fit this {} target; --loss auto chooses one "
+                                  "that does",
+                                  data::to_string(data.task)));
+  }
   dir.write_config(config.to_toml());
 
   const cli::SignalGuard signals;  // until every output is written
