@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,11 @@ struct BadInput {
   std::string args;                            // "{dir}" is replaced by the directory
   std::vector<std::string> fragments;          // each must appear in the error line
 };
+
+/// Test names and failure messages show the case's name, not its bytes.
+void PrintTo(const BadInput& c, std::ostream* os) {
+  *os << c.name;
+}
 
 const std::string kBlobs =
     "train --data synthetic:blobs --samples 120 --model mlp:4 --epochs 1 --progress none";
@@ -120,8 +126,9 @@ const std::vector<BadInput> kCases = {
     {"wide_header_then_blank_lines",
      [](const fs::path& d) {
        std::string csv;
-       for (int c = 0; c < 10000; ++c) csv += "x" + std::to_string(c) + ",";
-       csv += "y\n" + std::string(2'000'000, '\n');
+       for (int c = 0; c < 10000; ++c) csv.append("x").append(std::to_string(c)).append(",");
+       csv += "y\n";
+       csv.append(2'000'000, '\n');
        write_file_atomic(d / "wide.csv", csv);
      },
      "train --data {dir}/wide.csv --target y --progress none --out {dir}/run",
