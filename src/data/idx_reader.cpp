@@ -74,23 +74,27 @@ class IdxFile {
   };
 
   /// The header's dimensions are checked against the file before anything is allocated: a raw
-  /// file holds exactly its values; deflate's best ratio is about 1032:1, so a gzipped file of b
-  /// bytes holds at most 1032 b. The values (1 byte each, then a float in the Dataset) must also
-  /// fit in memory.
+  /// file holds header + values bytes; deflate's best ratio is about 1032:1, so a gzipped file of
+  /// b bytes holds at most 1032 b values. The values (1 byte each, then a float in the Dataset)
+  /// must also fit in memory.
   void check_claimed_size(const std::filesystem::path& path) {
     double claimed = 1;  // in double: four 32-bit dimensions overflow size_t
     for (auto d : dims_) claimed *= static_cast<double>(d);
     std::error_code ec;
     const auto file_bytes = static_cast<double>(std::filesystem::file_size(path, ec));
     if (ec) return;  // not a regular file: the reads will tell
-    const bool gzipped = gzdirect(file_.get()) == 0;
-    const double most =
-        gzipped ? 1032.0 * file_bytes : file_bytes - static_cast<double>(bytes_read_);
-    if (claimed > most)
-      throw DataError(fmt::format("the header claims {} values ({}) but the file of {} bytes "
-                                  "holds at most {}",
-                                  claimed, fmt::join(dims_, " x "), file_bytes, most),
-                      path.string(), "the file is corrupt or truncated; download it again");
+    const auto header = static_cast<double>(bytes_read_);
+    if (gzdirect(file_.get()) != 0 && header + claimed > file_bytes)
+      throw DataError(fmt::format("truncated IDX file: expected {} bytes, found {} (the header "
+                                  "claims {} values)",
+                                  header + claimed, file_bytes, fmt::join(dims_, " x ")),
+                      path.string(), "the file is incomplete; download or copy it again");
+    if (gzdirect(file_.get()) == 0 && claimed > 1032.0 * file_bytes)
+      throw DataError(
+          fmt::format("the header claims {} values ({}) but a gzip file of {} bytes "
+                      "holds at most {}",
+                      claimed, fmt::join(dims_, " x "), file_bytes, 1032.0 * file_bytes),
+          path.string(), "the file is corrupt; download it again");
     if (const auto shortfall = memory_shortfall(5 * claimed, fmt::format("{} IDX values", claimed));
         !shortfall.empty())
       throw DataError(shortfall, path.string(), "use a smaller data set");

@@ -122,7 +122,7 @@ const std::vector<BadInput> kCases = {
                          be32(0x801) + be32(200) + std::string(200, '\1'));
      },
      "train --data {dir}/idx --progress none --out {dir}/run",
-     {"train-images-idx3-ubyte", "header claims", "holds at most"}},
+     {"train-images-idx3-ubyte", "truncated IDX file", "200 x 65536 x 65536"}},
     {"wide_header_then_blank_lines",
      [](const fs::path& d) {
        std::string csv;
