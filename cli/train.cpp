@@ -304,6 +304,8 @@ const cli::Registration reg{
                   "--init-from " +
                       args->resume + "/model.safetensors");
         } else {
+          if (std::string(config.output.dir).empty())
+            throw ConfigError("must name a directory", "output.dir", "e.g. --out runs/mine");
           choose_output_dir(config, args->force);
         }
         set_num_threads(static_cast<int>(config.train.threads));

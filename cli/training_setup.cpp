@@ -229,6 +229,11 @@ LoadedData load_data(const RunConfig& config) {
     throw ConfigError("the data set is " + std::string(data::to_string(all.task)) + " data",
                       "data.task");
 
+  if (all.task == data::Task::classification && all.class_names.size() < 2)
+    throw DataError(
+        fmt::format("the target '{}' has a single class{}", all.target_name,
+                    all.class_names.empty() ? "" : " ('" + all.class_names[0] + "')"),
+        path, "a classifier needs at least two classes: check --target (or --task regression)");
   LoadedData out;
   out.task = all.task;
   out.classes = all.class_names;

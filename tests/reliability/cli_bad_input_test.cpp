@@ -133,6 +133,11 @@ const std::vector<BadInput> kCases = {
      },
      "train --data {dir}/wide.csv --target y --progress none --out {dir}/run",
      {"wide.csv", "no data rows"}},
+    // R7: a classifier needs two classes.
+    {"single_class_target",
+     [](const fs::path& d) { write_file_atomic(d / "one.csv", two_class_csv("x,label", "a")); },
+     "train --data {dir}/one.csv --target label --epochs 1 --progress none --out {dir}/run",
+     {"one.csv", "single class", "'a'"}},
     // R5: --steps has a maximum; the rows are streamed.
     {"schedule_steps_beyond_maximum",
      kNothing,
@@ -179,6 +184,24 @@ TEST(BadInputExistingRun, ABadOptionLeavesTheEarlierRunResumable) {
   const auto resumed =
       run_cli("train --epochs 2 --progress none --resume " + (dir / "run").string());
   EXPECT_EQ(resumed.code, 0) << resumed.err;
+  fs::remove_all(dir);
+}
+
+// R11: an empty --out is refused, not taken as the current directory.
+TEST(BadInputEmptyOut, IsRefusedAndWritesNothingInTheCurrentDirectory) {
+  const fs::path dir = descent::test::scratch_dir();
+  const std::string command = "cd " + dir.string() + " && " + DESCENT_CLI_PATH +
+                              " train --data synthetic:blobs --samples 60 --model linear "
+                              "--epochs 1 --progress none --out '' >out.txt 2>err.txt";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  const std::string err = read_file(dir / "err.txt");
+  EXPECT_NE(err.find("output.dir"), std::string::npos) << err;
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(dir)) left.push_back(e.path().filename().string());
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"err.txt", "out.txt"}));
   fs::remove_all(dir);
 }
 
