@@ -234,6 +234,16 @@ LoadedData load_data(const RunConfig& config) {
         fmt::format("the target '{}' has a single class{}", all.target_name,
                     all.class_names.empty() ? "" : " ('" + all.class_names[0] + "')"),
         path, "a classifier needs at least two classes: check --target (or --task regression)");
+  // Fewer than 2 rows per class on average: no class can be both learned and checked; such a
+  // target is an ID or a continuous value (and K classes cost K^2 in the confusion matrix).
+  if (all.task == data::Task::classification && all.class_names.size() > 2 &&
+      2 * all.class_names.size() > all.rows())
+    throw DataError(fmt::format("the target '{}' has {} classes in {} rows, fewer than 2 rows per "
+                                "class",
+                                all.target_name, all.class_names.size(), all.rows()),
+                    path,
+                    "is it an ID or a continuous column? choose another --target, or --task "
+                    "regression for numbers");
   LoadedData out;
   out.task = all.task;
   out.classes = all.class_names;

@@ -138,6 +138,16 @@ const std::vector<BadInput> kCases = {
      [](const fs::path& d) { write_file_atomic(d / "one.csv", two_class_csv("x,label", "a")); },
      "train --data {dir}/one.csv --target label --epochs 1 --progress none --out {dir}/run",
      {"one.csv", "single class", "'a'"}},
+    // R6: a class per row is not a classification task (and costs classes^2 in the report).
+    {"a_class_per_row",
+     [](const fs::path& d) {
+       std::string csv = "x,id\n";
+       for (int i = 0; i < 3000; ++i)
+         csv.append(std::to_string(i)).append(",row").append(std::to_string(i)).append("\n");
+       write_file_atomic(d / "ids.csv", csv);
+     },
+     "train --data {dir}/ids.csv --target id --epochs 1 --progress none --out {dir}/run",
+     {"ids.csv", "3000 classes in 3000 rows"}},
     // R5: --steps has a maximum; the rows are streamed.
     {"schedule_steps_beyond_maximum",
      kNothing,
