@@ -1,10 +1,14 @@
 // descent: the command-line tool. Exit codes: 0 success, 1 failure during a run (e.g. divergence),
 // 2 bad input (config, data, checkpoint, usage).
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <map>
+#include <new>
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include "command.hpp"
 #include "descent/core/error.hpp"
@@ -41,13 +45,35 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   try {
-    for (auto* sub : app.get_subcommands()) return actions.at(sub)();
+    for (auto* sub : app.get_subcommands()) {
+      const int code = actions.at(sub)();
+      // Output lost (a full disk, a closed pipe) is a failure, not a silent success.
+      if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+        fmt::print(stderr, "descent: error: writing to standard output failed: {}\n",
+                   std::strerror(errno));
+        return 1;
+      }
+      return code;
+    }
   } catch (const NumericalError& e) {
     fmt::print(stderr, "descent: error: {}\n", e.what());
     return 1;
   } catch (const Error& e) {
     fmt::print(stderr, "descent: error: {}\n", e.what());
     return 2;
+  } catch (const nlohmann::json::exception& e) {
+    // A JSON value no check caught: bad input all the same, but reported as ours to fix.
+    fmt::print(stderr,
+               "descent: error: a JSON/TOML value of an unexpected type or shape ({}) (hint: "
+               "check the values' types against the documentation; please report this input, "
+               "descent should have named its key)\n",
+               e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr,
+               "descent: error: out of memory (hint: a size in the input or the options is "
+               "larger than this machine can hold)\n");
+    return 1;
   } catch (const std::exception& e) {
     fmt::print(stderr, "descent: error: {}\n", e.what());
     return 1;

@@ -4,6 +4,10 @@
 // group when the optimizer has several, and the momentum (or beta1) when the scheduler cycles it.
 // --dtype float builds a float optimizer: its lr is a double all the same (torch's param_groups
 // hold Python floats), so the schedule is the same.
+#include <functional>
+#include <optional>
+#include <string_view>
+
 #include <fmt/core.h>
 #include <fmt/format.h>
 
@@ -14,6 +18,9 @@
 #include "descent/sched/factory.hpp"
 
 namespace {
+
+/// The most rows `descent schedule` lists (about 30 bytes each).
+constexpr std::int64_t kMaxSteps = 10'000'000;
 
 struct Args {
   std::string scheduler;
@@ -34,8 +41,11 @@ void list_schedulers() {
   }
 }
 
+/// Rows are written as they are computed (to stdout, or streamed to --csv's temporary file), so
+/// memory stays flat however many steps are asked for.
 template <class T>
-std::string schedule_csv(const Args& a, const nlohmann::json& opt_spec, std::size_t num_groups) {
+void schedule_csv(const Args& a, const nlohmann::json& opt_spec, std::size_t num_groups,
+                  const std::function<void(std::string_view)>& emit) {
   using namespace descent;
   Params<T> params;
   for (std::size_t g = 0; g < num_groups; ++g) params.add(fmt::format("group{}", g), {1}, g);
@@ -56,16 +66,17 @@ std::string schedule_csv(const Args& a, const nlohmann::json& opt_spec, std::siz
   if (momentum)
     for (std::size_t g = 0; g < num_groups; ++g) out += "," + column("momentum", g);
   out += "\n";
+  emit(out);
   for (std::int64_t t = 0; t < a.steps; ++t) {
     if (t > 0) scheduler->step();
-    out += fmt::format("{}", t);
+    out = fmt::format("{}", t);
     for (std::size_t g = 0; g < num_groups; ++g) out += fmt::format(",{}", groups.lr(g));
     if (momentum)
       for (std::size_t g = 0; g < num_groups; ++g)
         out += fmt::format(",{}", groups.momentum(g, *momentum));
     out += "\n";
+    emit(out);
   }
-  return out;
 }
 
 int run(const Args& a) {
@@ -78,8 +89,9 @@ int run(const Args& a) {
     throw UsageError(
         "missing the scheduler JSON", "schedule",
         R"(e.g. descent schedule '{"name": "cosine", "T_max": 100}' --lr 0.1 --steps 100)");
-  if (a.steps < 1)
-    throw ConfigError(fmt::format("expected --steps >= 1, got {}", a.steps), "--steps");
+  if (a.steps < 1 || a.steps > kMaxSteps)
+    throw ConfigError(fmt::format("expected 1 <= --steps <= {}, got {}", kMaxSteps, a.steps),
+                      "--steps", "a schedule longer than that is better sampled than listed");
 
   nlohmann::json opt_spec = optim::parse_spec(a.optimizer, "--optimizer");
   if (a.lr) opt_spec["lr"] = *a.lr;
@@ -87,12 +99,17 @@ int run(const Args& a) {
       opt_spec.contains("groups") && opt_spec["groups"].is_array() && !opt_spec["groups"].empty()
           ? opt_spec["groups"].size()
           : 1;
-  const std::string out = a.dtype == "float" ? schedule_csv<float>(a, opt_spec, num_groups)
-                                             : schedule_csv<double>(a, opt_spec, num_groups);
-  if (a.csv == "-")
-    fmt::print("{}", out);
+  std::optional<AtomicFileWriter> file;  // opened by the first row: after every check
+  const std::function<void(std::string_view)> emit = [&](std::string_view text) {
+    if (a.csv == "-") return fmt::print("{}", text);
+    if (!file) file.emplace(a.csv);
+    file->write(text);
+  };
+  if (a.dtype == "float")
+    schedule_csv<float>(a, opt_spec, num_groups, emit);
   else
-    write_file_atomic(a.csv, out);
+    schedule_csv<double>(a, opt_spec, num_groups, emit);
+  if (file) file->commit();
   return 0;
 }
 
@@ -103,7 +120,7 @@ const descent::cli::Registration reg{
           "scheduler", a->scheduler,
           R"(Scheduler as JSON, e.g. '{"name": "onecycle", "max_lr": 0.1, "total_steps": 100}')");
       sub.add_option("--lr", a->lr, "Initial learning rate of the optimizer");
-      sub.add_option("--steps", a->steps, "Number of optimizer steps (rows)");
+      sub.add_option("--steps", a->steps, "Number of optimizer steps (rows), at most 10000000");
       sub.add_option("--optimizer", a->optimizer, "Optimizer as JSON or a name (default sgd)");
       sub.add_option("--csv", a->csv, "Output file, or - for stdout (default)");
       sub.add_flag("--list", a->list, "List the schedulers and their options");

@@ -20,6 +20,7 @@
 
 #include "command.hpp"
 #include "descent/core/atomic_file.hpp"
+#include "descent/core/spec.hpp"
 #include "descent/objective/function_spec.hpp"
 #include "descent/objective/tracer.hpp"
 #include "descent/optim/factory.hpp"
@@ -164,8 +165,10 @@ int trace(const TraceArgs& args) {
   std::vector<std::string> labels;  // the specs as given (key order kept), compact
   for (const auto& text : args.optimizers) {
     specs.push_back(optim::parse_spec(text, "--optimizer"));
-    labels.push_back(specs.back().size() == 1 ? specs.back()["name"].get<std::string>()
-                                              : nlohmann::ordered_json::parse(text).dump());
+    // The name is checked first: a spec without one (or not a string) is a ConfigError.
+    const std::string name =
+        spec_name(specs.back(), "optimizer", "--optimizer", R"({"name": "adam", "lr": 0.01})");
+    labels.push_back(specs.back().size() == 1 ? name : nlohmann::ordered_json::parse(text).dump());
   }
 
   std::vector<std::vector<std::string>> table{

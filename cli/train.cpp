@@ -130,6 +130,17 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
     fmt::print("resuming {} after epoch {} (step {})\n", resume, trainer.progress().epoch,
                trainer.progress().step);
   }
+  // A loss that does not fit the data (mse on class ids, ...) fails on the first rows: found here,
+  // before the first byte of output, it leaves no config.toml behind.
+  const std::vector<std::size_t> first_rows = {0, std::min<std::size_t>(1, data.train.rows() - 1)};
+  try {
+    if (data.train.rows()) trainer.evaluate(data::select_rows(data.train, first_rows), "preflight");
+  } catch (const DataError& e) {
+    throw ConfigError(e.reason(), "model.loss",
+                      fmt::format("the loss does not fit this {} target; --loss auto chooses one "
+                                  "that does",
+                                  data::to_string(data.task)));
+  }
   dir.write_config(config.to_toml());
 
   const cli::SignalGuard signals;  // until every output is written
@@ -293,6 +304,8 @@ const cli::Registration reg{
                   "--init-from " +
                       args->resume + "/model.safetensors");
         } else {
+          if (std::string(config.output.dir).empty())
+            throw ConfigError("must name a directory", "output.dir", "e.g. --out runs/mine");
           choose_output_dir(config, args->force);
         }
         set_num_threads(static_cast<int>(config.train.threads));

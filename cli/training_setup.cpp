@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "descent/core/error.hpp"
+#include "descent/core/memory_budget.hpp"
 #include "descent/core/spec.hpp"
 #include "descent/data/align.hpp"
 #include "descent/data/csv_reader.hpp"
@@ -167,6 +168,12 @@ LoadedData load_data(const RunConfig& config) {
     const std::string kind = path.substr(10);
     const auto samples = static_cast<std::size_t>(config.data.samples);
     const double noise = config.data.noise;
+    // A few floats per sample (the features, the target) and about three copies of them (the
+    // generated set, its splits, the shuffled batches): 32 bytes per sample is a lower bound.
+    if (const auto shortfall = memory_shortfall(32.0 * static_cast<double>(samples),
+                                                fmt::format("{} samples", samples));
+        !shortfall.empty())
+      throw ConfigError(shortfall, "data.samples", "ask for fewer samples");
     if (kind == "linear")
       all = data::make_linear_regression({.samples = samples, .noise = noise, .seed = seed});
     else if (kind == "blobs")
@@ -222,6 +229,21 @@ LoadedData load_data(const RunConfig& config) {
     throw ConfigError("the data set is " + std::string(data::to_string(all.task)) + " data",
                       "data.task");
 
+  if (all.task == data::Task::classification && all.class_names.size() < 2)
+    throw DataError(
+        fmt::format("the target '{}' has a single class{}", all.target_name,
+                    all.class_names.empty() ? "" : " ('" + all.class_names[0] + "')"),
+        path, "a classifier needs at least two classes: check --target (or --task regression)");
+  // Fewer than 2 rows per class on average: no class can be both learned and checked; such a
+  // target is an ID or a continuous value (and K classes cost K^2 in the confusion matrix).
+  if (all.task == data::Task::classification && all.class_names.size() > 2 &&
+      2 * all.class_names.size() > all.rows())
+    throw DataError(fmt::format("the target '{}' has {} classes in {} rows, fewer than 2 rows per "
+                                "class",
+                                all.target_name, all.class_names.size(), all.rows()),
+                    path,
+                    "is it an ID or a continuous column? choose another --target, or --task "
+                    "regression for numbers");
   LoadedData out;
   out.task = all.task;
   out.classes = all.class_names;
@@ -299,6 +321,50 @@ std::size_t model_outputs(const RunConfig& config, const LoadedData& data) {
   return 1;
 }
 
+namespace {
+/// The memory a model needs, checked before it is built. Parameters: sum over its Linear layers
+/// of (inputs + 1) * outputs, 4 values each with the gradients and up to two optimizer moments.
+/// Activations: rows per pass x (sum of the layer widths) x 3 (output, activation, gradient),
+/// with evaluation passes of up to 1024 rows.
+template <class T>
+void check_model_fits(const nn::ModelSpec& spec, const RunConfig& config, const LoadedData& data,
+                      std::size_t outputs) {
+  double params = 0, in = static_cast<double>(data.train.features()), widths = 0;
+  for (const auto h : spec.hidden) {
+    params += (in + 1) * static_cast<double>(h);
+    in = static_cast<double>(h);
+    widths += in;
+  }
+  params += (in + 1) * static_cast<double>(outputs);
+  widths += static_cast<double>(outputs);
+  const auto rows = static_cast<double>(data.train.rows());
+  const auto batch = static_cast<double>(config.train.batch_size);
+  const double pass_rows =
+      std::max(batch > 0 ? std::min(batch, rows) : rows,
+               std::min(1024.0, std::max({rows, static_cast<double>(data.val.rows()),
+                                          static_cast<double>(data.test.rows())})));
+  const double bytes = (4 * params + 3 * pass_rows * widths) * sizeof(T);
+  const std::string shortfall = memory_shortfall(
+      bytes, fmt::format("a model of {:.4g} parameters ({:.4g} rows per pass)", params, pass_rows));
+  if (!shortfall.empty()) throw ConfigError(shortfall, "model.spec", "choose smaller hidden sizes");
+}
+
+/// descent train steps the optimizer once per batch from the gradients: optimizers that
+/// re-evaluate the objective (lbfgs) or need its Hessian (newton) cannot train a model.
+void check_trainable(const nlohmann::json& optimizer) {
+  if (!optimizer.contains("name") || !optimizer["name"].is_string()) return;
+  const std::string name = optimizer["name"].get<std::string>();
+  if (name == "lbfgs" || name == "newton")
+    throw ConfigError(name +
+                          (name == "lbfgs" ? " re-evaluates the objective during a step"
+                                           : " needs the Hessian of the objective") +
+                          ", which training on batches does not provide",
+                      "optimizer.name",
+                      "choose another optimizer (descent optimizers lists them); " + name +
+                          " works with descent trace");
+}
+}  // namespace
+
 template <class T>
 RunParts<T> build_parts(const RunConfig& config, const LoadedData& data, bool with_schedule) {
   RunParts<T> parts;
@@ -309,6 +375,8 @@ RunParts<T> build_parts(const RunConfig& config, const LoadedData& data, bool wi
   const nn::ParamGroups groups = optimizer.contains("groups") && optimizer["groups"].size() == 2
                                      ? nn::ParamGroups{0, 1}
                                      : nn::ParamGroups{};
+  check_model_fits<T>(spec, config, data, model_outputs(config, data));
+  check_trainable(optimizer);
   parts.model =
       nn::make_model<T>(spec, data.train.features(), model_outputs(config, data), seed, groups);
   const std::string loss = loss_spec(config, data);

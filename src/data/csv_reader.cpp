@@ -16,6 +16,8 @@
 
 #include "csv_tokenizer.hpp"
 #include "descent/core/error.hpp"
+#include "descent/core/memory_budget.hpp"
+#include "descent/core/utf8.hpp"
 
 namespace descent::data {
 
@@ -134,6 +136,11 @@ void CsvParser::read_target(const Field& field, std::size_t row) {
     if (it != texts_.end()) {
       id = it->second;
     } else if (texts_.size() < options_.max_classes) {
+      if (const auto bad = first_invalid_utf8(text); bad != std::string::npos)
+        fail(field.start,
+             fmt::format("the label in column '{}' is not UTF-8 text (byte 0x{:02x} at offset {})",
+                         columns_[target_column_], static_cast<unsigned char>(text[bad]), bad),
+             "save the file as UTF-8, e.g. iconv -f latin1 -t utf-8 FILE > FILE.utf8.csv");
       id = static_cast<std::int32_t>(texts_.size());
       texts_.emplace(std::string(text), id);
     } else {
@@ -240,6 +247,17 @@ void CsvParser::finish_target(Dataset& data, std::size_t rows) {
 Dataset CsvParser::parse() {
   std::size_t capacity = detail::count_lines(path_);
   read_header();
+  // A data row holds a delimiter between its columns and a newline: at least columns_.size()
+  // bytes, so the file's size bounds the rows however many blank lines it has.
+  std::error_code ec;
+  if (const auto bytes = std::filesystem::file_size(path_, ec); !ec)
+    capacity = std::min<std::size_t>(capacity, bytes / columns_.size() + 1);
+  const double needed =
+      static_cast<double>(capacity) * static_cast<double>(num_features_ + 2) * sizeof(float);
+  if (const auto shortfall =
+          memory_shortfall(needed, fmt::format("{} rows x {} columns", capacity, columns_.size()));
+      !shortfall.empty())
+    throw DataError(shortfall, path_.string(), "use fewer rows or columns (--ignore COLUMNS)");
   x_.resize(static_cast<Eigen::Index>(capacity), static_cast<Eigen::Index>(num_features_));
   target_value_.resize(capacity);
   text_id_.resize(capacity);

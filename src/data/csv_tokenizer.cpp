@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "descent/core/error.hpp"
+#include "descent/core/utf8.hpp"
 
 namespace descent::data::detail {
 
@@ -199,6 +200,12 @@ std::vector<std::string> CsvTokenizer::read_header() {
     if (name.empty()) {
       fail(field.start, fmt::format("column {} of the header has no name", columns.size() + 1),
            "give every column a name (a pandas index column? write the CSV with index=False)");
+    }
+    if (const auto bad = first_invalid_utf8(name); bad != std::string::npos) {
+      fail(field.start,
+           fmt::format("column {} of the header is not UTF-8 text (byte 0x{:02x} at offset {})",
+                       columns.size() + 1, static_cast<unsigned char>(name[bad]), bad),
+           "save the file as UTF-8, e.g. iconv -f latin1 -t utf-8 FILE > FILE.utf8.csv");
     }
     if (std::find(columns.begin(), columns.end(), name) != columns.end()) {
       fail(field.start, fmt::format("duplicate column name '{}' in the header", shown(name)),

@@ -5,9 +5,11 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <zlib.h>
 
 #include "descent/core/error.hpp"
+#include "descent/core/memory_budget.hpp"
 
 namespace descent::data {
 
@@ -45,6 +47,7 @@ class IdxFile {
       d = std::size_t{be[0]} << 24 | std::size_t{be[1]} << 16 | std::size_t{be[2]} << 8 | be[3];
       if (d == 0) throw DataError("an IDX dimension is 0", path.string(), "the file is corrupt");
     }
+    check_claimed_size(path);
     size_ = 1;
     for (auto d : dims_) size_ *= d;
   }
@@ -69,6 +72,33 @@ class IdxFile {
   struct Closer {
     void operator()(gzFile f) const { gzclose(f); }
   };
+
+  /// The header's dimensions are checked against the file before anything is allocated: a raw
+  /// file holds header + values bytes; deflate's best ratio is about 1032:1, so a gzipped file of
+  /// b bytes holds at most 1032 b values. The values (1 byte each, then a float in the Dataset)
+  /// must also fit in memory.
+  void check_claimed_size(const std::filesystem::path& path) {
+    double claimed = 1;  // in double: four 32-bit dimensions overflow size_t
+    for (auto d : dims_) claimed *= static_cast<double>(d);
+    std::error_code ec;
+    const auto file_bytes = static_cast<double>(std::filesystem::file_size(path, ec));
+    if (ec) return;  // not a regular file: the reads will tell
+    const auto header = static_cast<double>(bytes_read_);
+    if (gzdirect(file_.get()) != 0 && header + claimed > file_bytes)
+      throw DataError(fmt::format("truncated IDX file: expected {} bytes, found {} (the header "
+                                  "claims {} values)",
+                                  header + claimed, file_bytes, fmt::join(dims_, " x ")),
+                      path.string(), "the file is incomplete; download or copy it again");
+    if (gzdirect(file_.get()) == 0 && claimed > 1032.0 * file_bytes)
+      throw DataError(
+          fmt::format("the header claims {} values ({}) but a gzip file of {} bytes "
+                      "holds at most {}",
+                      claimed, fmt::join(dims_, " x "), file_bytes, 1032.0 * file_bytes),
+          path.string(), "the file is corrupt; download it again");
+    if (const auto shortfall = memory_shortfall(5 * claimed, fmt::format("{} IDX values", claimed));
+        !shortfall.empty())
+      throw DataError(shortfall, path.string(), "use a smaller data set");
+  }
 
   void read_exact(std::uint8_t* out, std::size_t n, bool in_header) {
     std::size_t got = 0;

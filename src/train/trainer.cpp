@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 
 #include "descent/core/error.hpp"
@@ -215,12 +216,22 @@ void Trainer<T>::load_state(const nlohmann::json& j) {
     if (!j.contains(key)) throw CheckpointError("missing entry", std::string("trainer.") + key);
     return j.at(key);
   };
+  // A count must be a JSON integer >= 0: a float such as 1e308 would wrap when converted.
+  auto count = [&](const char* key) -> std::int64_t {
+    const auto& v = need(key);
+    if (!v.is_number_integer() ||
+        (v.is_number_unsigned() ? v.template get<std::uint64_t>() > std::uint64_t(INT64_MAX)
+                                : v.template get<std::int64_t>() < 0))
+      throw CheckpointError("must be an integer >= 0, got " + v.dump(),
+                            std::string("trainer.") + key);
+    return v.template get<std::int64_t>();
+  };
   try {
     progress_ = Progress{};
-    progress_.epoch = need("epoch").template get<std::int64_t>();
-    progress_.step = need("step").template get<std::int64_t>();
-    progress_.skipped_steps = need("skipped_steps").template get<std::int64_t>();
-    progress_.samples = need("samples").template get<std::size_t>();
+    progress_.epoch = count("epoch");
+    progress_.step = count("step");
+    progress_.skipped_steps = count("skipped_steps");
+    progress_.samples = static_cast<std::size_t>(count("samples"));
     auto rows = [](const nlohmann::json& a) {
       std::vector<MetricRow> v;
       for (const auto& pairs : a) {

@@ -283,6 +283,27 @@ TEST(Checkpoint, ResumeIsBitIdentical) {
   std::filesystem::remove_all(dir);
 }
 
+// A crafted checkpoint (valid checksums, forged trainer state) is refused with the key named: an
+// epoch of 1e308 would wrap to INT64_MIN and train forever.
+TEST(Checkpoint, CountsInTheTrainerStateMustBeIntegersAtLeastZero) {
+  Rig<float> rig({.model = "linear", .outputs = 1, .loss = "mse", .optimizer = "sgd"});
+  const nlohmann::json good = rig.trainer->state();
+  EXPECT_NO_THROW(rig.trainer->load_state(good));
+  for (const char* key : {"epoch", "step", "skipped_steps", "samples"})
+    for (const nlohmann::json& bad :
+         {nlohmann::json(1e308), nlohmann::json(-1), nlohmann::json(2.5), nlohmann::json("3"),
+          nlohmann::json(std::uint64_t(INT64_MAX) + 1)}) {
+      auto forged = good;
+      forged[key] = bad;
+      try {
+        rig.trainer->load_state(forged);
+        ADD_FAILURE() << key << " = " << bad.dump() << " was accepted";
+      } catch (const CheckpointError& e) {
+        EXPECT_EQ(e.where(), std::string("trainer.") + key) << e.what();
+      }
+    }
+}
+
 namespace {
 /// Copies the gradients and weights the optimizer is about to use (it runs after the regularizer).
 template <class T>
