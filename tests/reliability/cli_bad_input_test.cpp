@@ -104,6 +104,20 @@ const std::vector<BadInput> kCases = {
      kNothing,
      "trace --function rosenbrock --steps 3 --optimizer '{\"name\":5}' --csv {dir}/path.csv",
      {"--optimizer", "needs a \"name\""}},
+    // R9: non-finite option values are refused when they are read (core/options.hpp), from a
+    // flag, --set or a config file.
+    {"clip_norm_inf",
+     kNothing,
+     kBlobs + " --clip-norm inf --out {dir}/run",
+     {"--clip-norm", "train.clip_norm", "finite"}},
+    {"param_tol_nan_by_set",
+     kNothing,
+     kBlobs + " --set train.param_tol=nan --out {dir}/run",
+     {"--set", "train.param_tol", "finite"}},
+    {"min_delta_inf_in_toml",
+     [](const fs::path& d) { write_file_atomic(d / "run.toml", "[train]\nmin_delta = inf\n"); },
+     kBlobs + " {dir}/run.toml --out {dir}/run",
+     {"run.toml:2", "train.min_delta", "finite"}},
     // R4: sizes checked against the file and the machine's memory before allocating.
     {"synthetic_samples_beyond_memory",
      kNothing,
