@@ -1,6 +1,7 @@
 #include "descent/config/run_config.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/core.h>
 #include <toml++/toml.h>
@@ -176,23 +177,23 @@ nlohmann::json RunConfig::to_json() const {
 
 std::string RunConfig::to_toml() const {
   std::string out = "# descent train: resolved configuration (every key, defaults included)\n";
-  auto& self = const_cast<RunConfig&>(*this);
+  const nlohmann::json all = to_json();
+  // Typed sections in declaration order; spec tables "name" first, then the keys sorted (as TOML
+  // readers return them).
+  std::map<std::string, std::vector<std::string>> order;
+  for_each_section(*this, [&](const std::string& s, const auto& o) {
+    order[s] = options::names<std::decay_t<decltype(o)>>();
+  });
   for (const auto& section : kSections) {
     out += "\n[" + section + "]\n";
+    const nlohmann::json& table = all[section];
+    std::vector<std::string> keys = order[section];
     if (spec_section(section)) {
-      // "name" first, then the keys sorted (as TOML readers return them).
-      const nlohmann::json& table = spec_table(self, section);
-      if (table.contains("name")) out += "name = " + toml_json::value(table["name"]) + "\n";
+      if (table.contains("name")) keys.push_back("name");
       for (const auto& [k, v] : table.items())
-        if (k != "name") out += toml_json::key(k) + " = " + toml_json::value(v) + "\n";
-      continue;
+        if (k != "name") keys.push_back(k);
     }
-    for_each_section(self, [&](const std::string& s, auto& o) {
-      if (s != section) return;
-      o.visit([&](const char* k, auto& field, const char*, const auto&...) {
-        out += toml_json::key(k) + " = " + toml_json::value(options::detail::write(field)) + "\n";
-      });
-    });
+    for (const auto& k : keys) out += toml_json::key(k) + " = " + toml_json::value(table[k]) + "\n";
   }
   return out;
 }
