@@ -3,8 +3,9 @@
 // as CSV (step,x0,x1,...,f,grad_norm,lr; row 0 is the start point, row k the point after k steps)
 // and/or a summary table with one row per optimizer. With --schedule, a learning-rate scheduler
 // (sched::make JSON) is stepped after every optimizer step, as in torch; one that needs a metric
-// (plateau) is fed f at the new point. --plot FILE.svg draws the path(s) of a 2-D function over a
-// filled contour plot with gnuplot (report/contour_plot.hpp), keeping the .gp and .dat beside it.
+// (plateau) is fed f at the new point. --plot FILE.svg (or .png) draws the path(s) of a 2-D
+// function over a filled contour plot with gnuplot (report/contour_plot.hpp), keeping the .gp and
+// .dat beside it.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -135,10 +136,11 @@ void draw_paths(const objective::Function& f, const TraceArgs& args,
     fmt::print("{}\n", report::kGnuplotHint);
     return;
   }
-  const std::filesystem::path svg = std::filesystem::absolute(args.plot);
+  const std::filesystem::path image = std::filesystem::absolute(args.plot);
   const auto figure = report::contour_figure(
-      f, paths, svg.stem().string(), fmt::format("{} ({} steps)", args.function, args.steps));
-  report::render(svg.parent_path(), figure, gnuplot);
+      f, paths, image.stem().string(), fmt::format("{} ({} steps)", args.function, args.steps));
+  report::render(image.parent_path(), figure, gnuplot,
+                 image.extension() == ".png" ? report::ImageFormat::png : report::ImageFormat::svg);
   fmt::print("{}\n", args.plot);
 }
 
@@ -158,8 +160,9 @@ int trace(const TraceArgs& args) {
     throw ConfigError(
         fmt::format("draws 2-D functions, '{}' is {}-D here", args.function, f->dimension()),
         "--plot", "trace a 2-D function, or leave --plot out");
-  if (!args.plot.empty() && std::filesystem::path(args.plot).extension() != ".svg")
-    throw ConfigError("must name an .svg file", "--plot", "e.g. --plot path.svg");
+  if (const auto ext = std::filesystem::path(args.plot).extension();
+      !args.plot.empty() && ext != ".svg" && ext != ".png")
+    throw ConfigError("must name an .svg or .png file", "--plot", "e.g. --plot path.svg");
   std::vector<report::TracePath> paths;
   std::vector<nlohmann::json> specs;
   std::vector<std::string> labels;  // the specs as given (key order kept), compact
@@ -211,9 +214,10 @@ const cli::Registration reg{
       sub.add_option("--csv", args->csv,
                      "Write the path as CSV to FILE, or - for stdout (default)");
       sub.add_flag("--summary", args->summary, "Print one table row per optimizer");
-      sub.add_option("--plot", args->plot,
-                     "Draw the path(s) over a filled contour plot of the function to FILE.svg "
-                     "(gnuplot; FILE.gp and FILE_*.dat beside it)");
+      sub.add_option(
+          "--plot", args->plot,
+          "Draw the path(s) over a filled contour plot of the function to FILE.svg or FILE.png "
+          "(gnuplot; FILE.gp and FILE_*.dat beside it)");
       sub.add_option("--dtype", args->dtype,
                      "Scalar type of the point and the optimizer: double (default) or float")
           ->check(CLI::IsMember({"float", "double"}));

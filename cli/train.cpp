@@ -23,6 +23,7 @@
 #include "descent/train/model_file.hpp"
 #include "descent/train/nonfinite_guard.hpp"
 #include "descent/train/plateau_driver.hpp"
+#include "descent/train/predicted_vs_actual.hpp"
 #include "descent/train/step_logger.hpp"
 #include "interrupt.hpp"
 #include "progress.hpp"
@@ -161,13 +162,14 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   outcome.history = trainer.history();
   std::optional<train::ConfusionMatrix<T>> confusion;
   if (!data.classes.empty()) confusion.emplace(std::max<std::size_t>(2, data.classes.size()));
-  auto* cm = confusion ? &*confusion : nullptr;
+  train::PredictedVsActual<T> pairs;  // regression: the scatter of the report
+  train::Metric<T>* observer = confusion ? static_cast<train::Metric<T>*>(&*confusion) : &pairs;
   if (failure) {
-    cm = nullptr;  // no evaluation of non-finite weights
+    observer = nullptr;  // no evaluation of non-finite weights
   } else if (data.test.rows())
-    outcome.test = trainer.evaluate(data.test, "test", cm);
-  else if (data.val.rows() && cm)
-    trainer.evaluate(data.val, "val", cm);
+    outcome.test = trainer.evaluate(data.test, "test", observer);
+  else if (data.val.rows())
+    trainer.evaluate(data.val, "val", observer);
   outcome.monitor = monitor;
   outcome.mode = mode;
   outcome.stopped_early = trainer.progress().stop || failure;
@@ -178,9 +180,22 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   outcome.samples_trained = static_cast<double>(trainer.progress().samples - samples_before);
   outcome.task = std::string(data::to_string(data.task));
   outcome.classes = data.classes;
-  if (cm && (data.test.rows() || data.val.rows())) {
-    outcome.confusion_matrix = cm->to_json();
-    outcome.confusion_matrix["split"] = data.test.rows() ? "test" : "val";
+  const char* split = data.test.rows() ? "test" : "val";
+  if (observer && confusion && (data.test.rows() || data.val.rows())) {
+    outcome.confusion_matrix = confusion->to_json();
+    outcome.confusion_matrix["split"] = split;
+  }
+  if (observer && !confusion && pairs.rows()) {
+    // In the data's units: y = std * v + mean.
+    auto units = [&](std::vector<double> v) {
+      for (double& x : v) x = data.target_std * x + data.target_mean;
+      return v;
+    };
+    dir.write_predictions(units(pairs.actual()), units(pairs.predicted()));
+    outcome.predictions = {{"split", split},
+                           {"rows", pairs.rows()},
+                           {"kept", pairs.actual().size()},
+                           {"file", "predictions.csv"}};
   }
   dir.write_metrics(trainer.history());
   dir.write_json("summary.json", report::summary_json(outcome));
@@ -188,7 +203,8 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
     train::save_model(dir.file(train::kModelFile),
                       model_card(config, data, parts.model->net->output_dim(data.train.features())),
                       parts.model->params, layer_descriptions(*parts.model->net));
-  for (const auto& note : report::write_run_views(dir.root())) fmt::print("{}\n", note);
+  for (const auto& note : report::write_run_views(dir.root(), config.output.png))
+    fmt::print("{}\n", note);
   if (failure) std::rethrow_exception(failure);
 
   if (!outcome.stop_reason.empty()) fmt::print("{}\n", outcome.stop_reason);
@@ -213,7 +229,7 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
 /// Settings a resumed run may change: how long it runs and how it reports. Everything else would
 /// make the continued run a different one than its config.toml and checkpoint describe.
 const std::vector<std::string> kResumable = {"train.epochs", "train.threads", "output.progress",
-                                             "output.checkpoint_every"};
+                                             "output.checkpoint_every", "output.png"};
 
 /// The keys (schema keys and the optimizer / schedule / regularization tables) whose values differ.
 std::vector<std::string> changed_keys(const RunConfig& a, const RunConfig& b) {
@@ -273,7 +289,7 @@ const cli::Registration reg{
                      "schedule, train, output)");
       sub.add_option("--resume", args->resume,
                      "continue the run in DIR from its checkpoint (may change only --epochs, "
-                     "--threads, --progress and output.checkpoint_every)");
+                     "--threads, --progress, --png and output.checkpoint_every)");
       sub.add_flag("--force", args->force, "overwrite the run directory --out names");
       args->flags.declare(sub, true);
       return [args]() {

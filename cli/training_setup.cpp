@@ -60,6 +60,7 @@ const std::vector<std::pair<std::string, std::string>> kTrainingFlags = {
     {"--log-steps", "train.log_steps"},
     {"--out", "output.dir"},
     {"--progress", "output.progress"},
+    {"--png", "output.png"},
 };
 
 std::string help_of(const std::string& key) {
@@ -322,13 +323,13 @@ std::size_t model_outputs(const RunConfig& config, const LoadedData& data) {
 }
 
 namespace {
-/// The memory a model needs, checked before it is built. Parameters: sum over its Linear layers
-/// of (inputs + 1) * outputs, 4 values each with the gradients and up to two optimizer moments.
-/// Activations: rows per pass x (sum of the layer widths) x 3 (output, activation, gradient),
-/// with evaluation passes of up to 1024 rows.
+/// The memory a model needs, checked before it is built; returns its number of parameters.
+/// Parameters: sum over its Linear layers of (inputs + 1) * outputs, 4 values each with the
+/// gradients and up to two optimizer moments. Activations: rows per pass x (sum of the layer
+/// widths) x 3 (output, activation, gradient), with evaluation passes of up to 1024 rows.
 template <class T>
-void check_model_fits(const nn::ModelSpec& spec, const RunConfig& config, const LoadedData& data,
-                      std::size_t outputs) {
+double check_model_fits(const nn::ModelSpec& spec, const RunConfig& config, const LoadedData& data,
+                        std::size_t outputs) {
   double params = 0, in = static_cast<double>(data.train.features()), widths = 0;
   for (const auto h : spec.hidden) {
     params += (in + 1) * static_cast<double>(h);
@@ -347,21 +348,45 @@ void check_model_fits(const nn::ModelSpec& spec, const RunConfig& config, const 
   const std::string shortfall = memory_shortfall(
       bytes, fmt::format("a model of {:.4g} parameters ({:.4g} rows per pass)", params, pass_rows));
   if (!shortfall.empty()) throw ConfigError(shortfall, "model.spec", "choose smaller hidden sizes");
+  return params;
 }
 
-/// descent train steps the optimizer once per batch from the gradients: optimizers that
-/// re-evaluate the objective (lbfgs) or need its Hessian (newton) cannot train a model.
-void check_trainable(const nlohmann::json& optimizer) {
+/// L-BFGS re-evaluates the objective during a step and Newton takes its Hessian by central
+/// differences of gradients (2n evaluations): both need one fixed, deterministic objective, the
+/// full-batch loss. Refused, before any output, for mini-batches, accumulation, dropout (new masks
+/// at each evaluation) and clipping (the step reads the closure's own gradients); Newton's n x n
+/// Hessian must fit in memory.
+void check_trainable(const nlohmann::json& optimizer, const RunConfig& config,
+                     const nn::ModelSpec& spec, const LoadedData& data, double params) {
   if (!optimizer.contains("name") || !optimizer["name"].is_string()) return;
   const std::string name = optimizer["name"].get<std::string>();
-  if (name == "lbfgs" || name == "newton")
-    throw ConfigError(name +
-                          (name == "lbfgs" ? " re-evaluates the objective during a step"
-                                           : " needs the Hessian of the objective") +
-                          ", which training on batches does not provide",
-                      "optimizer.name",
-                      "choose another optimizer (descent optimizers lists them); " + name +
-                          " works with descent trace");
+  if (name != "lbfgs" && name != "newton") return;
+  const std::string why = name + (name == "lbfgs" ? " re-evaluates the loss during a step"
+                                                  : " takes the Hessian from the loss's gradients");
+  const auto batch = config.train.batch_size;
+  if (batch > 0 && static_cast<std::size_t>(batch) < data.train.rows())
+    throw ConfigError(fmt::format("{}, so it needs the whole training split as one batch, not "
+                                  "mini-batches of {}",
+                                  why, batch),
+                      "train.batch_size", "use --batch-size 0 (full-batch) with " + name);
+  if (config.train.accumulate != 1)
+    throw ConfigError(why + ", so it cannot accumulate batches", "train.accumulate",
+                      "use --batch-size 0 and accumulate 1");
+  if (spec.dropout > 0)
+    throw ConfigError(why + ", which dropout would change at every evaluation", "model.dropout",
+                      "set dropout 0 with " + name);
+  if (config.train.clip_norm > 0 || config.train.clip_value > 0)
+    throw ConfigError(why + " and steps from its own gradients: clipping does not apply",
+                      config.train.clip_norm > 0 ? "train.clip_norm" : "train.clip_value",
+                      "remove the clipping option with " + name);
+  if (name == "newton") {
+    const std::string shortfall = memory_shortfall(
+        params * params * sizeof(double),
+        fmt::format("Newton's Hessian of {:.4g} x {:.4g} parameters", params, params));
+    if (!shortfall.empty())
+      throw ConfigError(shortfall, "optimizer.name",
+                        "Newton suits models of up to a few thousand parameters: use lbfgs");
+  }
 }
 }  // namespace
 
@@ -375,8 +400,8 @@ RunParts<T> build_parts(const RunConfig& config, const LoadedData& data, bool wi
   const nn::ParamGroups groups = optimizer.contains("groups") && optimizer["groups"].size() == 2
                                      ? nn::ParamGroups{0, 1}
                                      : nn::ParamGroups{};
-  check_model_fits<T>(spec, config, data, model_outputs(config, data));
-  check_trainable(optimizer);
+  const double params = check_model_fits<T>(spec, config, data, model_outputs(config, data));
+  check_trainable(optimizer, config, spec, data, params);
   parts.model =
       nn::make_model<T>(spec, data.train.features(), model_outputs(config, data), seed, groups);
   const std::string loss = loss_spec(config, data);

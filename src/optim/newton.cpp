@@ -1,6 +1,8 @@
 #include "descent/optim/newton.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <Eigen/Cholesky>
 
@@ -19,11 +21,60 @@ void Newton<T>::step() {
   if (!hessian_)
     throw UsageError("Newton's method needs the Hessian of the objective", kName,
                      "call set_hessian(fn) with a function writing the n*n Hessian at the current "
-                     "parameters");
-  const std::size_t n = p_.size();
-  auto& params = this->params();
+                     "parameters, or step(closure)");
   ++steps_;
   hessian_(std::span<double>(h_));
+  update();
+}
+
+template <class T>
+double Newton<T>::step(const Closure& closure) {
+  const double loss = closure();  // the gradient at x; its loss is returned, as torch's step
+  if (hessian_) {
+    step();
+    return loss;
+  }
+  ++steps_;
+  finite_difference_hessian(closure);
+  update();
+  return loss;
+}
+
+// Central differences of the gradient, one coordinate at a time (exact for a quadratic objective
+// up to rounding):
+//   H e_j = (g(x + h_j e_j) - g(x - h_j e_j)) / (2 h_j),  h_j = eps^(1/3) max(1, |x_j|),
+// then symmetrized, H = (H + H^T) / 2. The gradient at x is put back into the arena afterwards.
+template <class T>
+void Newton<T>::finite_difference_hessian(const Closure& closure) {
+  const std::size_t n = p_.size();
+  auto& params = this->params();
+  T* x = params.values().data();
+  T* g = params.grads().data();
+  std::vector<T> g0(g, g + n), g_plus(n);
+  const double h0 = std::cbrt(double(std::numeric_limits<T>::epsilon()));
+  for (std::size_t j = 0; j < n; ++j) {
+    const T xj = x[j];
+    const double h = h0 * std::max(1.0, std::abs(double(xj)));
+    x[j] = T(double(xj) + h);
+    const double above = double(x[j]);  // the step as represented in T
+    closure();
+    std::copy(g, g + n, g_plus.begin());
+    x[j] = T(double(xj) - h);
+    const double width = above - double(x[j]);
+    closure();
+    for (std::size_t i = 0; i < n; ++i) h_[i * n + j] = (double(g_plus[i]) - double(g[i])) / width;
+    x[j] = xj;
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i + 1; j < n; ++j)
+      h_[i * n + j] = h_[j * n + i] = 0.5 * (h_[i * n + j] + h_[j * n + i]);
+  std::copy(g0.begin(), g0.end(), g);
+}
+
+template <class T>
+void Newton<T>::update() {
+  const std::size_t n = p_.size();
+  auto& params = this->params();
   for (double h : h_)
     if (!std::isfinite(h))
       throw NumericalError(fmt::format("the Hessian has a non-finite entry at step {}", steps_),

@@ -92,9 +92,7 @@ GnuplotFigure contour_figure(const objective::Function& f, const std::vector<Tra
   std::string s = fmt::format(
       "# descent: optimizer paths over a filled contour plot of f - f_min (log scale).\n"
       "# Restyle and redraw with: gnuplot {0}.gp\n"
-      "if (!exists(\"outfile\")) outfile = \"{0}.svg\"\n"
-      "set terminal svg size 760,620 dynamic font \"sans,12\" background \"white\"\n"
-      "set output outfile\n"
+      "{10}"
       "set title {1} noenhanced\n"
       "set xlabel \"x0\" offset 0,0.5\nset ylabel \"x1\"\n"
       "set xrange [{2}:{3}]\nset yrange [{4}:{5}]\n"
@@ -112,7 +110,7 @@ GnuplotFigure contour_figure(const objective::Function& f, const std::vector<Tra
       "plot {9} using 1:2:3 with image notitle, \\\n"
       "     $contours using 1:2 with lines lc rgb \"#ffffff\" lw 0.5 notitle",
       name, gnuplot_quote(title), box.x0, box.x1, box.y0, box.y1, floor,
-      std::max(range, floor * 10), levels, grid_file);
+      std::max(range, floor * 10), levels, grid_file, gnuplot_output(name, 760, 620));
   for (std::size_t k = 0; k < paths.size(); ++k) {
     const std::string file = fmt::format("{}_path{}.dat", name, k);
     std::string dat = "# " + paths[k].label + ": x0 x1 (start point, then after each step)\n";

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include <fmt/core.h>
+
 #include "descent/core/atomic_file.hpp"
 #include "descent/core/error.hpp"
 
@@ -43,16 +45,31 @@ std::string gnuplot_quote(const std::string& s) {
   return out + "\"";
 }
 
-void render(const fs::path& dir, const GnuplotFigure& figure, const fs::path& gnuplot) {
+std::string gnuplot_output(const std::string& name, int width, int height) {
+  return fmt::format(
+      "if (!exists(\"outfile\")) outfile = exists(\"png\") ? \"{0}.png\" : \"{0}.svg\"\n"
+      "if (exists(\"png\")) {{\n"
+      "  set terminal pngcairo size {1},{2} font \"sans,10\" background \"white\"\n"
+      "}} else {{\n"
+      "  set terminal svg size {1},{2} dynamic font \"sans,12\" background \"white\"\n"
+      "}}\n"
+      "set output outfile\n",
+      name, width, height);
+}
+
+void render(const fs::path& dir, const GnuplotFigure& figure, const fs::path& gnuplot,
+            ImageFormat format) {
   for (const auto& [name, contents] : figure.data) write_file_atomic(dir / name, contents);
   write_file_atomic(dir / (figure.name + ".gp"), figure.script);
-  const fs::path svg = dir / (figure.name + ".svg");
-  const fs::path part = dir / (figure.name + ".svg.part");
+  const std::string ext = format == ImageFormat::png ? ".png" : ".svg";
+  const fs::path svg = dir / (figure.name + ext);
+  const fs::path part = dir / (figure.name + ext + ".part");
   const fs::path err = dir / (figure.name + ".err.part");
   const std::string command =
       "cd " + shell_quote(dir.string()) + " && " + shell_quote(gnuplot.string()) + " -e " +
-      shell_quote("outfile=" + gnuplot_quote(part.filename().string())) + " " +
-      shell_quote(figure.name + ".gp") + " 2>" + shell_quote(err.filename().string());
+      shell_quote(std::string(format == ImageFormat::png ? "png=1; " : "") +
+                  "outfile=" + gnuplot_quote(part.filename().string())) +
+      " " + shell_quote(figure.name + ".gp") + " 2>" + shell_quote(err.filename().string());
   const int status = std::system(command.c_str());
   std::string message;
   {

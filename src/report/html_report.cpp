@@ -155,6 +155,8 @@ std::string data_json(const std::vector<RunData>& runs, const std::vector<std::s
     append_table_json(out, runs[r].epochs, blocks);
     out += ",\"steps\":";
     append_table_json(out, runs[r].steps, blocks);
+    out += ",\"predictions\":";
+    append_table_json(out, runs[r].predictions, blocks);
     out += '}';
   }
   out += "]}";

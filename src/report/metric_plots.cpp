@@ -61,15 +61,14 @@ std::vector<GnuplotFigure> figures(const Table& t, const std::string& x, const s
       dat += '\n';
     }
     fig.data.emplace_back(fig.name + ".dat", std::move(dat));
-    std::string s = fmt::format(
-        "# descent: {} per {}. Restyle and redraw with: gnuplot {}.gp\n"
-        "if (!exists(\"outfile\")) outfile = \"{}.svg\"\n"
-        "set terminal svg size 640,400 dynamic font \"sans,12\" background \"white\"\n"
-        "set output outfile\n"
-        "set title {} noenhanced\nset xlabel {}\nset ylabel {} noenhanced\n"
-        "set key top right noenhanced\nset grid\n",
-        metric, per, fig.name, fig.name, gnuplot_quote(metric + " per " + per), gnuplot_quote(per),
-        gnuplot_quote(metric));
+    std::string s =
+        fmt::format("# descent: {} per {}. Restyle and redraw with: gnuplot {}.gp\n", metric, per,
+                    fig.name) +
+        gnuplot_output(fig.name, 640, 400) +
+        fmt::format(
+            "set title {} noenhanced\nset xlabel {}\nset ylabel {} noenhanced\n"
+            "set key top right noenhanced\nset grid\n",
+            gnuplot_quote(metric + " per " + per), gnuplot_quote(per), gnuplot_quote(metric));
     if (log) s += "set logscale y\n";
     if (every > 1)
       s += fmt::format("# {} rows: every {}th is drawn (the .dat file has them all)\n", t.rows(),
@@ -92,13 +91,50 @@ std::vector<GnuplotFigure> figures(const Table& t, const std::string& x, const s
   return out;
 }
 
+/// Regression: predicted against actual, one point per row, with the line predicted = actual.
+std::vector<GnuplotFigure> predicted_vs_actual(const RunData& run) {
+  const auto* actual = run.predictions.column("actual");
+  const auto* predicted = run.predictions.column("predicted");
+  if (!actual || !predicted || actual->empty()) return {};
+  GnuplotFigure fig;
+  fig.name = "predicted_vs_actual";
+  std::string dat = "# actual predicted\n";
+  double lo = INFINITY, hi = -INFINITY;
+  for (std::size_t i = 0; i < actual->size(); ++i) {
+    dat += fmt::format("{} {}\n", (*actual)[i], (*predicted)[i]);
+    for (double v : {(*actual)[i], (*predicted)[i]})
+      if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+  }
+  if (!(lo <= hi)) return {};
+  fig.data.emplace_back(fig.name + ".dat", std::move(dat));
+  const std::string split = run.summary.is_object() && run.summary.contains("predictions")
+                                ? run.summary["predictions"].value("split", std::string("test"))
+                                : std::string("test");
+  fig.script =
+      fmt::format(
+          "# descent: predicted vs actual ({} split). Restyle and redraw with: gnuplot {}.gp\n",
+          split, fig.name) +
+      gnuplot_output(fig.name, 480, 480) +
+      fmt::format(
+          "set title {}\nset xlabel \"actual\"\nset ylabel \"predicted\"\n"
+          "set size square\nset grid\nset key top left\nset xrange [{}:{}]\nset yrange [{}:{}]\n"
+          "plot {} using 1:2 with points pt 7 ps 0.4 lc rgb \"#1f77b4\" title \"rows\", \\\n"
+          "     x with lines lw 1 lc rgb \"#7f7f7f\" dt 2 title \"predicted = actual\"\n",
+          gnuplot_quote("predicted vs actual (" + split + " split)"), lo, hi, lo, hi,
+          gnuplot_quote(fig.name + ".dat"));
+  return {std::move(fig)};
+}
+
 }  // namespace
 
 std::vector<GnuplotFigure> metric_figures(const RunData& run) {
   auto out = figures(run.epochs, "epoch", "", "epoch", false);
-  auto steps = figures(run.steps, "step", "steps_", "step", true);
-  out.insert(out.end(), std::make_move_iterator(steps.begin()),
-             std::make_move_iterator(steps.end()));
+  auto append = [&out](std::vector<GnuplotFigure> more) {
+    out.insert(out.end(), std::make_move_iterator(more.begin()),
+               std::make_move_iterator(more.end()));
+  };
+  append(figures(run.steps, "step", "steps_", "step", true));
+  append(predicted_vs_actual(run));
   return out;
 }
 

@@ -120,6 +120,9 @@ RunData load_run(const std::filesystem::path& dir) {
                     "report on the run after its first epoch");
   if (fs::is_regular_file(dir / "steps.csv"))
     run.steps = parse_table(read_file(dir / "steps.csv"), (dir / "steps.csv").string());
+  if (fs::is_regular_file(dir / "predictions.csv"))
+    run.predictions =
+        parse_table(read_file(dir / "predictions.csv"), (dir / "predictions.csv").string());
   if (fs::is_regular_file(dir / "summary.json")) {
     try {
       run.summary = nlohmann::ordered_json::parse(read_file(dir / "summary.json"));

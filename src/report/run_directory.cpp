@@ -17,6 +17,16 @@ void RunDirectory::write_steps(const std::vector<train::MetricRow>& steps) const
   write_file_atomic(file("steps.csv"), metrics_csv(steps));
 }
 
+void RunDirectory::write_predictions(const std::vector<double>& actual,
+                                     const std::vector<double>& predicted) const {
+  std::vector<train::MetricRow> rows(actual.size());
+  for (std::size_t i = 0; i < actual.size(); ++i) {
+    rows[i].set("actual", actual[i]);
+    rows[i].set("predicted", predicted[i]);
+  }
+  write_file_atomic(file("predictions.csv"), metrics_csv(rows));
+}
+
 void RunDirectory::write_json(std::string_view name, const nlohmann::ordered_json& json) const {
   write_file_atomic(file(name), json.dump(2) + "\n");
 }

@@ -11,7 +11,7 @@
 
 namespace descent::report {
 
-std::vector<std::string> write_run_views(const std::filesystem::path& dir) {
+std::vector<std::string> write_run_views(const std::filesystem::path& dir, bool png) {
   std::vector<std::string> notes;
   RunData run;
   try {
@@ -25,7 +25,10 @@ std::vector<std::string> write_run_views(const std::filesystem::path& dir) {
     if (const auto gnuplot = find_gnuplot(); gnuplot.empty()) {
       notes.emplace_back(kGnuplotHint);
     } else {
-      for (const auto& figure : metric_figures(run)) render(dir / "plots", figure, gnuplot);
+      for (const auto& figure : metric_figures(run)) {
+        render(dir / "plots", figure, gnuplot);
+        if (png) render(dir / "plots", figure, gnuplot, ImageFormat::png);
+      }
     }
   } catch (const Error& e) {
     notes.push_back(std::string("plots incomplete: ") + e.what());

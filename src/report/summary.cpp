@@ -37,6 +37,7 @@ nlohmann::ordered_json summary_json(const RunOutcome& o) {
   j["task"] = o.task;
   if (!o.classes.empty()) j["classes"] = o.classes;
   if (!o.confusion_matrix.is_null()) j["confusion_matrix"] = o.confusion_matrix;
+  if (!o.predictions.is_null()) j["predictions"] = o.predictions;
   return j;
 }
 

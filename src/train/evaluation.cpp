@@ -41,9 +41,9 @@ EvalBatch<T> eval_batch(const nn::Matrix<T>& out, const nn::Matrix<T>& target, E
 template <class T>
 MetricRow evaluate(nn::Sequential<T>& model, const nn::Loss<T>& loss, const data::Dataset& data,
                    const std::string& prefix, const EvaluationOptions& options,
-                   ConfusionMatrix<T>* confusion) {
+                   Metric<T>* observer) {
   auto metrics = make_metrics<T>(options);
-  if (confusion) confusion->reset();
+  if (observer) observer->reset();
   model.eval();
   nn::Matrix<T> x, target;
   const auto n = static_cast<Eigen::Index>(data.rows());
@@ -70,7 +70,7 @@ MetricRow evaluate(nn::Sequential<T>& model, const nn::Loss<T>& loss, const data
     const double value = loss.value(*out, target);
     const auto eb = eval_batch(*out, target, 0, labels, value);
     for (auto& m : metrics) m->update(eb);
-    if (confusion) confusion->update(eb);
+    if (observer) observer->update(eb);
   }
   model.train();
   MetricRow row;
@@ -83,7 +83,7 @@ MetricRow evaluate(nn::Sequential<T>& model, const nn::Loss<T>& loss, const data
   template EvalBatch<T> eval_batch(const nn::Matrix<T>&, const nn::Matrix<T>&, Eigen::Index, \
                                    std::span<const std::int32_t>, double);                   \
   template MetricRow evaluate(nn::Sequential<T>&, const nn::Loss<T>&, const data::Dataset&,  \
-                              const std::string&, const EvaluationOptions&, ConfusionMatrix<T>*);
+                              const std::string&, const EvaluationOptions&, Metric<T>*);
 DESCENT_INSTANTIATE(float)
 DESCENT_INSTANTIATE(double)
 #undef DESCENT_INSTANTIATE

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <utility>
 
 #include "descent/core/error.hpp"
 #include "descent/data/batch_iterator.hpp"
@@ -71,7 +72,7 @@ void Trainer<T>::set_targets(std::span<const std::int32_t> labels, std::span<con
 }
 
 template <class T>
-void Trainer<T>::optimizer_step() {
+void Trainer<T>::optimizer_step(const optim::Closure* closure) {
   // L(W) = data loss + R(W): dR/dw joins the data gradient before clipping and the step.
   if (regularizer_) progress_.reg_loss = regularizer_->apply(params_);
   bool step = true;
@@ -81,7 +82,10 @@ void Trainer<T>::optimizer_step() {
       break;
     }
   if (step) {
-    optimizer_.step();
+    if (closure)
+      optimizer_.step(*closure);
+    else
+      optimizer_.step();
     ++progress_.step;
     if (scheduler_ && options_.scheduler_step == SchedulerStep::batch &&
         !scheduler_->needs_metric())
@@ -130,7 +134,23 @@ void Trainer<T>::run_epoch(data::BatchIterator& batches) {
     if (i + 1 == first + group) {
       progress_.step_loss = group_loss / static_cast<double>(group);
       group_loss = 0;
-      optimizer_step();
+      if (optimizer_.needs_closure()) {
+        // L-BFGS / Newton re-evaluate L(W) = loss + R(W) on this batch (the whole split, checked
+        // in fit). The first call is at the weights just evaluated: it returns that result.
+        bool at_start = true;
+        const optim::Closure closure = [&] {
+          if (std::exchange(at_start, false))
+            return progress_.batch_loss + (regularizer_ ? progress_.reg_loss : 0.0);
+          optimizer_.zero_grad();
+          const nn::Matrix<T>& o = model_.forward(inputs(batch->x()));
+          const double loss = loss_.evaluate(o, batch_target_, &grad_output_);
+          model_.backward(grad_output_);
+          return loss + (regularizer_ ? regularizer_->apply(params_) : 0.0);
+        };
+        optimizer_step(&closure);
+      } else {
+        optimizer_step(nullptr);
+      }
       if (regularizer_) reg_sum += progress_.reg_loss * static_cast<double>(group_rows);
       reg_rows += group_rows;
       group_rows = 0;
@@ -148,8 +168,8 @@ void Trainer<T>::run_epoch(data::BatchIterator& batches) {
 
 template <class T>
 MetricRow Trainer<T>::evaluate(const data::Dataset& data, const std::string& prefix,
-                               ConfusionMatrix<T>* confusion) {
-  return train::evaluate(model_, loss_, data, prefix, evaluation_options(options_), confusion);
+                               Metric<T>* observer) {
+  return train::evaluate(model_, loss_, data, prefix, evaluation_options(options_), observer);
 }
 
 template <class T>
@@ -160,6 +180,11 @@ const std::vector<MetricRow>& Trainer<T>::fit(const data::Dataset& train,
                                       .shuffle = options_.shuffle,
                                       .drop_last = options_.drop_last,
                                       .seed = options_.seed});
+  if (optimizer_.needs_closure() && (batches.batches_per_epoch() != 1 || options_.accumulate != 1))
+    throw ConfigError(std::string(optimizer_.name()) +
+                          " re-evaluates the objective during a step, so it needs one fixed batch: "
+                          "the whole training split",
+                      "train.batch_size", "use batch size 0 (full batch) and accumulate 1");
   progress_.stop = false;
   progress_.stop_reason.clear();
   for (auto& c : callbacks_) c->on_train_begin(*this);

@@ -77,11 +77,20 @@ const std::vector<BadInput> kCases = {
     {"lbfgs_on_batches",
      kNothing,
      kBlobs + " --optimizer lbfgs --out {dir}/run",
-     {"optimizer.name", "lbfgs"}},
-    {"newton_in_training",
+     {"train.batch_size", "lbfgs", "whole training split", "--batch-size 0"}},
+    {"newton_on_batches",
      kNothing,
      kBlobs + " --optimizer newton --out {dir}/run",
-     {"optimizer.name", "newton"}},
+     {"train.batch_size", "newton"}},
+    {"lbfgs_with_dropout",
+     kNothing,
+     kBlobs + " --optimizer lbfgs --batch-size 0 --set model.dropout=0.2 --out {dir}/run",
+     {"model.dropout", "lbfgs"}},
+    {"newton_hessian_too_large",
+     kNothing,
+     "train --data synthetic:blobs --samples 120 --model mlp:60000 --epochs 1 --progress none "
+     "--optimizer newton --batch-size 0 --out {dir}/run",
+     {"optimizer.name", "Hessian", "lbfgs"}},
     // R2: text that is not UTF-8, refused with file, line and column.
     {"latin1_label",
      [](const fs::path& d) {

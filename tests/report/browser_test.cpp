@@ -64,6 +64,19 @@ TEST_F(Browser, TrainReportDrawsEveryEpochAndStepChart) {
   EXPECT_EQ(expect_drawn(dir_ / "run" / "report.html"), 10);
 }
 
+TEST_F(Browser, RegressionReportDrawsPredictedVsActual) {
+  const auto r = run_cli(
+      "train --data synthetic:linear --samples 300 --model linear --epochs 4 --test-split 0.2 "
+      "--progress none --out " +
+      (dir_ / "run").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const fs::path page = dir_ / "run" / "report.html";
+  // Per epoch: loss, mse, mae, r2, lr, skipped_steps, grad_norm, update_ratio; and the scatter.
+  EXPECT_GE(expect_drawn(page), 2);
+  EXPECT_NE(dump_dom(chromium_, page).find("data-chart=\"predicted-vs-actual\""),
+            std::string::npos);
+}
+
 TEST_F(Browser, OverlaidRunsDrawWithoutError) {
   for (const char* bs : {"8", "32"})
     ASSERT_EQ(run_cli(kRun + "--batch-size " + bs + " --out " + (dir_ / bs).string()).code, 0);

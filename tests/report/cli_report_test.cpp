@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "descent/core/atomic_file.hpp"
 #include "support/cli.hpp"
@@ -50,9 +53,11 @@ TEST(CliReport, TrainLeavesReportPlotsAndEvents) {
   EXPECT_TRUE(events);
   if (r.out.find("no plots: gnuplot is not installed") != std::string::npos)
     GTEST_SKIP() << "gnuplot is not installed: plots/ not checked";
-  for (const char* name : {"loss", "accuracy", "lr", "steps_loss", "steps_grad_norm"})
+  for (const char* name : {"loss", "accuracy", "lr", "steps_loss", "steps_grad_norm"}) {
     for (const char* ext : {".svg", ".gp", ".dat"})
       EXPECT_TRUE(fs::exists(dir / "run" / "plots" / (std::string(name) + ext))) << name << ext;
+    EXPECT_FALSE(fs::exists(dir / "run" / "plots" / (std::string(name) + ".png")));  // on request
+  }
   const std::string svg = read_file(dir / "run" / "plots" / "loss.svg");
   EXPECT_NE(svg.find("<svg"), std::string::npos);
   EXPECT_NE(svg.find("train_loss"), std::string::npos);
@@ -62,6 +67,41 @@ TEST(CliReport, TrainLeavesReportPlotsAndEvents) {
   ASSERT_EQ(std::system(("cd " + (dir / "run" / "plots").string() + " && gnuplot loss.gp").c_str()),
             0);
   EXPECT_TRUE(fs::exists(dir / "run" / "plots" / "loss.svg"));
+}
+
+// Regression: predictions.csv holds the test split's (actual, predicted) pairs in the data's
+// units; the test MSE recomputed from them is summary.json's, and the report plots them.
+TEST(CliReport, RegressionLeavesPredictedVsActual) {
+  const auto dir = descent::test::scratch_dir();
+  const auto r = run_cli(
+      "train --data synthetic:linear --samples 400 --model linear --epochs 20 --test-split 0.25 "
+      "--optimizer '{\"name\":\"sgd\",\"lr\":0.05}' --progress none --out " +
+      (dir / "run").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto summary = nlohmann::json::parse(read_file(dir / "run" / "summary.json"));
+  ASSERT_TRUE(summary.contains("predictions")) << summary.dump();
+  EXPECT_EQ(summary["predictions"]["split"], "test");
+  const auto rows = summary["predictions"]["rows"].get<std::size_t>();
+  EXPECT_EQ(rows, 100u);
+  const std::string csv = read_file(dir / "run" / "predictions.csv");
+  ASSERT_EQ(csv.substr(0, csv.find('\n')), "actual,predicted");
+  std::istringstream in(csv.substr(csv.find('\n') + 1));
+  double sum_sq = 0;
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line); ++n) {
+    const double actual = std::stod(line.substr(0, line.find(',')));
+    const double predicted = std::stod(line.substr(line.find(',') + 1));
+    sum_sq += (predicted - actual) * (predicted - actual);
+  }
+  EXPECT_EQ(n, rows);
+  const double mse = summary["final"]["test_mse"].get<double>();
+  EXPECT_NEAR(sum_sq / static_cast<double>(n), mse, 1e-5 * mse);
+  const std::string html = read_file(dir / "run" / "report.html");
+  EXPECT_NE(html.find("\"predictions\":{\"names\":[\"actual\",\"predicted\"]"), std::string::npos);
+  if (r.out.find("no plots: gnuplot is not installed") != std::string::npos)
+    GTEST_SKIP() << "gnuplot is not installed: plots/ not checked";
+  const std::string svg = read_file(dir / "run" / "plots" / "predicted_vs_actual.svg");
+  EXPECT_NE(svg.find("predicted = actual"), std::string::npos);
 }
 
 TEST(CliReport, WithoutGnuplotTheRunSucceedsAndSaysHowToGetPlots) {
@@ -138,6 +178,30 @@ TEST(CliReport, AFailedRunStillWritesItsSummaryAndReport) {
   EXPECT_NE(html.find("<div class=\"warnings\"><b>Warnings</b><ul><li>stopped early: failed: step"),
             std::string::npos);
   EXPECT_FALSE(fs::exists(dir / "run" / "model.safetensors"));  // no non-finite model
+}
+
+// PNG on request: --png adds plots/*.png beside the SVGs; trace --plot FILE.png draws a PNG.
+TEST(CliReport, PngOnRequest) {
+  const auto dir = descent::test::scratch_dir();
+  const auto r = run_cli(kRun + "--png --out " + (dir / "run").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  if (r.out.find("no plots: gnuplot is not installed") != std::string::npos)
+    GTEST_SKIP() << "gnuplot is not installed: PNG plots are not checked";
+  const std::string png_magic = "\x89PNG\r\n\x1a\n";
+  for (const char* name : {"loss", "accuracy"}) {
+    EXPECT_EQ(read_file(dir / "run" / "plots" / (std::string(name) + ".png")).substr(0, 8),
+              png_magic)
+        << name;
+    EXPECT_NE(read_file(dir / "run" / "plots" / (std::string(name) + ".svg")).find("<svg"),
+              std::string::npos);
+  }
+  const auto trace = run_cli(
+      "trace --function rosenbrock --steps 50 --optimizer '{\"name\":\"adam\",\"lr\":0.05}' "
+      "--csv " +
+      (dir / "path.csv").string() + " --plot " + (dir / "path.png").string());
+  ASSERT_EQ(trace.code, 0) << trace.err;
+  EXPECT_EQ(read_file(dir / "path.png").substr(0, 8), png_magic);
+  EXPECT_FALSE(fs::exists(dir / "path.svg"));
 }
 
 TEST(CliReport, TracePlotsPathsOverAFilledContour) {

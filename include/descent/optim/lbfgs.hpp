@@ -64,6 +64,7 @@ class LBFGS : public SingleGroupOptimizer<T, LBFGSOptions> {
   void step() override;
   /// Up to max_iter iterations; returns the loss at the start, as torch.
   double step(const Closure& closure) override;
+  bool needs_closure() const override { return true; }
 
   /// torch's state['n_iter'] and state['func_evals'].
   std::int64_t n_iter() const { return n_iter_; }

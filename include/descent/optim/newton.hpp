@@ -43,11 +43,19 @@ class Newton : public SingleGroupOptimizer<T, NewtonOptions> {
 
   /// One Newton step from the gradient in params().grads(). UsageError without a Hessian.
   void step() override;
+  /// Evaluates closure() for the gradient and steps. Without a Hessian callback the Hessian is
+  /// taken by central differences of the closure's gradients (2n evaluations, see newton.cpp).
+  double step(const Closure& closure) override;
+  bool needs_closure() const override { return !hessian_; }
 
   StateDict<T> state_dict() const override;
   void load_state_dict(const StateDict<T>& state) override;
 
  private:
+  /// Fills h_ by central differences of the closure's gradients.
+  void finite_difference_hessian(const Closure& closure);
+  /// Checks h_, solves (H + lambda I) p = g and moves the parameters: x = x - lr p.
+  void update();
   using SingleGroupOptimizer<T, NewtonOptions>::options_;
   using SingleGroupOptimizer<T, NewtonOptions>::steps_;
   HessianFn hessian_;

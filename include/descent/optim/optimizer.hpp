@@ -60,6 +60,9 @@ class Optimizer {
     step();
     return loss;
   }
+  /// Whether a step must go through step(closure) (L-BFGS, Newton without a Hessian callback):
+  /// a training loop then evaluates the objective on one fixed batch as often as the step asks.
+  virtual bool needs_closure() const { return false; }
   void zero_grad() { params_.zero_grad(); }
 
   Params<T>& params() { return params_; }

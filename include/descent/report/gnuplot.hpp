@@ -23,10 +23,16 @@ std::filesystem::path find_gnuplot();
 inline constexpr const char* kGnuplotHint =
     "no plots: gnuplot is not installed (apt-get install gnuplot-nox, or scripts/deps.sh)";
 
+enum class ImageFormat { svg, png };
+
+/// The lines of a figure's script that choose its output: NAME.svg, or with the gnuplot variable
+/// `png` set (`gnuplot -e png=1 NAME.gp`) NAME.png (pngcairo); `outfile` overrides the file name.
+std::string gnuplot_output(const std::string& name, int width, int height);
+
 /// Writes the figure's script and data into `dir` (atomically) and runs gnuplot there, leaving
-/// dir/NAME.svg. Throws descent::Error with gnuplot's first error line when it fails.
+/// dir/NAME.svg (or NAME.png). Throws descent::Error with gnuplot's last error line when it fails.
 void render(const std::filesystem::path& dir, const GnuplotFigure& figure,
-            const std::filesystem::path& gnuplot);
+            const std::filesystem::path& gnuplot, ImageFormat format = ImageFormat::svg);
 
 /// "a'b" -> "'a'\''b'" for /bin/sh; `"x"` in gnuplot strings: backslashes and quotes escaped.
 std::string shell_quote(const std::string& s);

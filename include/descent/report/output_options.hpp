@@ -11,6 +11,7 @@ struct OutputOptions {
   std::string dir = "runs/train";
   std::int64_t checkpoint_every = 1;
   std::string progress = "auto";
+  bool png = false;
 
   template <class V>
   void visit(V&& v) {
@@ -19,6 +20,7 @@ struct OutputOptions {
       options::at_least(1));
     v("progress", progress, "auto | bar | lines | none",
       options::one_of({"auto", "bar", "lines", "none"}));
+    v("png", png, "also write plots/*.png beside the SVGs (gnuplot's pngcairo)");
   }
 };
 

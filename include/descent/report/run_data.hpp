@@ -1,7 +1,8 @@
 #pragma once
 // What a run directory holds, read back for reports: metrics.csv (required, at least one epoch),
-// steps.csv, summary.json and config.toml (each optional, so a run of an older descent or an
-// interrupted one still reports what it has). Bad input is a DataError naming the file and line.
+// steps.csv, predictions.csv, summary.json and config.toml (each optional, so a run of an older
+// descent or an interrupted one still reports what it has). Bad input is a DataError naming the
+// file and line.
 #include <filesystem>
 #include <map>
 #include <string>
@@ -30,6 +31,7 @@ struct RunData {
   std::string name;                           // the directory's name
   Table epochs;                               // metrics.csv
   Table steps;                                // steps.csv (empty without step logging)
+  Table predictions;                          // predictions.csv: actual, predicted (regression)
   nlohmann::ordered_json summary;             // summary.json, null when absent
   std::string config_toml;                    // config.toml, empty when absent
   std::map<std::string, std::string> config;  // "section.key" -> value as written in TOML

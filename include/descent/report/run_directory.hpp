@@ -4,6 +4,7 @@
 //   metrics.csv          one row per epoch (metrics_csv.hpp)
 //   steps.csv            one row per optimizer step, when step logging is on
 //   summary.json         final and best metrics, counters, timing, classes (summary.hpp)
+//   predictions.csv      regression: actual,predicted (data units) of the test split, else val
 //   checkpoint.safetensors  (train/checkpoint.hpp)
 //   model.safetensors    the trained parameters, by tensor name
 //   plots/*.svg (.gp, .dat), events.out.tfevents.*, report.html   written from the files above at
@@ -28,6 +29,9 @@ class RunDirectory {
   void write_config(std::string_view toml) const;
   void write_metrics(const std::vector<train::MetricRow>& epochs) const;
   void write_steps(const std::vector<train::MetricRow>& steps) const;
+  /// predictions.csv: one row per (actual, predicted) pair, columns "actual,predicted".
+  void write_predictions(const std::vector<double>& actual,
+                         const std::vector<double>& predicted) const;
   /// Pretty-printed JSON (numbers in shortest round-trip form).
   void write_json(std::string_view name, const nlohmann::ordered_json& json) const;
 

@@ -30,6 +30,8 @@ struct RunOutcome {
   std::string task;
   std::vector<std::string> classes;
   nlohmann::ordered_json confusion_matrix;  // null when absent
+  /// Regression: {"split", "rows", "kept", "file": "predictions.csv"}; null when absent.
+  nlohmann::ordered_json predictions;
 };
 
 /// The epoch (1-based, index + 1) with the best monitored value; the last epoch when the metric is

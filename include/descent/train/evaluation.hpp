@@ -33,11 +33,12 @@ EvalBatch<T> eval_batch(const nn::Matrix<T>& out, const nn::Matrix<T>& target, E
                         std::span<const std::int32_t> labels, double loss);
 
 /// Loss and metrics of `data` (features already scaled as the model was trained) in evaluation
-/// mode, in batches of options.batch_size rows from row 0; fills `confusion` when given. The
+/// mode, in batches of options.batch_size rows from row 0; resets `observer` (a ConfusionMatrix,
+/// a PredictedVsActual) and updates it with every batch when given; its write() is not called. The
 /// model is left in training mode.
 template <class T>
 MetricRow evaluate(nn::Sequential<T>& model, const nn::Loss<T>& loss, const data::Dataset& data,
                    const std::string& prefix, const EvaluationOptions& options,
-                   ConfusionMatrix<T>* confusion = nullptr);
+                   Metric<T>* observer = nullptr);
 
 }  // namespace descent::train

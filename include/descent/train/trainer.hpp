@@ -87,10 +87,10 @@ class Trainer {
   /// or a callback stops. Returns the history (one row per epoch).
   const std::vector<MetricRow>& fit(const data::Dataset& train, const data::Dataset* val = nullptr);
 
-  /// Loss and metrics of a split in evaluation mode, named "<prefix>_loss", ...; fills `confusion`
-  /// when given (classification).
+  /// Loss and metrics of a split in evaluation mode, named "<prefix>_loss", ...; feeds `observer`
+  /// (a ConfusionMatrix, a PredictedVsActual) with every batch when given.
   MetricRow evaluate(const data::Dataset& data, const std::string& prefix,
-                     ConfusionMatrix<T>* confusion = nullptr);
+                     Metric<T>* observer = nullptr);
 
   /// Ends training after the current batch (or epoch), recording why.
   void stop(std::string reason);
@@ -118,7 +118,8 @@ class Trainer {
 
  private:
   void run_epoch(data::BatchIterator& batches);
-  void optimizer_step();
+  /// Regularizer, callbacks, the step (through closure when the optimizer needs one), scheduler.
+  void optimizer_step(const optim::Closure* closure);
   /// Points x at the batch's features (a copy converted to T unless T is float) and fills
   /// batch_target_ as the loss expects it: class ids or values, [rows, 1].
   nn::ConstRef<T> inputs(const Eigen::Ref<const data::Matrix>& x);

@@ -36,6 +36,7 @@
   payload.runs.forEach(function (run) {
     run.epochs.columns = run.epochs.columns.map(decodeColumn);
     run.steps.columns = run.steps.columns.map(decodeColumn);
+    if (run.predictions) run.predictions.columns = run.predictions.columns.map(decodeColumn);
   });
   window.descentRuns = payload.runs;  // the decoded data, for checks from the console or a test
   window.descentCharts = [];          // the charts (plot(): the uPlot instance, drawnRows())
@@ -436,8 +437,59 @@
     return section;
   }
 
+  // Regression (one run): predicted against actual, a point per row of predictions.csv, with the
+  // line predicted = actual. uPlot needs increasing x: the rows are drawn sorted by actual value.
+  function PredictedVsActual(run) {
+    var actual = column(run.predictions, 'actual'), predicted = column(run.predictions, 'predicted');
+    if (!actual || !predicted || !actual.length) return;
+    var order = actual.map(function (v, i) { return i; })
+        .filter(function (i) { return !missing(actual[i]) && !missing(predicted[i]); });
+    order.sort(function (a, b) { return actual[a] - actual[b]; });
+    var xs = order.map(function (i) { return actual[i]; });
+    var ys = order.map(function (i) { return predicted[i]; });
+    var lo = xs[0], hi = xs[xs.length - 1];
+    ys.forEach(function (y) { lo = Math.min(lo, y); hi = Math.max(hi, y); });
+    var el = document.createElement('section');
+    var h = document.createElement('h2');
+    h.textContent = 'Predicted vs actual';
+    el.appendChild(h);
+    var note = document.createElement('p');
+    note.className = 'note';
+    note.textContent = xs.length + ' rows of predictions.csv; on the dashed line the prediction ' +
+                       'equals the actual value';
+    el.appendChild(note);
+    var box = document.createElement('div');
+    box.className = 'chart';
+    box.setAttribute('data-chart', 'predicted-vs-actual');
+    el.appendChild(box);
+    container.appendChild(el);
+    announced += 1;
+    document.body.setAttribute('data-charts-announced', String(announced));
+    var size = Math.min(chartWidth(), 480);
+    var plot = new uPlot({
+      width: size, height: size,
+      scales: {x: {time: false, range: [lo, hi]}, y: {range: [lo, hi]}},
+      axes: [{label: 'actual', values: ticks, incrs: linearIncrs},
+             {label: 'predicted', size: 70, values: ticks, incrs: linearIncrs}],
+      series: [{label: 'actual', value: function (u, v) { return fmt(v); }},
+               {label: 'predicted', stroke: palette[0], paths: function () { return null; },
+                points: {show: true, size: 4, fill: palette[0]},
+                value: function (u, v) { return fmt(v); }},
+               {label: 'predicted = actual', stroke: '#7f7f7f', dash: [6, 4], width: 1,
+                points: {show: false}}],
+      cursor: {drag: {x: true, y: false}},
+      legend: {live: true},
+      hooks: {draw: [function () {
+        if (!drawn['predicted-vs-actual']) { drawn['predicted-vs-actual'] = true; chartDrawn(); }
+      }]}
+    }, [xs, ys, xs], box);
+    window.descentCharts.push({plot: function () { return plot; },
+                               drawnRows: function () { return xs.length; }});
+  }
+
   var sections = [Section('epochs', 'epoch', 'Per epoch', 0),
                   Section('steps', 'step', 'Per step', 0.6)].filter(Boolean);
+  if (!overlay && runs[0].predictions) PredictedVsActual(runs[0]);
   sections.forEach(function (s) { s.build(); });
   var resizeTimer = null;
   window.addEventListener('resize', function () {
