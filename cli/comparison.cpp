@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <thread>
 
 #include <fmt/core.h>
@@ -49,9 +50,10 @@ void ComparisonTable::print() const {
     for (std::size_t c = 0; c < row.size(); ++c) {
       auto& s = all.back()[c];
       if (s.empty())
-        s = "-";
-      else if (columns[c].numeric && std::isfinite(std::stod(s)))  // 4 digits for people
-        s = fmt::format("{:.4g}", std::stod(s));
+        s.assign(1, '-');
+      else if (const double v = std::strtod(s.c_str(), nullptr);
+               columns[c].numeric && std::isfinite(v))
+        s = fmt::format("{:.4g}", v);  // 4 digits for people
     }
   }
   print_table(all);

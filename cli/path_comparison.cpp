@@ -98,10 +98,16 @@ std::vector<report::GnuplotFigure> figures_1d(const objective::Function& f, cons
   curve.title = title;
   curve.xlabel = "x";
   curve.ylabel = "f(x)";
-  double lo = 0, hi = 0;
-  for (const auto* p : paths) lo = std::min(lo, p->x0[0]), hi = std::max(hi, p->x0[0]);
+  // The starts and minima, mirrored about the first minimum (the course draws x^2 on [-7, 7]).
+  const auto minima = f.minima();
+  const double centre = minima.empty() ? 0.0 : minima.front().x[0];
+  double lo = centre, hi = centre;
+  for (const auto* p : paths) {
+    const double r = std::abs(p->x0[0] - centre);
+    lo = std::min(lo, centre - r), hi = std::max(hi, centre + r);
+  }
   const double span = std::max(hi - lo, 1.0);
-  lo -= 0.2 * span, hi += 0.2 * span;
+  lo -= 0.1 * span, hi += 0.1 * span;
   report::Series fx{"f(x)", {}, {}, false, false};
   double top = 0;
   for (int i = 0; i <= 200; ++i) {
@@ -181,7 +187,11 @@ int compare_paths(const PathComparison& c, const std::vector<Variant>& variants)
         p.function = fi;
         p.x0 = x0;
         p.variant = &v;
-        p.optimizer = v.config.optimizer.dump();
+        // The optimizer as the variant gave it (key order kept), else the table.
+        p.optimizer = v.label.rfind("optimizer=", 0) == 0 && v.label.find(", ") == std::string::npos
+                          ? v.label.substr(10)
+                      : v.label.empty() ? v.config.optimizer.dump()
+                                        : v.label;
         paths.push_back(std::move(p));
       }
     }

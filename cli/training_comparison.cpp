@@ -207,14 +207,19 @@ int compare_training(const TrainingComparison& comparison, std::vector<Variant> 
   const bool per_step = c.figure_metric.rfind("steps:", 0) == 0;
   const std::string metric = per_step ? c.figure_metric.substr(6) : c.figure_metric;
   plot.title = c.title;
-  plot.xlabel = per_step ? "step" : "epoch";
+  plot.xlabel = per_step ? "epoch (per step)" : "epoch";
   plot.ylabel = metric;
   plot.log_y = metric.find("loss") != std::string::npos;
   for (std::size_t k = 0; k < runs.size(); ++k) {
     const auto& t = per_step ? runs[k].steps : runs[k].epochs;
     const auto* x = t.column(per_step ? "step" : "epoch");
     const auto* y = t.column(metric);
-    if (x && y) plot.series.push_back({run_labels[k], *x, *y, t.rows() <= 60, false});
+    if (!x || !y || x->empty()) continue;
+    report::Series series{run_labels[k], *x, *y, t.rows() <= 60, false};
+    // Steps on a shared axis of epochs: runs with different batch sizes take different step counts.
+    if (const auto* epoch = t.column("epoch"); per_step && epoch && x->back() > 0)
+      for (auto& v : series.x) v *= epoch->back() / x->back();
+    plot.series.push_back(std::move(series));
   }
   for (const auto& line : draw(c.dir, {report::line_figure(plot)})) fmt::print("{}\n", line);
   if (!runs.empty()) {

@@ -30,10 +30,10 @@ GnuplotFigure line_figure(const LinePlot& plot) {
   std::string s = fmt::format(
       "# descent: {}. Restyle and redraw with: gnuplot {}.gp\n"
       "if (!exists(\"outfile\")) outfile = \"{}.svg\"\n"
-      "set terminal svg size 720,440 dynamic font \"sans,12\" background \"white\"\n"
+      "set terminal svg size 760,560 dynamic font \"sans,12\" background \"white\"\n"
       "set output outfile\n"
       "set title {} noenhanced\nset xlabel {} noenhanced\nset ylabel {} noenhanced\n"
-      "set key outside right top noenhanced\nset grid\nset datafile missing \"NaN\"\n",
+      "set key below noenhanced\nset grid\nset datafile missing \"NaN\"\n",
       plot.title, plot.name, plot.name, gnuplot_quote(plot.title), gnuplot_quote(plot.xlabel),
       gnuplot_quote(plot.ylabel));
   if (log_x) s += "set logscale x\n";
