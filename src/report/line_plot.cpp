@@ -36,8 +36,8 @@ GnuplotFigure line_figure(const LinePlot& plot) {
       "set key below noenhanced\nset grid\nset datafile missing \"NaN\"\n",
       plot.title, plot.name, plot.name, gnuplot_quote(plot.title), gnuplot_quote(plot.xlabel),
       gnuplot_quote(plot.ylabel));
-  if (log_x) s += "set logscale x\n";
-  if (log_y) s += "set logscale y\n";
+  if (log_x) s += "set logscale x\nset format x \"%g\"\n";
+  if (log_y) s += "set logscale y\nset format y \"%g\"\n";
   if (plot.x_range)
     s += fmt::format("set xrange [{}:{}]\n", plot.x_range->first, plot.x_range->second);
   if (plot.y_range)
