@@ -45,7 +45,7 @@ int list_experiments() {
 }
 
 /// The output directory: --out, else runs/compare[/NAME]. An earlier comparison in it is kept
-/// unless --force.
+/// unless --force. Created when the first output is written.
 std::filesystem::path output_dir(const RunConfig& config, const CompareArgs& args) {
   std::filesystem::path dir = config.output.dir;
   if (dir == RunConfig().output.dir)
@@ -53,7 +53,6 @@ std::filesystem::path output_dir(const RunConfig& config, const CompareArgs& arg
   if (!args.force && std::filesystem::exists(dir / "compare.json"))
     throw ConfigError("holds an earlier comparison (" + dir.string() + ")", "--out",
                       "choose another --out, or add --force to overwrite it");
-  std::filesystem::create_directories(dir);
   return dir;
 }
 
@@ -69,6 +68,7 @@ int range_test_experiment(const RunConfig& config, const std::filesystem::path& 
   options.num_steps = 400;
   options.smoothing = 0.9;
   const auto test = range_test(config, data, options);
+  std::filesystem::create_directories(dir);
   std::string csv = "step,lr,loss,smoothed\n";
   for (std::size_t i = 0; i < test.losses().size(); ++i)
     csv += fmt::format("{},{},{},{}\n", i, test.lrs()[i], test.losses()[i], test.smoothed()[i]);

@@ -97,6 +97,7 @@ void ComparisonTable::write(const std::filesystem::path& dir, const std::string&
     csv += "\n";
     json["rows"].push_back(std::move(r));
   }
+  std::filesystem::create_directories(dir);
   write_file_atomic(dir / "compare.csv", csv);
   write_file_atomic(dir / "compare.json", json.dump(2) + "\n");
 }

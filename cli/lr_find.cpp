@@ -12,16 +12,6 @@
 #include "range_test_run.hpp"
 #include "training_setup.hpp"
 
-namespace {
-using namespace descent;
-
-struct Args {
-  std::string config_file, csv = "lr_find.csv";
-  sched::RangeTestOptions test;
-  cli::ConfigFlags flags;
-};
-}  // namespace
-
 namespace descent::cli {
 namespace {
 
@@ -62,6 +52,12 @@ sched::LRRangeTest range_test(const RunConfig& config, const LoadedData& data,
 
 namespace {
 using namespace descent;
+
+struct Args {
+  std::string config_file, csv = "lr_find.csv";
+  sched::RangeTestOptions test;
+  cli::ConfigFlags flags;
+};
 
 int run(const RunConfig& config, const cli::LoadedData& data, const Args& args) {
   const sched::LRRangeTest test = cli::range_test(config, data, args.test);

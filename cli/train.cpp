@@ -74,59 +74,9 @@ std::vector<std::string> layer_descriptions(const nn::Sequential<T>& net) {
   return layers;
 }
 
-/// Settings a resumed run may change: how long it runs and how it reports. Everything else would
-/// make the continued run a different one than its config.toml and checkpoint describe.
-const std::vector<std::string> kResumable = {"train.epochs", "train.threads", "output.progress",
-                                             "output.checkpoint_every"};
-
-/// The keys (schema keys and the optimizer / schedule / regularization tables) whose values differ.
-std::vector<std::string> changed_keys(const RunConfig& a, const RunConfig& b) {
-  std::vector<std::string> changed;
-  const auto ja = a.to_json(), jb = b.to_json();
-  for (const auto& [section, values] : ja.items())
-    for (const auto* t : {&values, &jb[section]})
-      for (const auto& [key, value] : t->items())
-        if (!values.contains(key) || !jb[section].contains(key) ||
-            values[key] != jb[section][key]) {
-          const std::string name = section + "." + key;
-          if (std::find(changed.begin(), changed.end(), name) == changed.end())
-            changed.push_back(name);
-        }
-  return changed;
-}
-
-/// Whether `dir` holds the outputs of an earlier run.
-bool is_run_directory(const std::filesystem::path& dir) {
-  for (const char* f : {"config.toml", "summary.json", train::kCheckpointFile, train::kModelFile})
-    if (std::filesystem::exists(dir / f)) return true;
-  return false;
-}
-
-/// An existing run directory is never overwritten silently: an explicit --out is refused unless
-/// --force; the default output.dir moves on to the first free "<dir>-2", "<dir>-3", ...
-void choose_output_dir(RunConfig& config, bool force) {
-  const std::filesystem::path dir = config.output.dir;
-  if (force || !is_run_directory(dir)) return;
-  if (dir != RunConfig().output.dir)
-    throw ConfigError("holds an earlier run (" + dir.string() + ")", "output.dir",
-                      "choose another --out, add --force to overwrite it, or continue it with "
-                      "--resume " +
-                          dir.string());
-  std::filesystem::path fresh;
-  for (int n = 2; is_run_directory(fresh = dir.string() + "-" + std::to_string(n)); ++n) {
-  }
-  fmt::print("{} holds an earlier run; writing to {} (--out DIR chooses, --force overwrites)\n",
-             dir.string(), fresh.string());
-  config.set("output.dir", fresh.string(), "output.dir");
-}
-
-}  // namespace
-
-namespace descent::cli {
-
 template <class T>
-int train_run(const RunConfig& config, const LoadedData& data, const std::string& resume,
-              const TrainRunOptions& run_options) {
+int run(const RunConfig& config, const cli::LoadedData& data, const std::string& resume,
+        const cli::TrainRunOptions& run_options) {
   auto parts = cli::build_parts<T>(config, data);
   const auto options = cli::trainer_options(config, data);
   train::Trainer<T> trainer(*parts.model->net, parts.model->params, *parts.loss, *parts.optimizer,
@@ -264,21 +214,51 @@ int train_run(const RunConfig& config, const LoadedData& data, const std::string
   return 0;
 }
 
-int train_config(RunConfig& config, const std::string& resume, const TrainRunOptions& options) {
-  set_num_threads(static_cast<int>(config.train.threads));
-  const auto data = load_data(config);  // before any output is written
-  monitor_metric(config, data);         // an unknown metric is an error, always
-  complete_schedule(config, data);
-  const std::string dtype = config.model.dtype;
-  if (dtype == "float") return train_run<float>(config, data, resume, options);
-  if (dtype == "double") return train_run<double>(config, data, resume, options);
-  throw ConfigError("must be float or double, not '" + dtype + "'", "model.dtype");
+/// Settings a resumed run may change: how long it runs and how it reports. Everything else would
+/// make the continued run a different one than its config.toml and checkpoint describe.
+const std::vector<std::string> kResumable = {"train.epochs", "train.threads", "output.progress",
+                                             "output.checkpoint_every"};
+
+/// The keys (schema keys and the optimizer / schedule / regularization tables) whose values differ.
+std::vector<std::string> changed_keys(const RunConfig& a, const RunConfig& b) {
+  std::vector<std::string> changed;
+  const auto ja = a.to_json(), jb = b.to_json();
+  for (const auto& [section, values] : ja.items())
+    for (const auto* t : {&values, &jb[section]})
+      for (const auto& [key, value] : t->items())
+        if (!values.contains(key) || !jb[section].contains(key) ||
+            values[key] != jb[section][key]) {
+          const std::string name = section + "." + key;
+          if (std::find(changed.begin(), changed.end(), name) == changed.end())
+            changed.push_back(name);
+        }
+  return changed;
 }
 
-}  // namespace descent::cli
+/// Whether `dir` holds the outputs of an earlier run.
+bool is_run_directory(const std::filesystem::path& dir) {
+  for (const char* f : {"config.toml", "summary.json", train::kCheckpointFile, train::kModelFile})
+    if (std::filesystem::exists(dir / f)) return true;
+  return false;
+}
 
-namespace {
-using namespace descent;
+/// An existing run directory is never overwritten silently: an explicit --out is refused unless
+/// --force; the default output.dir moves on to the first free "<dir>-2", "<dir>-3", ...
+void choose_output_dir(RunConfig& config, bool force) {
+  const std::filesystem::path dir = config.output.dir;
+  if (force || !is_run_directory(dir)) return;
+  if (dir != RunConfig().output.dir)
+    throw ConfigError("holds an earlier run (" + dir.string() + ")", "output.dir",
+                      "choose another --out, add --force to overwrite it, or continue it with "
+                      "--resume " +
+                          dir.string());
+  std::filesystem::path fresh;
+  for (int n = 2; is_run_directory(fresh = dir.string() + "-" + std::to_string(n)); ++n) {
+  }
+  fmt::print("{} holds an earlier run; writing to {} (--out DIR chooses, --force overwrites)\n",
+             dir.string(), fresh.string());
+  config.set("output.dir", fresh.string(), "output.dir");
+}
 
 const cli::Registration reg{
     "train",
@@ -336,3 +316,18 @@ const cli::Registration reg{
       };
     }};
 }  // namespace
+
+namespace descent::cli {
+
+int train_config(RunConfig& config, const std::string& resume, const TrainRunOptions& options) {
+  set_num_threads(static_cast<int>(config.train.threads));
+  const auto data = load_data(config);  // before any output is written
+  monitor_metric(config, data);         // an unknown metric is an error, always
+  complete_schedule(config, data);
+  const std::string dtype = config.model.dtype;
+  if (dtype == "float") return run<float>(config, data, resume, options);
+  if (dtype == "double") return run<double>(config, data, resume, options);
+  throw ConfigError("must be float or double, not '" + dtype + "'", "model.dtype");
+}
+
+}  // namespace descent::cli

@@ -174,6 +174,7 @@ int compare_training(const TrainingComparison& comparison, std::vector<Variant> 
       runs.push_back(*run);
       run_labels.push_back(label);
     }
+    if (r.outcome == Outcome::diverged && !diverged) diverged = std::nan("");  // before epoch 1
     if (outcome.empty())
       outcome = diverged ? (std::isfinite(*diverged) ? fmt::format("diverged at step {}", *diverged)
                                                      : std::string("diverged"))
