@@ -9,22 +9,17 @@
 #include "descent/core/parallel.hpp"
 #include "descent/train/lr_finder.hpp"
 #include "descent/train/nonfinite_guard.hpp"
+#include "range_test_run.hpp"
 #include "training_setup.hpp"
 
+namespace descent::cli {
 namespace {
-using namespace descent;
-
-struct Args {
-  std::string config_file, csv = "lr_find.csv";
-  sched::RangeTestOptions test;
-  cli::ConfigFlags flags;
-};
 
 template <class T>
-int run(const RunConfig& config, const cli::LoadedData& data, const Args& args) {
-  auto parts = cli::build_parts<T>(config, data, /*with_schedule=*/false);
-  auto options = cli::trainer_options(config, data);
-  sched::LRRangeTest test(args.test);
+void sweep(const RunConfig& config, const LoadedData& data, sched::LRRangeTest& test,
+           std::int64_t num_steps) {
+  auto parts = build_parts<T>(config, data, /*with_schedule=*/false);
+  auto options = trainer_options(config, data);
   train::Trainer<T> trainer(*parts.model->net, parts.model->params, *parts.loss, *parts.optimizer,
                             nullptr, options);
   if (parts.regularizer) trainer.set_regularizer(*parts.regularizer);
@@ -35,10 +30,37 @@ int run(const RunConfig& config, const cli::LoadedData& data, const Args& args) 
   const std::size_t batch = options.batch_size ? std::min(options.batch_size, rows) : rows;
   const auto per_epoch =
       static_cast<std::int64_t>(options.drop_last ? rows / batch : (rows + batch - 1) / batch);
-  trainer.options().epochs =
-      (args.test.num_steps + per_epoch - 1) / std::max<std::int64_t>(per_epoch, 1) + 1;
+  trainer.options().epochs = (num_steps + per_epoch - 1) / std::max<std::int64_t>(per_epoch, 1) + 1;
   trainer.fit(data.train);
+}
+}  // namespace
 
+sched::LRRangeTest range_test(const RunConfig& config, const LoadedData& data,
+                              const sched::RangeTestOptions& options) {
+  sched::LRRangeTest test(options);
+  const std::string dtype = config.model.dtype;
+  if (dtype == "float")
+    sweep<float>(config, data, test, options.num_steps);
+  else if (dtype == "double")
+    sweep<double>(config, data, test, options.num_steps);
+  else
+    throw ConfigError("must be float or double, not '" + dtype + "'", "model.dtype");
+  return test;
+}
+
+}  // namespace descent::cli
+
+namespace {
+using namespace descent;
+
+struct Args {
+  std::string config_file, csv = "lr_find.csv";
+  sched::RangeTestOptions test;
+  cli::ConfigFlags flags;
+};
+
+int run(const RunConfig& config, const cli::LoadedData& data, const Args& args) {
+  const sched::LRRangeTest test = cli::range_test(config, data, args.test);
   std::string csv = "step,lr,loss,smoothed\n";
   for (std::size_t i = 0; i < test.losses().size(); ++i)
     csv += fmt::format("{},{},{},{}\n", i, test.lrs()[i], test.losses()[i], test.smoothed()[i]);
@@ -74,10 +96,7 @@ const cli::Registration reg{
         args->flags.apply(config);
         set_num_threads(static_cast<int>(config.train.threads));
         const auto data = cli::load_data(config);
-        const std::string dtype = config.model.dtype;
-        if (dtype == "float") return run<float>(config, data, *args);
-        if (dtype == "double") return run<double>(config, data, *args);
-        throw ConfigError("must be float or double, not '" + dtype + "'", "model.dtype");
+        return run(config, data, *args);
       };
     }};
 }  // namespace

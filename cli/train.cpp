@@ -27,6 +27,7 @@
 #include "descent/train/step_logger.hpp"
 #include "interrupt.hpp"
 #include "progress.hpp"
+#include "train_run.hpp"
 #include "training_setup.hpp"
 
 namespace {
@@ -75,7 +76,8 @@ std::vector<std::string> layer_descriptions(const nn::Sequential<T>& net) {
 }
 
 template <class T>
-int run(const RunConfig& config, const cli::LoadedData& data, const std::string& resume) {
+int run(const RunConfig& config, const cli::LoadedData& data, const std::string& resume,
+        const cli::TrainRunOptions& run_options) {
   auto parts = cli::build_parts<T>(config, data);
   const auto options = cli::trainer_options(config, data);
   train::Trainer<T> trainer(*parts.model->net, parts.model->params, *parts.loss, *parts.optimizer,
@@ -203,9 +205,11 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
     train::save_model(dir.file(train::kModelFile),
                       model_card(config, data, parts.model->net->output_dim(data.train.features())),
                       parts.model->params, layer_descriptions(*parts.model->net));
-  for (const auto& note : report::write_run_views(dir.root(), config.output.png))
-    fmt::print("{}\n", note);
+  if (run_options.views)
+    for (const auto& note : report::write_run_views(dir.root(), config.output.png))
+      fmt::print("{}\n", note);
   if (failure) std::rethrow_exception(failure);
+  if (run_options.quiet) return 0;
 
   if (!outcome.stop_reason.empty()) fmt::print("{}\n", outcome.stop_reason);
   std::string result;
@@ -324,14 +328,22 @@ const cli::Registration reg{
             throw ConfigError("must name a directory", "output.dir", "e.g. --out runs/mine");
           choose_output_dir(config, args->force);
         }
-        set_num_threads(static_cast<int>(config.train.threads));
-        const auto data = cli::load_data(config);  // before any output is written
-        cli::monitor_metric(config, data);         // an unknown metric is an error, always
-        cli::complete_schedule(config, data);
-        const std::string dtype = config.model.dtype;
-        if (dtype == "float") return run<float>(config, data, args->resume);
-        if (dtype == "double") return run<double>(config, data, args->resume);
-        throw ConfigError("must be float or double, not '" + dtype + "'", "model.dtype");
+        return cli::train_config(config, args->resume, {});
       };
     }};
 }  // namespace
+
+namespace descent::cli {
+
+int train_config(RunConfig& config, const std::string& resume, const TrainRunOptions& options) {
+  set_num_threads(static_cast<int>(config.train.threads));
+  const auto data = load_data(config);  // before any output is written
+  monitor_metric(config, data);         // an unknown metric is an error, always
+  complete_schedule(config, data);
+  const std::string dtype = config.model.dtype;
+  if (dtype == "float") return run<float>(config, data, resume, options);
+  if (dtype == "double") return run<double>(config, data, resume, options);
+  throw ConfigError("must be float or double, not '" + dtype + "'", "model.dtype");
+}
+
+}  // namespace descent::cli
