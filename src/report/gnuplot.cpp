@@ -44,8 +44,9 @@ std::string gnuplot_quote(const std::string& s) {
 }
 
 void render(const fs::path& dir, const GnuplotFigure& figure, const fs::path& gnuplot) {
-  for (const auto& [name, contents] : figure.data) write_file_atomic(dir / name, contents);
-  write_file_atomic(dir / (figure.name + ".gp"), figure.script);
+  for (const auto& [name, contents] : figure.data)
+    write_file_atomic(dir / name, contents, Durability::unsynced);
+  write_file_atomic(dir / (figure.name + ".gp"), figure.script, Durability::unsynced);
   const fs::path svg = dir / (figure.name + ".svg");
   const fs::path part = dir / (figure.name + ".svg.part");
   const fs::path err = dir / (figure.name + ".err.part");

@@ -1,20 +1,11 @@
 #include "descent/report/run_directory.hpp"
 
 #include "descent/core/atomic_file.hpp"
-#include "descent/report/metrics_csv.hpp"
 
 namespace descent::report {
 
 void RunDirectory::write_config(std::string_view toml) const {
   write_file_atomic(file("config.toml"), toml);
-}
-
-void RunDirectory::write_metrics(const std::vector<train::MetricRow>& epochs) const {
-  write_file_atomic(file("metrics.csv"), metrics_csv(epochs));
-}
-
-void RunDirectory::write_steps(const std::vector<train::MetricRow>& steps) const {
-  write_file_atomic(file("steps.csv"), metrics_csv(steps));
 }
 
 void RunDirectory::write_json(std::string_view name, const nlohmann::ordered_json& json) const {

@@ -9,14 +9,11 @@ namespace descent::report {
 
 struct OutputOptions {
   std::string dir = "runs/train";
-  std::int64_t checkpoint_every = 1;
   std::string progress = "auto";
 
   template <class V>
   void visit(V&& v) {
     v("dir", dir, "run directory");
-    v("checkpoint_every", checkpoint_every, "save a checkpoint every N epochs",
-      options::at_least(1));
     v("progress", progress, "auto | bar | lines | none",
       options::one_of({"auto", "bar", "lines", "none"}));
   }

@@ -1,8 +1,8 @@
 #pragma once
 // The run directory a training run leaves behind (every file written atomically):
 //   config.toml          the resolved configuration (every key, defaults included)
-//   metrics.csv          one row per epoch (metrics_csv.hpp)
-//   steps.csv            one row per optimizer step, when step logging is on
+//   metrics.csv          one row per epoch, appended as the run goes (metrics_log.hpp)
+//   steps.csv            one row per optimizer step, when step logging is on (metrics_log.hpp)
 //   summary.json         final and best metrics, counters, timing, classes (summary.hpp)
 //   checkpoint.safetensors  (train/checkpoint.hpp)
 //   model.safetensors    the trained parameters, by tensor name
@@ -10,11 +10,8 @@
 //                        the end of the run (run_views.hpp)
 #include <filesystem>
 #include <string_view>
-#include <vector>
 
 #include <nlohmann/json.hpp>
-
-#include "descent/train/metric_row.hpp"
 
 namespace descent::report {
 
@@ -26,8 +23,6 @@ class RunDirectory {
   std::filesystem::path file(std::string_view name) const { return root_ / name; }
 
   void write_config(std::string_view toml) const;
-  void write_metrics(const std::vector<train::MetricRow>& epochs) const;
-  void write_steps(const std::vector<train::MetricRow>& steps) const;
   /// Pretty-printed JSON (numbers in shortest round-trip form).
   void write_json(std::string_view name, const nlohmann::ordered_json& json) const;
 
