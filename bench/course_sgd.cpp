@@ -98,7 +98,8 @@ double plain_loop(const descent::data::Dataset& data, std::size_t batch, int rep
 
 #ifdef DESCENT_HAVE_ENSMALLEN
 /// Linear regression as an ensmallen separable function (columns are samples, as in mlpack);
-/// parameters [w; b], f = 1/m sum (w.x + b - t)^2 over the batch.
+/// parameters [w; b], f = sum (w.x + b - t)^2 over the batch: ensmallen's functions return sums,
+/// and its SGD divides the step by the batch size (the same step as descent's mean).
 class LinearRegressionFunction {
  public:
   explicit LinearRegressionFunction(const descent::data::Dataset& data)
@@ -119,14 +120,14 @@ class LinearRegressionFunction {
   float Evaluate(const arma::fmat& p, std::size_t begin, std::size_t size) const {
     const arma::frowvec d =
         p.t() * x_.cols(begin, begin + size - 1) - t_.subvec(begin, begin + size - 1).t();
-    return arma::accu(d % d) / float(size);
+    return arma::accu(d % d);
   }
   float EvaluateWithGradient(const arma::fmat& p, std::size_t begin, arma::fmat& g,
                              std::size_t size) const {
     const auto xs = x_.cols(begin, begin + size - 1);
     const arma::frowvec d = p.t() * xs - t_.subvec(begin, begin + size - 1).t();
-    g = (2.0f / float(size)) * (xs * d.t());
-    return arma::accu(d % d) / float(size);
+    g = 2.0f * (xs * d.t());
+    return arma::accu(d % d);
   }
   void Gradient(const arma::fmat& p, std::size_t begin, arma::fmat& g, std::size_t size) const {
     EvaluateWithGradient(p, begin, g, size);
@@ -147,7 +148,7 @@ double ensmallen_sgd(const descent::data::Dataset& data, std::size_t batch, int 
     sgd.ExactObjective() = false;
     sgd.Optimize(f, p);
   });
-  *final_loss = f.Evaluate(p, 0, kRows);
+  *final_loss = f.Evaluate(p, 0, kRows) / float(kRows);
   return s;
 }
 #endif
