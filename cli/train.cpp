@@ -13,6 +13,7 @@
 #include "descent/core/error.hpp"
 #include "descent/core/parallel.hpp"
 #include "descent/core/safetensors.hpp"
+#include "descent/report/metrics_log.hpp"
 #include "descent/report/run_directory.hpp"
 #include "descent/report/run_views.hpp"
 #include "descent/report/summary.hpp"
@@ -33,20 +34,31 @@
 namespace {
 using namespace descent;
 
-/// Rewrites metrics.csv (and steps.csv) after every epoch, so an interrupted run keeps its rows.
+/// Keeps metrics.csv (and steps.csv) up to date after every epoch by appending the new rows, so an
+/// interrupted run keeps them; finish() syncs them once at the end.
 template <class T>
 class MetricsWriter final : public train::Callback<T> {
  public:
-  MetricsWriter(const report::RunDirectory& dir, bool steps) : dir_(dir), steps_(steps) {}
+  MetricsWriter(const report::RunDirectory& dir, bool steps) : metrics_(dir.file("metrics.csv")) {
+    if (steps) steps_.emplace(dir.file("steps.csv"));
+  }
   std::string name() const override { return "metrics_writer"; }
   void on_epoch_end(train::Trainer<T>& trainer) override {
-    dir_.write_metrics(trainer.history());
-    if (steps_) dir_.write_steps(trainer.step_log());
+    metrics_.update(trainer.history());
+    if (steps_) steps_->update(trainer.step_log());
+  }
+  void finish(train::Trainer<T>& trainer) {
+    metrics_.finish(trainer.history());
+    if (steps_) steps_->finish(trainer.step_log());
+  }
+  /// Time spent writing.
+  std::chrono::duration<double> seconds() const {
+    return metrics_.seconds() + (steps_ ? steps_->seconds() : std::chrono::duration<double>(0));
   }
 
  private:
-  const report::RunDirectory& dir_;
-  bool steps_;
+  report::MetricsLog metrics_;
+  std::optional<report::MetricsLog> steps_;
 };
 
 /// The model file's card: everything `descent predict` / `evaluate` need beside the weights.
@@ -117,9 +129,13 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
     early = static_cast<train::EarlyStopping<T>*>(
         &trainer.add_callback(std::make_unique<train::EarlyStopping<T>>(train::EarlyStoppingOptions{
             monitor, mode_text, patience, config.train.min_delta, config.train.restore_best})));
-  trainer.add_callback(std::make_unique<MetricsWriter<T>>(dir, config.train.log_steps));
-  trainer.add_callback(std::make_unique<train::CheckpointWriter<T>>(
-      dir.file(train::kCheckpointFile), run_info, config.output.checkpoint_every));
+  auto& metrics_writer = static_cast<MetricsWriter<T>&>(
+      trainer.add_callback(std::make_unique<MetricsWriter<T>>(dir, config.train.log_steps)));
+  auto& checkpoint_writer = static_cast<train::CheckpointWriter<T>&>(
+      trainer.add_callback(std::make_unique<train::CheckpointWriter<T>>(
+          dir.file(train::kCheckpointFile), run_info,
+          train::CheckpointPolicy::parse(config.train.checkpoint_every,
+                                         "train.checkpoint_every"))));
   trainer.add_callback(
       std::make_unique<cli::Progress<T>>(cli::parse_progress(config.output.progress)));
 
@@ -157,8 +173,10 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
     failure = std::current_exception();
     failure_text = e.what();
   }
-  const double wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  // wall_seconds is the training's: the writes of metrics and checkpoints count as io_seconds.
+  const double io = (metrics_writer.seconds() + checkpoint_writer.seconds()).count();
+  const double wall = std::max(0.0, elapsed.count() - io);
 
   report::RunOutcome outcome;
   outcome.history = trainer.history();
@@ -179,6 +197,8 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   outcome.steps = trainer.progress().step;
   outcome.skipped_steps = trainer.progress().skipped_steps;
   outcome.wall_seconds = wall;
+  outcome.io_seconds = io;
+  outcome.checkpoints = checkpoint_writer.writes();
   outcome.samples_trained = static_cast<double>(trainer.progress().samples - samples_before);
   outcome.task = std::string(data::to_string(data.task));
   outcome.classes = data.classes;
@@ -199,7 +219,7 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
                            {"kept", pairs.actual().size()},
                            {"file", "predictions.csv"}};
   }
-  dir.write_metrics(trainer.history());
+  metrics_writer.finish(trainer);
   dir.write_json("summary.json", report::summary_json(outcome));
   if (!failure)
     train::save_model(dir.file(train::kModelFile),
@@ -222,7 +242,7 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
     fmt::print("test:{}{}\n", result, weights.empty() ? "" : "  (" + weights + ")");
   else if (!weights.empty())
     fmt::print("{}\n", weights);
-  fmt::print("outputs in {}/ ({:.1f}s)\n", dir.root().string(), wall);
+  fmt::print("outputs in {}/ ({:.1f}s)\n", dir.root().string(), elapsed.count());
   if (const int signal = cli::SignalGuard::received()) {
     fmt::print("continue with: descent train --resume {}\n", dir.root().string());
     return cli::SignalGuard::exit_code(signal);
@@ -233,7 +253,7 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
 /// Settings a resumed run may change: how long it runs and how it reports. Everything else would
 /// make the continued run a different one than its config.toml and checkpoint describe.
 const std::vector<std::string> kResumable = {"train.epochs", "train.threads", "output.progress",
-                                             "output.checkpoint_every", "output.png"};
+                                             "train.checkpoint_every", "output.png"};
 
 /// The keys (schema keys and the optimizer / schedule / regularization tables) whose values differ.
 std::vector<std::string> changed_keys(const RunConfig& a, const RunConfig& b) {
@@ -293,7 +313,7 @@ const cli::Registration reg{
                      "schedule, train, output)");
       sub.add_option("--resume", args->resume,
                      "continue the run in DIR from its checkpoint (may change only --epochs, "
-                     "--threads, --progress, --png and output.checkpoint_every)");
+                     "--threads, --progress, --png and train.checkpoint_every)");
       sub.add_flag("--force", args->force, "overwrite the run directory --out names");
       args->flags.declare(sub, true);
       return [args]() {
@@ -319,8 +339,9 @@ const cli::Registration reg{
                   "cannot change on --resume: the run continues with the settings it was "
                   "started with",
                   key,
-                  "a resumed run may change only train.epochs, train.threads and "
-                  "output.progress; to train on with other settings start a new run with "
+                  "a resumed run may change only train.epochs, train.threads, "
+                  "train.checkpoint_every and output.progress; to train on with other settings "
+                  "start a new run with "
                   "--init-from " +
                       args->resume + "/model.safetensors");
         } else {

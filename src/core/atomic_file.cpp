@@ -20,7 +20,8 @@ namespace {
 }
 }  // namespace
 
-AtomicFileWriter::AtomicFileWriter(std::filesystem::path path) : path_(std::move(path)) {
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, Durability durability)
+    : path_(std::move(path)), durability_(durability) {
   const std::filesystem::path dir = path_.parent_path();
   if (!dir.empty()) {
     std::error_code ec;
@@ -74,7 +75,8 @@ void AtomicFileWriter::write_all(std::string_view text) {
 void AtomicFileWriter::commit() {
   if (fd_ < 0) throw UsageError("commit() called twice", path_.string());
   flush();
-  if (::fsync(fd_) != 0) fail(path_, "fsync");
+  const bool sync = durability_ == Durability::synced;
+  if (sync && ::fsync(fd_) != 0) fail(path_, "fsync");
   const int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0 || ::rename(temp_.c_str(), path_.c_str()) != 0) {
@@ -83,6 +85,7 @@ void AtomicFileWriter::commit() {
     errno = saved;
     fail(path_, "rename");
   }
+  if (!sync) return;
   const std::filesystem::path dir = path_.parent_path();
   int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
@@ -91,8 +94,9 @@ void AtomicFileWriter::commit() {
   }
 }
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
-  AtomicFileWriter out(path);
+void write_file_atomic(const std::filesystem::path& path, std::string_view content,
+                       Durability durability) {
+  AtomicFileWriter out(path, durability);
   out.write(content);
   out.commit();
 }

@@ -71,9 +71,10 @@ std::optional<Batch> BatchIterator::next() {
       batch.labels_data = data_.labels.data() + begin;
     }
   } else {
+    const std::size_t features = data_.features();
     for (std::size_t i = 0; i < size; ++i) {
       const std::size_t row = batch.indices[i];
-      x_buffer_.row(static_cast<Eigen::Index>(i)) = data_.x.row(static_cast<Eigen::Index>(row));
+      std::copy_n(data_.x.data() + row * features, features, x_buffer_.data() + i * features);
       if (regression) {
         y_buffer_[i] = data_.y[static_cast<Eigen::Index>(row)];
       } else {

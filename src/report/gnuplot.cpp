@@ -59,8 +59,9 @@ std::string gnuplot_output(const std::string& name, int width, int height) {
 
 void render(const fs::path& dir, const GnuplotFigure& figure, const fs::path& gnuplot,
             ImageFormat format) {
-  for (const auto& [name, contents] : figure.data) write_file_atomic(dir / name, contents);
-  write_file_atomic(dir / (figure.name + ".gp"), figure.script);
+  for (const auto& [name, contents] : figure.data)
+    write_file_atomic(dir / name, contents, Durability::unsynced);
+  write_file_atomic(dir / (figure.name + ".gp"), figure.script, Durability::unsynced);
   const std::string ext = format == ImageFormat::png ? ".png" : ".svg";
   const fs::path svg = dir / (figure.name + ext);
   const fs::path part = dir / (figure.name + ext + ".part");

@@ -428,7 +428,7 @@ std::string report_html(const std::vector<RunData>& runs,
 
 bool write_report(const fs::path& path, const std::vector<RunData>& runs) {
   const auto library = find_chart_library();
-  write_file_atomic(path, report_html(runs, library));
+  write_file_atomic(path, report_html(runs, library), Durability::unsynced);
   return library.has_value();
 }
 

@@ -9,14 +9,6 @@ void RunDirectory::write_config(std::string_view toml) const {
   write_file_atomic(file("config.toml"), toml);
 }
 
-void RunDirectory::write_metrics(const std::vector<train::MetricRow>& epochs) const {
-  write_file_atomic(file("metrics.csv"), metrics_csv(epochs));
-}
-
-void RunDirectory::write_steps(const std::vector<train::MetricRow>& steps) const {
-  write_file_atomic(file("steps.csv"), metrics_csv(steps));
-}
-
 void RunDirectory::write_predictions(const std::vector<double>& actual,
                                      const std::vector<double>& predicted) const {
   std::vector<train::MetricRow> rows(actual.size());

@@ -133,7 +133,7 @@ fs::path write_tensorboard_events(const RunData& run, double wall_time) {
   ::gethostname(host, sizeof host - 1);
   const fs::path path = run.dir / fmt::format("events.out.tfevents.{}.{}",
                                               static_cast<std::int64_t>(wall_time), host);
-  write_file_atomic(path, out);
+  write_file_atomic(path, out, Durability::unsynced);
   return path;
 }
 

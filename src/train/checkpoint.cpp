@@ -70,9 +70,21 @@ nlohmann::json read_checkpoint_run(const std::filesystem::path& path) {
 }
 
 template <class T>
+void CheckpointWriter<T>::on_train_begin(Trainer<T>&) {
+  last_end_ = Clock::now();
+}
+
+template <class T>
 void CheckpointWriter<T>::on_epoch_end(Trainer<T>& trainer) {
-  const bool last = trainer.progress().stop || trainer.progress().epoch >= trainer.options().epochs;
-  if (last || trainer.progress().epoch % every_ == 0) save_checkpoint(trainer, path_, run_);
+  const auto& p = trainer.progress();
+  const bool last = p.stop || p.epoch >= trainer.options().epochs;
+  const auto start = Clock::now();
+  if (!last && !policy_.due(p.epoch, start - last_end_, last_cost_)) return;
+  save_checkpoint(trainer, path_, run_);
+  last_end_ = Clock::now();
+  last_cost_ = last_end_ - start;
+  total_ += last_cost_;
+  ++writes_;
 }
 
 template void save_checkpoint(Trainer<float>&, const std::filesystem::path&, const nlohmann::json&);

@@ -144,6 +144,36 @@ TEST_F(CliTrain, ResumeContinuesBitIdentically) {
   EXPECT_EQ(bad.code, 2) << bad.out;
 }
 
+// train.checkpoint_every "3" over 7 epochs writes 3 checkpoints (after epochs 3, 6 and 7); the
+// default ("60s") writes only the last on a run this short. A resumed run replaces the rows that
+// metrics.csv got after its checkpoint (what a killed run leaves) with its own.
+TEST_F(CliTrain, CheckpointsFollowThePolicyAndAResumeReplacesLaterRows) {
+  const std::string common = kSmall + " --val-split 0.2 --seed 5";
+  const auto straight = root_ / "straight", every = root_ / "every", killed = root_ / "killed";
+  ASSERT_EQ(run(common + " --epochs 7 --out " + straight.string()).code, 0);
+  auto summary = nlohmann::json::parse(slurp(straight / "summary.json"));
+  EXPECT_EQ(summary["checkpoints"], 1);
+  EXPECT_GE(summary["io_seconds"].get<double>(), 0);
+  ASSERT_EQ(run(common + " --epochs 7 --set train.checkpoint_every=3 --out " + every.string()).code,
+            0);
+  summary = nlohmann::json::parse(slurp(every / "summary.json"));
+  EXPECT_EQ(summary["checkpoints"], 3);
+  EXPECT_EQ(slurp(every / "metrics.csv"), slurp(straight / "metrics.csv"));
+
+  ASSERT_EQ(run(common + " --epochs 3 --out " + killed.string()).code, 0);
+  std::ofstream(killed / "metrics.csv", std::ios::app) << "4,9,9,9,9,9,0\n5,9,9,9,9,9,0\n";
+  const auto r = run("--resume " + killed.string() + " --epochs 7 --progress none");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(slurp(killed / "metrics.csv"), slurp(straight / "metrics.csv"));
+  EXPECT_EQ(slurp(killed / "model.safetensors"), slurp(straight / "model.safetensors"));
+
+  const auto bad =
+      run(common + " --set train.checkpoint_every=5m --out " + (root_ / "bad").string());
+  EXPECT_EQ(bad.code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("train.checkpoint_every"), std::string::npos) << bad.out;
+  EXPECT_FALSE(fs::exists(root_ / "bad"));
+}
+
 // A plateau inside a warmup (nested schedules, sched/composite.hpp): stepped once per epoch with
 // the monitor; warms up over 2 epochs, restarts from lr0 at epoch 3, then halves the lr whenever
 // the loss does not improve by half (threshold 0.5), and a run resumed at epoch 5 is identical.

@@ -7,9 +7,17 @@
 
 namespace descent {
 
-/// Writes `content` to `path` atomically (temp file, fsync, rename, fsync of the directory).
+/// Whether an atomic write also waits for the disk. `synced` (fsync of the file before the rename
+/// and of the directory after it) for what a crash or power loss must not lose: configs,
+/// checkpoints, models, summaries. `unsynced` (the rename alone: a crashed process still leaves the
+/// old file or the whole new one) for views that are drawn again from the synced files (plots,
+/// report.html, event files) and for files synced later (metrics_log.hpp).
+enum class Durability { synced, unsynced };
+
+/// Writes `content` to `path` atomically (temp file, [fsync], rename, [fsync of the directory]).
 /// Creates the parent directory. Throws descent::Error naming the path on failure.
-void write_file_atomic(const std::filesystem::path& path, std::string_view content);
+void write_file_atomic(const std::filesystem::path& path, std::string_view content,
+                       Durability durability = Durability::synced);
 
 /// An output streamed to a temporary file beside `path` and renamed over `path` by commit(), for
 /// outputs too large to hold in memory. Destroyed without commit(), it removes the temporary file
@@ -17,14 +25,15 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 class AtomicFileWriter {
  public:
   /// Creates the parent directory and opens the temporary file; Error naming the path on failure.
-  explicit AtomicFileWriter(std::filesystem::path path);
+  explicit AtomicFileWriter(std::filesystem::path path, Durability durability = Durability::synced);
   AtomicFileWriter(const AtomicFileWriter&) = delete;
   AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
   ~AtomicFileWriter();
 
   /// Appends `text` (buffered; written out in blocks).
   void write(std::string_view text);
-  /// Flushes, fsyncs and renames the temporary file over the target, then fsyncs the directory.
+  /// Flushes, fsyncs and renames the temporary file over the target, then fsyncs the directory
+  /// (without the fsyncs when unsynced).
   void commit();
 
  private:
@@ -32,6 +41,7 @@ class AtomicFileWriter {
   void write_all(std::string_view text);
   std::filesystem::path path_, temp_;
   int fd_ = -1;
+  Durability durability_;
   std::string buffer_;
 };
 

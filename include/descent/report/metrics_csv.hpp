@@ -11,4 +11,10 @@ namespace descent::report {
 
 std::string metrics_csv(const std::vector<train::MetricRow>& rows);
 
+/// The header's columns of `rows`: their names in order of first appearance.
+std::vector<std::string> metrics_columns(const std::vector<train::MetricRow>& rows);
+
+/// One line of the CSV ("...\n"): the row's values under `columns`.
+std::string metrics_csv_line(const train::MetricRow& row, const std::vector<std::string>& columns);
+
 }  // namespace descent::report

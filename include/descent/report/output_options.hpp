@@ -9,15 +9,12 @@ namespace descent::report {
 
 struct OutputOptions {
   std::string dir = "runs/train";
-  std::int64_t checkpoint_every = 1;
   std::string progress = "auto";
   bool png = false;
 
   template <class V>
   void visit(V&& v) {
     v("dir", dir, "run directory");
-    v("checkpoint_every", checkpoint_every, "save a checkpoint every N epochs",
-      options::at_least(1));
     v("progress", progress, "auto | bar | lines | none",
       options::one_of({"auto", "bar", "lines", "none"}));
     v("png", png, "also write plots/*.png beside the SVGs (gnuplot's pngcairo)");

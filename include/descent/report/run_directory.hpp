@@ -1,8 +1,8 @@
 #pragma once
 // The run directory a training run leaves behind (every file written atomically):
 //   config.toml          the resolved configuration (every key, defaults included)
-//   metrics.csv          one row per epoch (metrics_csv.hpp)
-//   steps.csv            one row per optimizer step, when step logging is on
+//   metrics.csv          one row per epoch, appended as the run goes (metrics_log.hpp)
+//   steps.csv            one row per optimizer step, when step logging is on (metrics_log.hpp)
 //   summary.json         final and best metrics, counters, timing, classes (summary.hpp)
 //   predictions.csv      regression: actual,predicted (data units) of the test split, else val
 //   checkpoint.safetensors  (train/checkpoint.hpp)
@@ -15,8 +15,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "descent/train/metric_row.hpp"
-
 namespace descent::report {
 
 class RunDirectory {
@@ -27,8 +25,6 @@ class RunDirectory {
   std::filesystem::path file(std::string_view name) const { return root_ / name; }
 
   void write_config(std::string_view toml) const;
-  void write_metrics(const std::vector<train::MetricRow>& epochs) const;
-  void write_steps(const std::vector<train::MetricRow>& steps) const;
   /// predictions.csv: one row per (actual, predicted) pair, columns "actual,predicted".
   void write_predictions(const std::vector<double>& actual,
                          const std::vector<double>& predicted) const;

@@ -3,7 +3,8 @@
 //   {"final": {every metric of the last epoch, plus test_* when a test split was evaluated},
 //    "best":  {every metric of the best epoch by the monitored metric},
 //    "monitor", "mode", "epochs_run", "best_epoch", "stopped_early", "stop_reason",
-//    "steps", "skipped_steps", "wall_seconds", "samples_per_second",
+//    "steps", "skipped_steps", "wall_seconds", "samples_per_second" (both of the training alone),
+//    "io_seconds" (writing metrics and checkpoints during training), "checkpoints" (written),
 //    "task", "classes": [...], "confusion_matrix": {...} (classification)}
 #include <optional>
 #include <string>
@@ -25,7 +26,9 @@ struct RunOutcome {
   std::string stop_reason;
   std::int64_t steps = 0;
   std::int64_t skipped_steps = 0;
-  double wall_seconds = 0;
+  double wall_seconds = 0;  // training, without io_seconds
+  double io_seconds = 0;
+  std::int64_t checkpoints = 0;
   double samples_trained = 0;  // rows processed by training batches over the run
   std::string task;
   std::vector<std::string> classes;

@@ -8,10 +8,12 @@
 //             "trainer"   Trainer::state(): counters, history, dropout generators,
 //                         scheduler and callback states
 //             "run"       caller's JSON (resolved config, scaler statistics, class names)
+#include <chrono>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
 
+#include "descent/train/checkpoint_policy.hpp"
 #include "descent/train/trainer.hpp"
 
 namespace descent::train {
@@ -31,19 +33,28 @@ nlohmann::json load_checkpoint(Trainer<T>& trainer, const std::filesystem::path&
 /// Only the "run" JSON of a checkpoint (to rebuild a trainer before loading it).
 nlohmann::json read_checkpoint_run(const std::filesystem::path& path);
 
-/// Saves a checkpoint at the end of every `every`-th epoch and when training stops.
+/// Saves a checkpoint at the epoch ends the policy makes due, at the last epoch and when training
+/// stops; seconds() is the time spent writing them.
 template <class T>
 class CheckpointWriter final : public Callback<T> {
  public:
-  CheckpointWriter(std::filesystem::path path, nlohmann::json run, std::int64_t every = 1)
-      : path_(std::move(path)), run_(std::move(run)), every_(every < 1 ? 1 : every) {}
+  CheckpointWriter(std::filesystem::path path, nlohmann::json run, CheckpointPolicy policy = {})
+      : path_(std::move(path)), run_(std::move(run)), policy_(policy) {}
   std::string name() const override { return "checkpoint"; }
+  void on_train_begin(Trainer<T>& trainer) override;
   void on_epoch_end(Trainer<T>& trainer) override;
 
+  std::chrono::duration<double> seconds() const { return total_; }
+  std::int64_t writes() const { return writes_; }
+
  private:
+  using Clock = std::chrono::steady_clock;
   std::filesystem::path path_;
   nlohmann::json run_;
-  std::int64_t every_;
+  CheckpointPolicy policy_;
+  Clock::time_point last_end_{};
+  std::chrono::duration<double> last_cost_{0}, total_{0};
+  std::int64_t writes_ = 0;
 };
 
 extern template class CheckpointWriter<float>;

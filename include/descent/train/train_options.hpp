@@ -29,6 +29,7 @@ struct TrainOptions {
   double param_tol = 0.0;
   std::int64_t top_k = 0;
   bool log_steps = false;
+  std::string checkpoint_every = "60s";
 
   template <class V>
   void visit(V&& v) {
@@ -61,7 +62,12 @@ struct TrainOptions {
     v("param_tol", param_tol, "stop when the parameters move less than (0 = off)", at_least(0));
     v("top_k", top_k, "also log top-k accuracy (0 = off)", at_least(0));
     v("log_steps", log_steps, "write steps.csv: loss, lr, gradient norm, update ratio per step");
+    v("checkpoint_every", checkpoint_every,
+      "save a checkpoint every N epochs (\"5\") or at most every N seconds (\"60s\"); always at "
+      "the end and on SIGINT / SIGTERM");
   }
+  /// checkpoint_every parses (train/checkpoint.hpp: CheckpointPolicy).
+  void check(const std::string& where) const;
 };
 
 }  // namespace descent::train
