@@ -4,7 +4,8 @@
 # Usage: scripts/deps.sh [--with-data] [--with-browser] [--with-fuzz]
 #   --with-data     also installs Fashion-MNIST (Debian dataset-fashion-mnist)
 #   --with-browser  also installs Chromium, for the headless browser test of report.html
-#   --with-fuzz     also tries clang 14 and libFuzzer (clang-14, libclang-rt-14-dev) for fuzz/run.sh;
+#   --with-fuzz     also tries clang 14, libFuzzer and OpenMP for clang (clang-14, libclang-rt-14-dev,
+#                   libomp-14-dev) for fuzz/run.sh;
 #                   if they cannot be installed it warns, and fuzz/run.sh prints SKIPPED
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +17,7 @@ for arg in "$@"; do
   case "$arg" in
     --with-data) pkgs+=(dataset-fashion-mnist) ;;
     --with-browser) pkgs+=(chromium) ;;
-    --with-fuzz) optional+=(clang-14 libclang-rt-14-dev) ;;
+    --with-fuzz) optional+=(clang-14 libclang-rt-14-dev libomp-14-dev) ;;
     *) echo "usage: scripts/deps.sh [--with-data] [--with-browser] [--with-fuzz]" >&2; exit 2 ;;
   esac
 done
