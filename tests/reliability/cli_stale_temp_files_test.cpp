@@ -54,11 +54,12 @@ TEST(StaleTempFiles, AResumeRemovesThoseOfAKilledWriterAndNothingElse) {
   fs::remove_all(dir.parent_path());
 }
 
-// A fresh run into a directory that holds the leftovers of a killed run cleans them up too.
+// A run killed while writing its first file (config.toml) leaves only that file's temporary: the
+// directory holds no run, and a new run into it cleans the temporary up.
 TEST(StaleTempFiles, ANewRunIntoTheDirectoryRemovesThem) {
   const fs::path dir = scratch_dir() / "run";
-  const fs::path stale = dir / ("metrics.csv.tmp" + std::to_string(dead_pid()) + ".42");
-  descent::write_file_atomic(stale, "epoch,train_loss\n1,");
+  const fs::path stale = dir / ("config.toml.tmp" + std::to_string(dead_pid()) + ".42");
+  descent::write_file_atomic(stale, "[data]\npath = ");
   ASSERT_EQ(run_cli(kRun + " --epochs 1 --out " + dir.string()).code, 0);
   EXPECT_FALSE(fs::exists(stale));
   EXPECT_TRUE(fs::exists(dir / "metrics.csv"));
