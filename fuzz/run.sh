@@ -31,7 +31,7 @@ run() {
   local t=$1
   mkdir -p "build/fuzz/corpus/$t"
   # -rss_limit_mb: a reader that allocates what a header claims fails here rather than passing.
-  "build/fuzz/${t}_fuzz" "build/fuzz/corpus/$t" "fuzz/corpus/$t" -max_total_time="$seconds" \
+  "build/fuzz/fuzz/${t}_fuzz" "build/fuzz/corpus/$t" "fuzz/corpus/$t" -max_total_time="$seconds" \
     -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 -artifact_prefix="build/fuzz/crashes/$t-" \
     >"build/fuzz/logs/$t.log" 2>&1
 }
