@@ -21,7 +21,10 @@ namespace {
 using namespace descent;
 using cli::csv_field;
 
-constexpr std::size_t kBlockRows = 8192;  // a multiple of the forward batch (1024 rows)
+// Rows scored at a time: a multiple of the forward batch (1024 rows), and at most kBlockBytes of
+// feature values and passed-through text, so a wide or long-lined file keeps a bounded footprint.
+constexpr std::size_t kBlockRows = 8192;
+constexpr std::size_t kBlockBytes = std::size_t{32} << 20;
 
 /// Writes prediction rows as CSV text to stdout or to a file written atomically.
 class PredictionWriter {
@@ -115,7 +118,8 @@ int predict(const std::string& model_path, const std::string& data_path, const s
     PredictionWriter writer(card, out, reader.has_passthrough());
     data::Matrix x;
     std::vector<std::string> targets;
-    while (reader.next(kBlockRows, x, targets) > 0) writer.rows(model.predict(x), targets);
+    while (reader.next(kBlockRows, kBlockBytes, x, targets) > 0)
+      writer.rows(model.predict(x), targets);
     rows = reader.rows_read();
     if (rows == 0)
       throw DataError("the CSV file has a header but no data rows", data_path,

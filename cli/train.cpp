@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "command.hpp"
+#include "descent/core/atomic_file.hpp"
 #include "descent/core/error.hpp"
 #include "descent/core/parallel.hpp"
 #include "descent/core/safetensors.hpp"
@@ -160,6 +161,7 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
                                   "that does",
                                   data::to_string(data.task)));
   }
+  remove_stale_temp_files(dir.root());  // left by a kill -9 of an earlier run of this directory
   dir.write_config(config.to_toml());
 
   const cli::SignalGuard signals;  // until every output is written

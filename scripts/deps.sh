@@ -1,33 +1,47 @@
 #!/usr/bin/env bash
 # Installs the Debian packages descent builds and runs with, if any is missing, and the chart
 # library report.html inlines (npm `uplot`, into .deps/npm/ of this tree, which git ignores).
-# Usage: scripts/deps.sh [--with-data] [--with-browser]
+# Usage: scripts/deps.sh [--with-data] [--with-browser] [--with-fuzz]
 #   --with-data     also installs Fashion-MNIST (Debian dataset-fashion-mnist)
 #   --with-browser  also installs Chromium, for the headless browser test of report.html
+#   --with-fuzz     also tries clang 14, libFuzzer and OpenMP for clang (clang-14, libclang-rt-14-dev,
+#                   libomp-14-dev) for fuzz/run.sh;
+#                   if they cannot be installed it warns, and fuzz/run.sh prints SKIPPED
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(build-essential cmake ninja-build ccache pkg-config libeigen3-dev libfmt-dev libcli11-dev
       libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
       libginac-dev gnuplot-nox)
+optional=()
 for arg in "$@"; do
   case "$arg" in
     --with-data) pkgs+=(dataset-fashion-mnist) ;;
     --with-browser) pkgs+=(chromium) ;;
-    *) echo "usage: scripts/deps.sh [--with-data] [--with-browser]" >&2; exit 2 ;;
+    --with-fuzz) optional+=(clang-14 libclang-rt-14-dev libomp-14-dev) ;;
+    *) echo "usage: scripts/deps.sh [--with-data] [--with-browser] [--with-fuzz]" >&2; exit 2 ;;
   esac
 done
 command -v npm >/dev/null || pkgs+=(npm)
-missing=()
-for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
+not_installed() {
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+mapfile -t missing < <(not_installed "${pkgs[@]}")
+mapfile -t missing_optional < <(not_installed "${optional[@]}")
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+if ((${#missing[@]} + ${#missing_optional[@]})); then "${sudo_cmd[@]}" apt-get update -qq || true; fi
 if ((${#missing[@]})); then
   echo "descent: installing Debian packages: ${missing[*]}"
-  sudo_cmd=()
-  if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo_cmd[@]}" apt-get update -qq || true
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if ((${#missing_optional[@]})); then
+  echo "descent: installing optional Debian packages: ${missing_optional[*]}"
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing_optional[@]}" ||
+    echo "descent: warning: could not install ${missing_optional[*]}; fuzz/run.sh will say SKIPPED"
 fi
 # uPlot for report.html (descent finds it in .deps/npm above its executable, or $DESCENT_UPLOT_DIR).
 uplot_version=1.6.32

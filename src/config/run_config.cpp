@@ -59,7 +59,10 @@ nlohmann::json& spec_table(RunConfig& c, const std::string& section) {
 }  // namespace
 
 std::optional<RunConfig::KeyInfo> RunConfig::key_info(const std::string& key) {
-  const auto [section, name] = split_key(key);
+  // Named references, not a structured binding: lambdas below use them (clang 14 cannot capture
+  // structured bindings).
+  const auto parts = split_key(key);
+  const std::string &section = parts.first, &name = parts.second;
   std::optional<KeyInfo> info;
   RunConfig c;
   for_each_section(c, [&](const std::string& s, auto& o) {
@@ -75,7 +78,8 @@ std::optional<RunConfig::KeyInfo> RunConfig::key_info(const std::string& key) {
 
 void RunConfig::assign(const std::string& key, const nlohmann::json& value,
                        const std::string& origin) {
-  const auto [section, name] = split_key(key);
+  const auto parts = split_key(key);  // not a structured binding, as in key_info
+  const std::string &section = parts.first, &name = parts.second;
   const std::string where = origin.empty() ? key : origin + ": " + key;
   if (std::find(kSections.begin(), kSections.end(), section) == kSections.end())
     throw ConfigError("unknown section '" + section + "'", where, hint_for(section, kSections));

@@ -1,8 +1,10 @@
 #include "descent/core/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -18,7 +20,42 @@ namespace {
   throw Error(std::string(action) + " failed: " + std::strerror(errno), path.string(),
               "check that the directory exists, is writable and the disk is not full");
 }
+/// The temporary beside `path` written by this process: "<path>.tmp<pid>.<random>".
+std::filesystem::path temp_name(const std::filesystem::path& path) {
+  std::random_device rd;
+  std::filesystem::path temp = path;
+  temp += ".tmp" + std::to_string(::getpid()) + "." + std::to_string(rd());
+  return temp;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// The writer's pid if `name` has temp_name's form, else 0.
+pid_t temp_writer(std::string_view name) {
+  const std::size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || !all_digits(name.substr(dot + 1))) return 0;
+  const std::size_t tmp = name.rfind(".tmp", dot);
+  if (tmp == std::string_view::npos || tmp == 0) return 0;
+  const std::string_view pid = name.substr(tmp + 4, dot - tmp - 4);
+  return all_digits(pid) && pid.size() <= 9 ? static_cast<pid_t>(std::stol(std::string(pid))) : 0;
+}
 }  // namespace
+
+std::vector<std::filesystem::path> remove_stale_temp_files(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> removed;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const pid_t pid = temp_writer(it->path().filename().string());
+    // kill(pid, 0) fails with ESRCH only when no such process exists.
+    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH && std::filesystem::remove(it->path(), ec))
+      removed.push_back(it->path());
+  }
+  return removed;
+}
 
 AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, Durability durability)
     : path_(std::move(path)), durability_(durability) {
@@ -28,9 +65,7 @@ AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, Durability durabi
     std::filesystem::create_directories(dir, ec);
     if (ec) throw Error("cannot create directory: " + ec.message(), dir.string());
   }
-  std::random_device rd;
-  temp_ = path_;
-  temp_ += ".tmp" + std::to_string(::getpid()) + "." + std::to_string(rd());
+  temp_ = temp_name(path_);
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) fail(temp_, "open");
 }

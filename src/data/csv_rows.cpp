@@ -42,12 +42,14 @@ CsvRowReader::CsvRowReader(const std::filesystem::path& path, std::vector<std::s
 
 CsvRowReader::~CsvRowReader() = default;
 
-std::size_t CsvRowReader::next(std::size_t max_rows, Matrix& x,
+std::size_t CsvRowReader::next(std::size_t max_rows, std::size_t max_bytes, Matrix& x,
                                std::vector<std::string>& passthrough) {
+  const std::size_t row_bytes = std::max<std::size_t>(1, features_) * sizeof(float);
+  max_rows = std::clamp<std::size_t>(max_bytes / row_bytes, 1, std::max<std::size_t>(1, max_rows));
   x.resize(static_cast<Eigen::Index>(max_rows), static_cast<Eigen::Index>(features_));
   passthrough.clear();
-  std::size_t n = 0;
-  while (n < max_rows && tok_->next_record()) {
+  std::size_t n = 0, text_bytes = 0;
+  while (n < max_rows && n * row_bytes + text_bytes < max_bytes && tok_->next_record()) {
     const char* p = tok_->record_begin();
     const char* end = tok_->record_end();
     if (p == end) continue;  // empty line
@@ -61,7 +63,7 @@ std::size_t CsvRowReader::next(std::size_t max_rows, Matrix& x,
       if (slot >= 0)
         out[slot] = tok_->number(p, end, columns_[column]);
       else if (slot == kPassthrough)
-        passthrough.emplace_back(tok_->unescaped(tok_->next_field(p, end)));
+        text_bytes += passthrough.emplace_back(tok_->unescaped(tok_->next_field(p, end))).size();
       else
         tok_->next_field(p, end);
       if (p == end) break;

@@ -2,6 +2,10 @@
 // temporary file left behind, errors naming the path.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -104,6 +108,37 @@ TEST(ReadFile, MissingFileIsADataErrorNamingIt) {
   } catch (const DataError& e) {
     EXPECT_NE(std::string(e.what()).find("missing.csv"), std::string::npos) << e.what();
   }
+}
+
+/// The pid of a child process that has exited and been reaped: a process that no longer runs.
+pid_t dead_pid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  return child;
+}
+
+// A temporary of a writer killed between open and rename ("<target>.tmp<pid>.<n>", the writer
+// gone) is removed, in subdirectories too; a live writer's temporary and look-alike names stay.
+TEST(RemoveStaleTempFiles, RemovesOnlyTheTemporariesOfWritersThatAreGone) {
+  TempDir dir;
+  const std::string dead = std::to_string(dead_pid()), live = std::to_string(::getpid());
+  const std::vector<std::string> stale = {"metrics.csv.tmp" + dead + ".123",
+                                          "plots/loss.svg.tmp" + dead + ".0"};
+  const std::vector<std::string> kept = {"metrics.csv",         "summary.json.tmp" + live + ".9",
+                                         ".tmp" + dead + ".1",  "a.tmp" + dead,
+                                         "a.tmp" + dead + ".x", "a.tmpx.1",
+                                         "a.tmp1234567890.1"};
+  std::filesystem::create_directory(dir.path() / "plots");
+  for (const auto& name : stale) dir.write(name, "partial");
+  for (const auto& name : kept) dir.write(name, "kept");
+  auto removed = remove_stale_temp_files(dir.path());
+  std::sort(removed.begin(), removed.end());
+  EXPECT_EQ(removed,
+            (std::vector<std::filesystem::path>{dir.path() / stale[0], dir.path() / stale[1]}));
+  for (const auto& name : stale) EXPECT_FALSE(std::filesystem::exists(dir.path() / name));
+  for (const auto& name : kept) EXPECT_EQ(read_file(dir.path() / name), "kept") << name;
+  EXPECT_TRUE(remove_stale_temp_files(dir.path() / "absent").empty());
 }
 
 }  // namespace

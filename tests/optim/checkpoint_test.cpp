@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
+#include <map>
 
 #include "descent/core/atomic_file.hpp"
 #include "descent/optim/factory.hpp"
@@ -175,7 +178,7 @@ TEST(Checkpoint, MismatchesAreNamed) {
                 q.add("c", {2}, 1);
                 q.allocate();
               }),
-              HasSubstr("tensor 1 is \"c\" in the checkpoint, 'b' in the model"));
+              HasSubstr("tensor 1 is 'c' in the checkpoint, 'b' in the model"));
   EXPECT_THAT(load_error([](auto& q) {
                 q.add("w", {3, 4}, 0);
                 q.add("c", {2}, 1);
@@ -183,14 +186,12 @@ TEST(Checkpoint, MismatchesAreNamed) {
                 q.allocate();
               }),
               HasSubstr("tensor 'c' is in parameter group 0 in the checkpoint, 1 in the model"));
-  EXPECT_THAT(
-      load_error([](auto& q) {
-        q.add("w", {3, 4}, 0);
-        q.add("c", {2}, 0);
-        q.allocate();
-      }),
-      HasSubstr(
-          "checkpoint tensor {\"group\":1,\"name\":\"b\",\"shape\":[5]} is not in the model"));
+  EXPECT_THAT(load_error([](auto& q) {
+                q.add("w", {3, 4}, 0);
+                q.add("c", {2}, 0);
+                q.allocate();
+              }),
+              HasSubstr("checkpoint tensor 'b' (shape [5], group 1) is not in the model"));
   EXPECT_THAT(load_error([](auto& q) {
                 q.add("w", {3, 4}, 0);
                 q.add("c", {2}, 0);
@@ -199,6 +200,154 @@ TEST(Checkpoint, MismatchesAreNamed) {
                 q.allocate();
               }),
               HasSubstr("the model's tensor 'extra' is not in the checkpoint"));
+}
+
+/// A tensor of a forged checkpoint: name, shape and values (F64, or F32 when `as_float`).
+struct ForgedTensor {
+  std::string name;
+  Shape shape;
+  std::vector<double> data;
+  bool as_float = false;
+};
+
+/// A checkpoint of adam on declare() rewritten by `forge` (the "params" JSON, the other metadata,
+/// the tensors) and written with fresh checksums, so only the loader's own checks can refuse it.
+void write_forged(const std::filesystem::path& path,
+                  const std::function<void(nlohmann::json&, std::map<std::string, std::string>&,
+                                           std::vector<ForgedTensor>&)>& forge) {
+  Params<double> p;
+  declare(p);
+  auto a = make<double>(p, parse_spec(R"({"name":"adam"})"));
+  a->step(objective(p));
+  save_checkpoint(*a, path);
+  const auto file = SafetensorsFile::read(path);
+  std::vector<ForgedTensor> tensors;
+  for (const TensorInfo& t : file.tensors())
+    tensors.push_back({t.name, t.shape, file.get<double>(t.name)});
+  std::map<std::string, std::string> metadata;
+  for (const auto& [key, value] : file.metadata())
+    if (!key.starts_with("descent.")) metadata[key] = value;
+  nlohmann::json params = nlohmann::json::parse(metadata.at("params"));
+  forge(params, metadata, tensors);
+  metadata["params"] = params.dump();
+  SafetensorsWriter w;
+  for (const ForgedTensor& t : tensors) {
+    if (t.as_float)
+      w.add<float>(t.name, std::vector<float>(t.data.begin(), t.data.end()), t.shape);
+    else
+      w.add<double>(t.name, t.data, t.shape);
+  }
+  for (const auto& [key, value] : metadata) w.set_metadata(key, value);
+  w.write(path);
+}
+
+std::vector<ForgedTensor>::iterator find_tensor(std::vector<ForgedTensor>& tensors,
+                                                const std::string& name) {
+  return std::find_if(tensors.begin(), tensors.end(), [&](auto& t) { return t.name == name; });
+}
+
+struct Forgery {
+  std::string name;
+  std::function<void(nlohmann::json&, std::map<std::string, std::string>&,
+                     std::vector<ForgedTensor>&)>
+      forge;
+  std::string message;
+};
+
+// R10 (issue 19): every field of the "params" layout (arena order w, c, b) and every optimizer
+// tensor of a crafted checkpoint with valid checksums is checked before anything is restored: a
+// CheckpointError naming the entry and the file, never a JSON library exception, and the optimizer
+// is left as it was.
+TEST(Checkpoint, CraftedLayoutsAndTensorsAreRefusedFieldByField) {
+  using J = nlohmann::json;
+  using M = std::map<std::string, std::string>;
+  using V = std::vector<ForgedTensor>;
+  const std::vector<Forgery> forgeries = {
+      {"params not an array", [](J& p, M&, V&) { p = J::object(); },
+       "metadata 'params' is not an array"},
+      {"entry not an object", [](J& p, M&, V&) { p[1] = 3; },
+       "metadata 'params' entry 1 is not an object"},
+      {"numeric name", [](J& p, M&, V&) { p[0]["name"] = 5; },
+       "entry 0 needs a non-empty string 'name'"},
+      {"no name", [](J& p, M&, V&) { p[0].erase("name"); },
+       "entry 0 needs a non-empty string 'name'"},
+      {"empty name", [](J& p, M&, V&) { p[0]["name"] = ""; },
+       "entry 0 needs a non-empty string 'name'"},
+      {"shape not an array", [](J& p, M&, V&) { p[0]["shape"] = "3x4"; },
+       "entry 0 needs a 'shape' array"},
+      {"negative extent",
+       [](J& p, M&, V&) {
+         p[0]["shape"] = {3, -4};
+       },
+       "entry 0 has a 'shape' entry that is not an integer >= 0"},
+      {"fractional extent",
+       [](J& p, M&, V&) {
+         p[0]["shape"] = {3, 4.5};
+       },
+       "entry 0 has a 'shape' entry that is not an integer >= 0"},
+      {"negative group", [](J& p, M&, V&) { p[2]["group"] = -1; },
+       "entry 2 needs a 'group' that is an integer >= 0"},
+      {"group 1e308", [](J& p, M&, V&) { p[2]["group"] = 1e308; },
+       "entry 2 needs a 'group' that is an integer >= 0"},
+      {"unknown field", [](J& p, M&, V&) { p[0]["dtype"] = "F64"; },
+       "entry 0 has an unknown field 'dtype'"},
+      {"repeated name", [](J& p, M&, V&) { p[1]["name"] = "w"; }, "entry 1 repeats the name 'w'"},
+      {"tensor of another shape", [](J&, M&, V& t) { find_tensor(t, "param/w")->shape = {12}; },
+       "tensor 'param/w' has shape [12], its parameter has [3,4]"},
+      {"state of another shape",
+       [](J&, M&, V& t) {
+         find_tensor(t, "state/exp_avg/w")->shape = {4, 3};
+       },
+       "tensor 'state/exp_avg/w' has shape [4,3], its parameter has [3,4]"},
+      {"unexpected tensor",
+       [](J&, M&, V& t) {
+         t.push_back({"param/zz", {1}, {0.5}});
+       },
+       "tensor 'param/zz' is not part of the optimizer's state"},
+      {"missing state tensor", [](J&, M&, V& t) { t.erase(find_tensor(t, "state/exp_avg_sq/c")); },
+       "tensor 'state/exp_avg_sq/c' is missing"},
+      {"tensor of another dtype", [](J&, M&, V& t) { find_tensor(t, "param/b")->as_float = true; },
+       "tensor 'param/b' holds F32 values, the checkpoint says F64"},
+      {"buffer named twice",
+       [](J&, M& m, V&) { m["optimizer.buffers"] = R"(["exp_avg","exp_avg"])"; },
+       "metadata 'optimizer.buffers' names 'exp_avg' twice"},
+      {"step count 1e308",
+       [](J&, M& m, V&) {
+         J groups = J::parse(m["optimizer.groups"]);
+         groups[1]["step"] = 1e308;
+         m["optimizer.groups"] = groups.dump();
+       },
+       "optimizer.groups[1].step: the step count 1e+308 is not an integer >= 0"},
+      {"negative step count",
+       [](J&, M& m, V&) {
+         J groups = J::parse(m["optimizer.groups"]);
+         groups[0]["step"] = -1;
+         m["optimizer.groups"] = groups.dump();
+       },
+       "the step count -1 is not an integer >= 0"},
+      {"buffer not a string", [](J&, M& m, V&) { m["optimizer.buffers"] = R"(["exp_avg",7])"; },
+       "metadata 'optimizer.buffers' holds a non-string"},
+  };
+  const auto path = temp_file("forged.safetensors");
+  for (const Forgery& f : forgeries) {
+    SCOPED_TRACE(f.name);
+    write_forged(path, f.forge);
+    Params<double> q;
+    declare(q);
+    auto b = make<double>(q, parse_spec(R"({"name":"adam"})"));
+    const std::vector<double> before(q.values().begin(), q.values().end());
+    EXPECT_THAT([&] { load_checkpoint(*b, path); },
+                testing::ThrowsMessage<CheckpointError>(
+                    testing::AllOf(HasSubstr(f.message), HasSubstr(path.string()))));
+    EXPECT_TRUE(same_bits<double>(before, q.values()));
+  }
+  // The unforged rewrite loads: the refusals above come from the forged field alone.
+  write_forged(path, [](J&, M&, V&) {});
+  Params<double> q;
+  declare(q);
+  auto b = make<double>(q, parse_spec(R"({"name":"adam"})"));
+  EXPECT_NO_THROW(load_checkpoint(*b, path));
+  std::filesystem::remove(path);
 }
 
 TEST(Checkpoint, ScalarTypeMismatchAndCorruptionAreRejected) {

@@ -15,7 +15,10 @@
 
 #include <sys/wait.h>
 
+#include <nlohmann/json.hpp>
+
 #include "descent/core/atomic_file.hpp"
+#include "descent/core/safetensors.hpp"
 #include "support/cli.hpp"
 
 namespace fs = std::filesystem;
@@ -49,6 +52,38 @@ std::string two_class_csv(const std::string& header, const std::string& b_label,
 std::string be32(std::uint32_t v) {
   return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
           static_cast<char>(v)};
+}
+
+/// A one-epoch run in `dir`/run whose checkpoint is then rewritten with `forge` applied to its
+/// metadata, with valid checksums (the writer computes them): only the loader's checks can refuse
+/// it.
+void forged_run(const fs::path& dir,
+                const std::function<void(std::map<std::string, std::string>&)>& forge) {
+  const fs::path run = dir / "run";
+  const auto r = run_cli(
+      "train --data synthetic:blobs --samples 60 --model mlp:4 --epochs 1 --progress none --out " +
+      run.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto file = descent::SafetensorsFile::read(run / "checkpoint.safetensors");
+  descent::SafetensorsWriter w;
+  for (const auto& t : file.tensors()) w.add<float>(t.name, file.get<float>(t.name), t.shape);
+  std::map<std::string, std::string> metadata;
+  for (const auto& [key, value] : file.metadata())
+    if (!key.starts_with("descent.")) metadata[key] = value;
+  forge(metadata);
+  for (const auto& [key, value] : metadata) w.set_metadata(key, value);
+  w.write(run / "checkpoint.safetensors");
+}
+
+/// forge for forged_run: sets `path` (a JSON pointer) in the JSON of metadata `key` to `value`.
+std::function<void(std::map<std::string, std::string>&)> set_json(std::string key,
+                                                                  std::string pointer,
+                                                                  nlohmann::json value) {
+  return [=](std::map<std::string, std::string>& m) {
+    auto j = nlohmann::json::parse(m.at(key));
+    j[nlohmann::json::json_pointer(pointer)] = value;
+    m[key] = j.dump();
+  };
 }
 
 struct BadInput {
@@ -171,6 +206,23 @@ const std::vector<BadInput> kCases = {
      },
      "train --data {dir}/ids.csv --target id --epochs 1 --progress none --out {dir}/run",
      {"ids.csv", "3000 classes in 3000 rows"}},
+    // R10: a crafted checkpoint with valid checksums is refused field by field on --resume.
+    {"checkpoint_params_entry_not_an_object",
+     [](const fs::path& d) { forged_run(d, set_json("params", "/0", 3)); },
+     "train --resume {dir}/run --epochs 2 --progress none",
+     {"checkpoint.safetensors", "metadata 'params' entry 0 is not an object"}},
+    {"checkpoint_params_shape_negative",
+     [](const fs::path& d) { forged_run(d, set_json("params", "/1/shape/0", -4)); },
+     "train --resume {dir}/run --epochs 2 --progress none",
+     {"checkpoint.safetensors", "entry 1 has a 'shape' entry that is not an integer >= 0"}},
+    {"checkpoint_epoch_1e308",
+     [](const fs::path& d) { forged_run(d, set_json("trainer", "/epoch", 1e308)); },
+     "train --resume {dir}/run --epochs 2 --progress none",
+     {"trainer.epoch"}},
+    {"checkpoint_step_count_1e308",
+     [](const fs::path& d) { forged_run(d, set_json("optimizer.groups", "/0/step", 1e308)); },
+     "train --resume {dir}/run --epochs 2 --progress none",
+     {"checkpoint.safetensors", "optimizer.groups[0].step", "not an integer >= 0"}},
     // R5: --steps has a maximum; the rows are streamed.
     {"schedule_steps_beyond_maximum",
      kNothing,

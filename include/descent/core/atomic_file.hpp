@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace descent {
 
@@ -44,6 +45,12 @@ class AtomicFileWriter {
   Durability durability_;
   std::string buffer_;
 };
+
+/// Removes, under `dir` and its subdirectories, the temporary files of atomic writes
+/// ("<target>.tmp<pid>.<n>") whose process no longer runs: what a kill -9 between open and rename
+/// leaves behind. Other files, and the temporaries of a live process, are left alone. Returns the
+/// paths removed.
+std::vector<std::filesystem::path> remove_stale_temp_files(const std::filesystem::path& dir);
 
 /// Reads a whole file; throws DataError naming the path if it cannot be read.
 std::string read_file(const std::filesystem::path& path);

@@ -31,9 +31,12 @@ class CsvRowReader {
   /// The file's columns that are neither features nor the passthrough column.
   const std::vector<std::string>& unused_columns() const { return unused_; }
   bool has_passthrough() const { return passthrough_column_ >= 0; }
-  /// The next at most `max_rows` rows: x becomes [n, features] in the order given to the
+  /// The next rows: at most `max_rows`, and no more than the values of `max_bytes` / (4 x
+  /// features) rows, and no row more once the values and passthrough texts read reach `max_bytes`
+  /// (so at least one row, however long). x becomes [n, features] in the order given to the
   /// constructor, `passthrough` their passthrough texts (when present). Returns n; 0 at the end.
-  std::size_t next(std::size_t max_rows, Matrix& x, std::vector<std::string>& passthrough);
+  std::size_t next(std::size_t max_rows, std::size_t max_bytes, Matrix& x,
+                   std::vector<std::string>& passthrough);
   /// Data rows read so far.
   std::size_t rows_read() const { return rows_; }
 

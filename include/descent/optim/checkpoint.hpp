@@ -10,7 +10,12 @@
 //             "dtype"              "F32" | "F64"
 // Loading checks everything before changing anything: a different optimizer, scalar type or
 // parameter layout (names, shapes, groups) is a CheckpointError naming the file and the first
-// mismatch; the file's own integrity is checked by the safetensors reader.
+// mismatch; the file's own integrity is checked by the safetensors reader. A file with valid
+// checksums is still checked field by field: each "params" entry has exactly name (non-empty,
+// unique), shape (integers >= 0) and group (integer >= 0); "optimizer.buffers" holds distinct
+// names; the "param/" and "state/" tensors are exactly those the layout and buffers name, each of
+// its parameter's shape (1-D for a non-arena buffer) and of the file's dtype; step counts are
+// integers >= 0.
 #include <filesystem>
 
 #include "descent/core/safetensors.hpp"

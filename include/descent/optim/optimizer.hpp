@@ -239,7 +239,13 @@ class FusedOptimizer : public Optimizer<T> {
       try {
         options::from_json(options[g], sd.groups[g], Derived::kName,
                            options::Keys::ignoring(not_options));
-        steps[g] = sd.groups[g].at("step").template get<std::int64_t>();
+        // A count: a JSON integer in [0, INT64_MAX] (a float such as 1e308 would wrap).
+        const nlohmann::json& step = sd.groups[g].at("step");
+        if (!step.is_number_unsigned() ||
+            step.template get<std::uint64_t>() > std::uint64_t(INT64_MAX))
+          throw CheckpointError("the step count " + step.dump() + " is not an integer >= 0",
+                                "optimizer.groups[" + std::to_string(g) + "].step");
+        steps[g] = step.template get<std::int64_t>();
         group_state[g].visit([&](const char* key, auto& field, const char*, const auto&...) {
           const std::string where = std::string(Derived::kName) + "." + key;
           if (!sd.groups[g].contains(key)) throw ConfigError("missing per-group state", where);
@@ -256,7 +262,10 @@ class FusedOptimizer : public Optimizer<T> {
     // The buffers the state holds, in the optimizer's order; every buffer its options use must be
     // there. The loaded optimizer holds exactly these buffers.
     std::array<const std::vector<T>*, NumState> loaded{};
-    for (const auto& [name, data] : sd.buffers) {
+    for (const auto& buffer : sd.buffers) {
+      // References, not a structured binding: the lambda below captures `name` (clang 14 cannot).
+      const std::string& name = buffer.first;
+      const std::vector<T>& data = buffer.second;
       const auto k = std::size_t(std::find_if(Derived::kState.begin(), Derived::kState.end(),
                                               [&](const char* known) { return name == known; }) -
                                  Derived::kState.begin());
