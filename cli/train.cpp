@@ -5,11 +5,13 @@
 // every output written, exit code 130 / 143 (interrupt.hpp).
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <optional>
 
 #include <fmt/core.h>
 
 #include "command.hpp"
+#include "descent/core/communicator.hpp"
 #include "descent/core/error.hpp"
 #include "descent/core/parallel.hpp"
 #include "descent/core/safetensors.hpp"
@@ -73,12 +75,16 @@ std::vector<std::string> layer_descriptions(const nn::Sequential<T>& net) {
   return layers;
 }
 
+/// Under mpirun every rank trains; only rank 0 (`writer`) writes the run directory and prints.
 template <class T>
-int run(const RunConfig& config, const cli::LoadedData& data, const std::string& resume) {
+int run(const RunConfig& config, const cli::LoadedData& data, const std::string& resume,
+        Communicator& comm) {
   auto parts = cli::build_parts<T>(config, data);
   const auto options = cli::trainer_options(config, data);
   train::Trainer<T> trainer(*parts.model->net, parts.model->params, *parts.loss, *parts.optimizer,
                             parts.scheduler.get(), options);
+  trainer.set_communicator(comm);
+  const bool writer = comm.rank() == 0;
   if (parts.regularizer) trainer.set_regularizer(*parts.regularizer);
   const std::string monitor = cli::monitor_metric(config, data);
   const std::string mode_text = config.train.monitor_mode;
@@ -114,11 +120,13 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
     early = static_cast<train::EarlyStopping<T>*>(
         &trainer.add_callback(std::make_unique<train::EarlyStopping<T>>(train::EarlyStoppingOptions{
             monitor, mode_text, patience, config.train.min_delta, config.train.restore_best})));
-  trainer.add_callback(std::make_unique<MetricsWriter<T>>(dir, config.train.log_steps));
-  trainer.add_callback(std::make_unique<train::CheckpointWriter<T>>(
-      dir.file(train::kCheckpointFile), run_info, config.output.checkpoint_every));
-  trainer.add_callback(
-      std::make_unique<cli::Progress<T>>(cli::parse_progress(config.output.progress)));
+  if (writer) {
+    trainer.add_callback(std::make_unique<MetricsWriter<T>>(dir, config.train.log_steps));
+    trainer.add_callback(std::make_unique<train::CheckpointWriter<T>>(
+        dir.file(train::kCheckpointFile), run_info, config.output.checkpoint_every));
+    trainer.add_callback(
+        std::make_unique<cli::Progress<T>>(cli::parse_progress(config.output.progress)));
+  }
 
   if (const std::string init = config.model.init_from; !init.empty() && resume.empty()) {
     // Warm start: the weights of an earlier model, a fresh optimizer and schedule.
@@ -141,7 +149,7 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
                                   "that does",
                                   data::to_string(data.task)));
   }
-  dir.write_config(config.to_toml());
+  if (writer) dir.write_config(config.to_toml());
 
   const cli::SignalGuard signals;  // until every output is written
   const auto start = std::chrono::steady_clock::now();
@@ -182,6 +190,10 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
     outcome.confusion_matrix = cm->to_json();
     outcome.confusion_matrix["split"] = data.test.rows() ? "test" : "val";
   }
+  if (!writer) {
+    if (failure) std::rethrow_exception(failure);
+    return 0;
+  }
   dir.write_metrics(trainer.history());
   dir.write_json("summary.json", report::summary_json(outcome));
   if (!failure)
@@ -190,6 +202,11 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
                       parts.model->params, layer_descriptions(*parts.model->net));
   for (const auto& note : report::write_run_views(dir.root())) fmt::print("{}\n", note);
   if (failure) std::rethrow_exception(failure);
+  if (comm.size() > 1) {
+    const auto steps = std::max<std::int64_t>(1, trainer.progress().step);
+    fmt::print("{} processes; communication {:.3f}s of {:.1f}s ({:.3f} ms per step)\n", comm.size(),
+               comm.seconds(), wall, 1e3 * comm.seconds() / double(steps));
+  }
 
   if (!outcome.stop_reason.empty()) fmt::print("{}\n", outcome.stop_reason);
   std::string result;
@@ -277,6 +294,11 @@ const cli::Registration reg{
       sub.add_flag("--force", args->force, "overwrite the run directory --out names");
       args->flags.declare(sub, true);
       return [args]() {
+        // Under mpirun: this process's rank; only rank 0 prints (errors still reach stderr).
+        const auto comm = make_communicator();
+        if (comm->rank() != 0 && !std::freopen("/dev/null", "w", stdout))
+          throw std::runtime_error("cannot silence the standard output of rank " +
+                                   std::to_string(comm->rank()));
         RunConfig config;
         std::optional<RunConfig> resumed;
         if (!args->resume.empty()) {
@@ -306,15 +328,15 @@ const cli::Registration reg{
         } else {
           if (std::string(config.output.dir).empty())
             throw ConfigError("must name a directory", "output.dir", "e.g. --out runs/mine");
-          choose_output_dir(config, args->force);
+          if (comm->rank() == 0) choose_output_dir(config, args->force);
         }
         set_num_threads(static_cast<int>(config.train.threads));
         const auto data = cli::load_data(config);  // before any output is written
         cli::monitor_metric(config, data);         // an unknown metric is an error, always
         cli::complete_schedule(config, data);
         const std::string dtype = config.model.dtype;
-        if (dtype == "float") return run<float>(config, data, args->resume);
-        if (dtype == "double") return run<double>(config, data, args->resume);
+        if (dtype == "float") return run<float>(config, data, args->resume, *comm);
+        if (dtype == "double") return run<double>(config, data, args->resume, *comm);
         throw ConfigError("must be float or double, not '" + dtype + "'", "model.dtype");
       };
     }};

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages descent builds and runs with, if any is missing, and the chart
 # library report.html inlines (npm `uplot`, into .deps/npm/ of this tree, which git ignores).
-# Usage: scripts/deps.sh [--with-data] [--with-browser]
+# Usage: scripts/deps.sh [--with-data] [--with-browser] [--with-mpi]
 #   --with-data     also installs Fashion-MNIST (Debian dataset-fashion-mnist)
 #   --with-browser  also installs Chromium, for the headless browser test of report.html
+#   --with-mpi      also installs OpenMPI, for data-parallel training (mpirun -np N descent train)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(build-essential cmake ninja-build ccache pkg-config libeigen3-dev libfmt-dev libcli11-dev
@@ -13,7 +14,8 @@ for arg in "$@"; do
   case "$arg" in
     --with-data) pkgs+=(dataset-fashion-mnist) ;;
     --with-browser) pkgs+=(chromium) ;;
-    *) echo "usage: scripts/deps.sh [--with-data] [--with-browser]" >&2; exit 2 ;;
+    --with-mpi) pkgs+=(libopenmpi-dev openmpi-bin) ;;
+    *) echo "usage: scripts/deps.sh [--with-data] [--with-browser] [--with-mpi]" >&2; exit 2 ;;
   esac
 done
 command -v npm >/dev/null || pkgs+=(npm)

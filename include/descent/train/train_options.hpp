@@ -29,6 +29,8 @@ struct TrainOptions {
   double param_tol = 0.0;
   std::int64_t top_k = 0;
   bool log_steps = false;
+  std::int64_t chunk_rows = 64;
+  bool allreduce = false;
 
   template <class V>
   void visit(V&& v) {
@@ -61,6 +63,13 @@ struct TrainOptions {
     v("param_tol", param_tol, "stop when the parameters move less than (0 = off)", at_least(0));
     v("top_k", top_k, "also log top-k accuracy (0 = off)", at_least(0));
     v("log_steps", log_steps, "write steps.csv: loss, lr, gradient norm, update ratio per step");
+    v("chunk_rows", chunk_rows,
+      "rows per chunk of a batch's gradient, summed in chunk order; under mpirun the chunks are "
+      "shared among the processes, so any process count gives the same bits (0 = whole batch)",
+      options::closed(0, 128));
+    v("allreduce", allreduce,
+      "under mpirun sum gradients with MPI_Allreduce: less traffic, but the bits then depend on "
+      "the number of processes");
   }
 };
 
