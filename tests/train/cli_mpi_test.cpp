@@ -58,10 +58,15 @@ std::string bytes(const fs::path& file) {
   return descent::read_file(file);
 }
 
-// Batches of 64 rows in chunks of 16; 240 training rows, so the last batch has 3 chunks.
-const std::string kClassify =
-    "train --data synthetic:blobs --samples 300 --model mlp:16 --batch-size 64 --chunk-rows 16 "
-    "--val-split 0.2 --epochs 3 --seed 5 --progress none";
+// Batches of 64 rows in chunks of 16.
+std::string classify(int samples, int epochs) {
+  return "train --data synthetic:blobs --samples " + std::to_string(samples) + " --epochs " +
+         std::to_string(epochs) +
+         " --model mlp:16 --batch-size 64 --chunk-rows 16 --val-split 0.2 --seed 5 "
+         "--progress none";
+}
+// 240 training rows, so the last batch has 3 chunks.
+const std::string kClassify = classify(300, 3);
 // Regression in double, SGD with momentum, accumulation over 2 batches, clipping, a schedule.
 const std::string kRegress =
     "train --data synthetic:linear --samples 200 --model mlp:8 --dtype double --batch-size 50 "
@@ -166,7 +171,7 @@ TEST(CliMpi, KilledRankEndsTheJobAndResumeContinues) {
   SKIP_WITHOUT_MPI();
   const fs::path root = descent::test::scratch_dir();
   const fs::path dir = root / "killed", straight = root / "straight";
-  const std::string run = kClassify + " --samples 3000 --epochs 100000";
+  const std::string run = classify(3000, 100000);
   const std::string command = "exec " + kMpirun + " -np 2 " + DESCENT_CLI_PATH + " " + run +
                               " --out " + dir.string() + " >" + (root / "log").string() + " 2>&1";
   const pid_t pid = fork();
@@ -203,11 +208,11 @@ TEST(CliMpi, KilledRankEndsTheJobAndResumeContinues) {
 
   const std::size_t k = metric_rows(dir / "metrics.csv");
   ASSERT_GE(k, 1u);
-  const std::string epochs = " --epochs " + std::to_string(k + 1);
-  const auto more = run_mpi(3, "train --resume " + dir.string() + epochs + " --progress none");
+  const int epochs = static_cast<int>(k) + 1;
+  const auto more = run_mpi(3, "train --resume " + dir.string() + " --epochs " +
+                                   std::to_string(epochs) + " --progress none");
   ASSERT_EQ(more.code, 0) << more.out;
-  const auto whole = descent::test::run_cli(kClassify + " --samples 3000" + epochs + " --out " +
-                                            straight.string());
+  const auto whole = descent::test::run_cli(classify(3000, epochs) + " --out " + straight.string());
   ASSERT_EQ(whole.code, 0) << whole.out << whole.err;
   expect_same_run(straight, dir);
   fs::remove_all(root);
