@@ -73,8 +73,8 @@ void Trainer<T>::set_targets(std::span<const std::int32_t> labels, std::span<con
 
 template <class T>
 void Trainer<T>::optimizer_step() {
+  parallel_.reduce(params_);  // --allreduce: the ranks' gradients summed
   // L(W) = data loss + R(W): dR/dw joins the data gradient before clipping and the step.
-  parallel_.reduce(params_);
   if (regularizer_) progress_.reg_loss = regularizer_->apply(params_);
   bool step = true;
   for (auto& c : callbacks_)
