@@ -7,7 +7,8 @@
 # Arguments go to both ctest runs (e.g. -R 'Csv').
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/deps.sh --with-data --with-browser --with-fuzz  # Fashion-MNIST, Chromium, clang + libFuzzer
+# Fashion-MNIST (accuracy floors), Chromium (report.html test), clang + libFuzzer, OpenMPI (mpirun tests)
+scripts/deps.sh --with-data --with-browser --with-fuzz --with-mpi
 jobs=$(nproc)
 timed() {  # timed NAME COMMAND...: runs it and prints how long it took
   local start=$SECONDS

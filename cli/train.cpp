@@ -5,12 +5,14 @@
 // every output written, exit code 130 / 143 (interrupt.hpp).
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <optional>
 
 #include <fmt/core.h>
 
 #include "command.hpp"
 #include "descent/core/atomic_file.hpp"
+#include "descent/core/communicator.hpp"
 #include "descent/core/error.hpp"
 #include "descent/core/parallel.hpp"
 #include "descent/core/safetensors.hpp"
@@ -88,6 +90,7 @@ std::vector<std::string> layer_descriptions(const nn::Sequential<T>& net) {
   return layers;
 }
 
+/// Under mpirun every rank trains; only rank 0 (`writer`) writes the run directory and prints.
 template <class T>
 int run(const RunConfig& config, const cli::LoadedData& data, const std::string& resume,
         const cli::TrainRunOptions& run_options) {
@@ -95,6 +98,10 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   const auto options = cli::trainer_options(config, data);
   train::Trainer<T> trainer(*parts.model->net, parts.model->params, *parts.loss, *parts.optimizer,
                             parts.scheduler.get(), options);
+  LocalCommunicator alone;
+  Communicator& comm = run_options.comm ? *run_options.comm : alone;
+  trainer.set_communicator(comm);
+  const bool writer = comm.rank() == 0;
   if (parts.regularizer) trainer.set_regularizer(*parts.regularizer);
   const std::string monitor = cli::monitor_metric(config, data);
   const std::string mode_text = config.train.monitor_mode;
@@ -130,15 +137,19 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
     early = static_cast<train::EarlyStopping<T>*>(
         &trainer.add_callback(std::make_unique<train::EarlyStopping<T>>(train::EarlyStoppingOptions{
             monitor, mode_text, patience, config.train.min_delta, config.train.restore_best})));
-  auto& metrics_writer = static_cast<MetricsWriter<T>&>(
-      trainer.add_callback(std::make_unique<MetricsWriter<T>>(dir, config.train.log_steps)));
-  auto& checkpoint_writer = static_cast<train::CheckpointWriter<T>&>(
-      trainer.add_callback(std::make_unique<train::CheckpointWriter<T>>(
-          dir.file(train::kCheckpointFile), run_info,
-          train::CheckpointPolicy::parse(config.train.checkpoint_every,
-                                         "train.checkpoint_every"))));
-  trainer.add_callback(
-      std::make_unique<cli::Progress<T>>(cli::parse_progress(config.output.progress)));
+  MetricsWriter<T>* metrics_writer = nullptr;
+  train::CheckpointWriter<T>* checkpoint_writer = nullptr;
+  if (writer) {
+    metrics_writer = static_cast<MetricsWriter<T>*>(
+        &trainer.add_callback(std::make_unique<MetricsWriter<T>>(dir, config.train.log_steps)));
+    checkpoint_writer = static_cast<train::CheckpointWriter<T>*>(
+        &trainer.add_callback(std::make_unique<train::CheckpointWriter<T>>(
+            dir.file(train::kCheckpointFile), run_info,
+            train::CheckpointPolicy::parse(config.train.checkpoint_every,
+                                           "train.checkpoint_every"))));
+    trainer.add_callback(
+        std::make_unique<cli::Progress<T>>(cli::parse_progress(config.output.progress)));
+  }
 
   if (const std::string init = config.model.init_from; !init.empty() && resume.empty()) {
     // Warm start: the weights of an earlier model, a fresh optimizer and schedule.
@@ -161,8 +172,10 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
                                   "that does",
                                   data::to_string(data.task)));
   }
-  remove_stale_temp_files(dir.root());  // left by a kill -9 of an earlier run of this directory
-  dir.write_config(config.to_toml());
+  if (writer) {
+    remove_stale_temp_files(dir.root());  // left by a kill -9 of an earlier run of this directory
+    dir.write_config(config.to_toml());
+  }
 
   const cli::SignalGuard signals;  // until every output is written
   const auto start = std::chrono::steady_clock::now();
@@ -177,7 +190,8 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   // wall_seconds is the training's: the writes of metrics and checkpoints count as io_seconds.
-  const double io = (metrics_writer.seconds() + checkpoint_writer.seconds()).count();
+  const double io =
+      writer ? (metrics_writer->seconds() + checkpoint_writer->seconds()).count() : 0.0;
   const double wall = std::max(0.0, elapsed.count() - io);
 
   report::RunOutcome outcome;
@@ -200,7 +214,7 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   outcome.skipped_steps = trainer.progress().skipped_steps;
   outcome.wall_seconds = wall;
   outcome.io_seconds = io;
-  outcome.checkpoints = checkpoint_writer.writes();
+  outcome.checkpoints = writer ? checkpoint_writer->writes() : 0;
   outcome.samples_trained = static_cast<double>(trainer.progress().samples - samples_before);
   outcome.task = std::string(data::to_string(data.task));
   outcome.classes = data.classes;
@@ -208,6 +222,10 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   if (observer && confusion && (data.test.rows() || data.val.rows())) {
     outcome.confusion_matrix = confusion->to_json();
     outcome.confusion_matrix["split"] = split;
+  }
+  if (!writer) {
+    if (failure) std::rethrow_exception(failure);
+    return 0;
   }
   if (observer && !confusion && pairs.rows()) {
     // In the data's units: y = std * v + mean.
@@ -221,7 +239,7 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
                            {"kept", pairs.actual().size()},
                            {"file", "predictions.csv"}};
   }
-  metrics_writer.finish(trainer);
+  metrics_writer->finish(trainer);
   dir.write_json("summary.json", report::summary_json(outcome));
   if (!failure)
     train::save_model(dir.file(train::kModelFile),
@@ -232,6 +250,11 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
       fmt::print("{}\n", note);
   if (failure) std::rethrow_exception(failure);
   if (run_options.quiet) return 0;
+  if (comm.size() > 1) {
+    const auto steps = std::max<std::int64_t>(1, trainer.progress().step);
+    fmt::print("{} processes; communication {:.3f}s of {:.1f}s ({:.3f} ms per step)\n", comm.size(),
+               comm.seconds(), wall, 1e3 * comm.seconds() / double(steps));
+  }
 
   if (!outcome.stop_reason.empty()) fmt::print("{}\n", outcome.stop_reason);
   std::string result;
@@ -319,6 +342,11 @@ const cli::Registration reg{
       sub.add_flag("--force", args->force, "overwrite the run directory --out names");
       args->flags.declare(sub, true);
       return [args]() {
+        // Under mpirun: this process's rank; only rank 0 prints (errors still reach stderr).
+        const auto comm = make_communicator();
+        if (comm->rank() != 0 && !std::freopen("/dev/null", "w", stdout))
+          throw std::runtime_error("cannot silence the standard output of rank " +
+                                   std::to_string(comm->rank()));
         RunConfig config;
         std::optional<RunConfig> resumed;
         if (!args->resume.empty()) {
@@ -342,16 +370,16 @@ const cli::Registration reg{
                   "started with",
                   key,
                   "a resumed run may change only train.epochs, train.threads, "
-                  "train.checkpoint_every and output.progress; to train on with other settings "
+                  "train.checkpoint_every, output.progress and output.png; to train on with other settings "
                   "start a new run with "
                   "--init-from " +
                       args->resume + "/model.safetensors");
         } else {
           if (std::string(config.output.dir).empty())
             throw ConfigError("must name a directory", "output.dir", "e.g. --out runs/mine");
-          choose_output_dir(config, args->force);
+          if (comm->rank() == 0) choose_output_dir(config, args->force);
         }
-        return cli::train_config(config, args->resume, {});
+        return cli::train_config(config, args->resume, {.comm = comm.get()});
       };
     }};
 }  // namespace

@@ -4,12 +4,15 @@
 #include <string>
 
 #include "descent/config/run_config.hpp"
+#include "descent/core/communicator.hpp"
 
 namespace descent::cli {
 
 struct TrainRunOptions {
   bool quiet = false;  // no closing lines (test metrics, "outputs in DIR")
   bool views = true;   // write plots/*.svg, TensorBoard events and report.html into the run dir
+  /// The processes of an mpirun (rank 0 writes the run directory); null: this process alone.
+  Communicator* comm = nullptr;
 };
 
 /// Trains the run `config` describes (output.dir chosen; `resume` a run directory or empty) on the

@@ -58,6 +58,8 @@ const std::vector<std::pair<std::string, std::string>> kTrainingFlags = {
     {"--drop-last", "train.drop_last"},
     {"--restore-best", "train.restore_best"},
     {"--log-steps", "train.log_steps"},
+    {"--chunk-rows", "train.chunk_rows"},
+    {"--allreduce", "train.allreduce"},
     {"--out", "output.dir"},
     {"--progress", "output.progress"},
     {"--png", "output.png"},
@@ -425,6 +427,8 @@ train::TrainerOptions trainer_options(const RunConfig& config, const LoadedData&
   o.num_classes = data.classes.size();
   o.target_scale = data.target_std;
   o.top_k = static_cast<std::size_t>(config.train.top_k);
+  o.chunk_rows = static_cast<std::size_t>(config.train.chunk_rows);
+  o.allreduce = config.train.allreduce;
   const std::string step = config.train.schedule_step;
   const auto schedule = config.schedule;
   const std::string name = schedule.value("name", "");

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages descent builds and runs with, if any is missing, and the chart
 # library report.html inlines (npm `uplot`, into .deps/npm/ of this tree, which git ignores).
-# Usage: scripts/deps.sh [--with-data] [--with-browser] [--with-fuzz]
+# Usage: scripts/deps.sh [--with-data] [--with-browser] [--with-fuzz] [--with-mpi]
 #   --with-data     also installs Fashion-MNIST (Debian dataset-fashion-mnist)
 #   --with-browser  also installs Chromium, for the headless browser test of report.html
 #   --with-fuzz     also tries clang 14, libFuzzer and OpenMP for clang (clang-14, libclang-rt-14-dev,
 #                   libomp-14-dev) for fuzz/run.sh;
 #                   if they cannot be installed it warns, and fuzz/run.sh prints SKIPPED
+#   --with-mpi      also installs OpenMPI, for data-parallel training (mpirun -np N descent train)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(build-essential cmake ninja-build ccache pkg-config libeigen3-dev libfmt-dev libcli11-dev
@@ -18,7 +19,8 @@ for arg in "$@"; do
     --with-data) pkgs+=(dataset-fashion-mnist) ;;
     --with-browser) pkgs+=(chromium) ;;
     --with-fuzz) optional+=(clang-14 libclang-rt-14-dev libomp-14-dev) ;;
-    *) echo "usage: scripts/deps.sh [--with-data] [--with-browser] [--with-fuzz]" >&2; exit 2 ;;
+    --with-mpi) pkgs+=(libopenmpi-dev openmpi-bin) ;;
+    *) echo "usage: scripts/deps.sh [--with-data] [--with-browser] [--with-fuzz] [--with-mpi]" >&2; exit 2 ;;
   esac
 done
 command -v npm >/dev/null || pkgs+=(npm)

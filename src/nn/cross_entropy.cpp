@@ -48,6 +48,15 @@ double CrossEntropyLoss<T>::compute(const ConstRef<T>& output, const ConstRef<T>
   return a * nll / S + b * smooth / S;
 }
 
+template <class T>
+double CrossEntropyLoss<T>::batch_weight(const ConstRef<T>& target) const {
+  if (weight_.empty()) return static_cast<double>(target.rows());
+  const auto k = Eigen::Index(weight_.size());
+  double S = 0;
+  for (Eigen::Index i = 0; i < target.rows(); ++i) S += weight_[this->class_id(target, i, k)];
+  return S;
+}
+
 template class CrossEntropyLoss<float>;
 template class CrossEntropyLoss<double>;
 

@@ -30,7 +30,8 @@ Trainer<T>::Trainer(nn::Sequential<T>& model, Params<T>& params, const nn::Loss<
       loss_(loss),
       optimizer_(optimizer),
       scheduler_(scheduler),
-      options_(options) {
+      options_(options),
+      parallel_({.chunk_rows = options.chunk_rows, .allreduce = options.allreduce}) {
   if (options_.accumulate == 0) throw ConfigError("must be >= 1", "train.accumulate");
   if (options_.epochs < 0) throw ConfigError("must be >= 0", "train.epochs");
   if (options_.eval_batch_size == 0) options_.eval_batch_size = 1024;
@@ -73,6 +74,7 @@ void Trainer<T>::set_targets(std::span<const std::int32_t> labels, std::span<con
 
 template <class T>
 void Trainer<T>::optimizer_step(const optim::Closure* closure) {
+  parallel_.reduce(params_);  // --allreduce: the ranks' gradients summed
   // L(W) = data loss + R(W): dR/dw joins the data gradient before clipping and the step.
   if (regularizer_) progress_.reg_loss = regularizer_->apply(params_);
   bool step = true;
@@ -118,16 +120,16 @@ void Trainer<T>::run_epoch(data::BatchIterator& batches) {
     for (auto& c : callbacks_) c->on_batch_begin(*this);
     const auto y = batch->y();
     set_targets(batch->labels(), {y.data(), static_cast<std::size_t>(y.size())});
-    const nn::Matrix<T>& out = model_.forward(inputs(batch->x()));
-    progress_.batch_loss = loss_.evaluate(out, batch_target_, &grad_output_);
-    const auto eb = eval_batch(out, batch_target_, 0, batch->labels(), progress_.batch_loss);
-    for (auto& m : metrics) m->update(eb);
-    progress_.samples += batch->size();
     // Gradient accumulation: batches [first, first + group) make one step; each contributes
     // (1/group) dL_b/dOutput, so the step sees the mean gradient of the group.
     const std::size_t first = i - i % k, group = std::min(k, count - first);
-    if (group > 1) grad_output_ *= T(1) / static_cast<T>(group);
-    model_.backward(grad_output_);
+    const T scale = group > 1 ? T(1) / static_cast<T>(group) : T(1);
+    const nn::Matrix<T>& out =
+        parallel_.run(model_, loss_, params_, inputs(batch->x()), batch_target_, scale, i == first,
+                      progress_.batch_loss);
+    const auto eb = eval_batch(out, batch_target_, 0, batch->labels(), progress_.batch_loss);
+    for (auto& m : metrics) m->update(eb);
+    progress_.samples += batch->size();
     progress_.stepped = false;
     group_rows += batch->size();
     group_loss += progress_.batch_loss;
@@ -142,9 +144,10 @@ void Trainer<T>::run_epoch(data::BatchIterator& batches) {
           if (std::exchange(at_start, false))
             return progress_.batch_loss + (regularizer_ ? progress_.reg_loss : 0.0);
           optimizer_.zero_grad();
-          const nn::Matrix<T>& o = model_.forward(inputs(batch->x()));
-          const double loss = loss_.evaluate(o, batch_target_, &grad_output_);
-          model_.backward(grad_output_);
+          double loss = 0;
+          parallel_.run(model_, loss_, params_, inputs(batch->x()), batch_target_, T(1), true,
+                        loss);
+          parallel_.reduce(params_);
           return loss + (regularizer_ ? regularizer_->apply(params_) : 0.0);
         };
         optimizer_step(&closure);
@@ -169,7 +172,8 @@ void Trainer<T>::run_epoch(data::BatchIterator& batches) {
 template <class T>
 MetricRow Trainer<T>::evaluate(const data::Dataset& data, const std::string& prefix,
                                Metric<T>* observer) {
-  return train::evaluate(model_, loss_, data, prefix, evaluation_options(options_), observer);
+  return train::evaluate(model_, loss_, data, prefix, evaluation_options(options_), observer,
+                         &parallel_.communicator());
 }
 
 template <class T>

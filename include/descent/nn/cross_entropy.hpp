@@ -18,6 +18,8 @@ class CrossEntropyLoss final : public Loss<T> {
   explicit CrossEntropyLoss(double label_smoothing = 0, std::vector<double> weight = {});
   std::string name() const override { return "cross_entropy"; }
   TargetKind target_kind() const override { return TargetKind::ClassIndex; }
+  /// S = sum_i w_{y_i}, the denominator of the weighted mean.
+  double batch_weight(const ConstRef<T>& target) const override;
 
  protected:
   double compute(const ConstRef<T>& output, const ConstRef<T>& target,

@@ -34,6 +34,12 @@ class Loss {
   double value(ConstRef<T> output, ConstRef<T> target) const {
     return evaluate(output, target, nullptr);
   }
+  /// The weight of these rows in the loss's mean: their number, or for class-weighted
+  /// cross-entropy the sum of their class weights. A batch made of parts p has the loss
+  /// L = sum_p weight_p L_p / sum_p weight_p (and the same for dL/dOutput).
+  virtual double batch_weight(const ConstRef<T>& target) const {
+    return static_cast<double>(target.rows());
+  }
 
  protected:
   /// Shapes are checked; class ids are checked by class_id().

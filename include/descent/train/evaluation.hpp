@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 
+#include "descent/core/communicator.hpp"
 #include "descent/data/dataset.hpp"
 #include "descent/nn/loss.hpp"
 #include "descent/nn/sequential.hpp"
@@ -35,10 +36,12 @@ EvalBatch<T> eval_batch(const nn::Matrix<T>& out, const nn::Matrix<T>& target, E
 /// Loss and metrics of `data` (features already scaled as the model was trained) in evaluation
 /// mode, in batches of options.batch_size rows from row 0; resets `observer` (a ConfusionMatrix,
 /// a PredictedVsActual) and updates it with every batch when given; its write() is not called. The
-/// model is left in training mode.
+/// model is left in training mode. With a communicator of several ranks each rank runs the
+/// forward passes of its share of the batches, and every rank gathers every batch's outputs and
+/// loss and updates the metrics batch by batch in order: the bits of one process.
 template <class T>
 MetricRow evaluate(nn::Sequential<T>& model, const nn::Loss<T>& loss, const data::Dataset& data,
                    const std::string& prefix, const EvaluationOptions& options,
-                   Metric<T>* observer = nullptr);
+                   Metric<T>* observer = nullptr, Communicator* comm = nullptr);
 
 }  // namespace descent::train

@@ -30,6 +30,8 @@ struct TrainOptions {
   std::int64_t top_k = 0;
   bool log_steps = false;
   std::string checkpoint_every = "60s";
+  std::int64_t chunk_rows = 64;
+  bool allreduce = false;
 
   template <class V>
   void visit(V&& v) {
@@ -65,6 +67,13 @@ struct TrainOptions {
     v("checkpoint_every", checkpoint_every,
       "save a checkpoint every N epochs (\"5\") or at most every N seconds (\"60s\"); always at "
       "the end and on SIGINT / SIGTERM");
+    v("chunk_rows", chunk_rows,
+      "rows per chunk of a batch's gradient, summed in chunk order; under mpirun the chunks are "
+      "shared among the processes, so any process count gives the same bits (0 = whole batch)",
+      options::closed(0, 128));
+    v("allreduce", allreduce,
+      "under mpirun sum gradients with MPI_Allreduce: less traffic, but the bits then depend on "
+      "the number of processes");
   }
   /// checkpoint_every parses (train/checkpoint.hpp: CheckpointPolicy).
   void check(const std::string& where) const;

@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "descent/core/communicator.hpp"
 #include "descent/core/params.hpp"
 #include "descent/data/batch_iterator.hpp"
 #include "descent/data/dataset.hpp"
@@ -29,6 +30,7 @@
 #include "descent/sched/scheduler.hpp"
 #include "descent/train/callback.hpp"
 #include "descent/train/confusion_matrix.hpp"
+#include "descent/train/data_parallel.hpp"
 #include "descent/train/metric.hpp"
 #include "descent/train/metric_row.hpp"
 
@@ -48,6 +50,10 @@ struct TrainerOptions {
   double target_scale = 1;      // regression targets divided by this: mse/mae in the data's units
   std::size_t top_k = 0;        // also log top-k accuracy when > 0
   std::size_t eval_batch_size = 1024;
+  /// Rows per chunk of a batch's gradient (data_parallel.hpp): the batch is split among the ranks
+  /// of the communicator by these chunks; 0 = one chunk per batch. At most 128 (data_parallel.hpp).
+  std::size_t chunk_rows = 64;
+  bool allreduce = false;  // sum gradients over ranks with MPI_Allreduce (bits depend on ranks)
 };
 
 /// Where the loop is; callbacks read it through Trainer::progress().
@@ -82,6 +88,15 @@ class Trainer {
   void set_regularizer(nn::Regularizer<T> regularizer) { regularizer_ = std::move(regularizer); }
   /// The regularizer, or null.
   const nn::Regularizer<T>* regularizer() const { return regularizer_ ? &*regularizer_ : nullptr; }
+
+  /// Data-parallel training: every rank of `comm` (which must outlive the trainer) runs the same
+  /// loop on the same data; each batch is shared among them (data_parallel.hpp). The default is
+  /// one process.
+  void set_communicator(Communicator& comm) {
+    if (comm.size() > 1) require_rank_independent(model_);
+    parallel_.set_communicator(comm);
+  }
+  Communicator& communicator() const { return parallel_.communicator(); }
 
   /// Trains until options().epochs epochs are complete (counting those of a restored checkpoint)
   /// or a callback stops. Returns the history (one row per epoch).
@@ -135,7 +150,8 @@ class Trainer {
   std::optional<nn::Regularizer<T>> regularizer_;
 
   Progress progress_;
-  nn::Matrix<T> batch_x_, batch_target_, grad_output_;
+  DataParallel<T> parallel_;
+  nn::Matrix<T> batch_x_, batch_target_;
   MetricRow row_;
   std::vector<MetricRow> history_;
   std::vector<MetricRow> step_log_;
