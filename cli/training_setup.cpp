@@ -58,6 +58,7 @@ const std::vector<std::pair<std::string, std::string>> kTrainingFlags = {
     {"--drop-last", "train.drop_last"},
     {"--restore-best", "train.restore_best"},
     {"--log-steps", "train.log_steps"},
+    {"--sharpness-every", "train.sharpness_every"},
     {"--out", "output.dir"},
     {"--progress", "output.progress"},
 };

@@ -4,7 +4,12 @@
 //    "best":  {every metric of the best epoch by the monitored metric},
 //    "monitor", "mode", "epochs_run", "best_epoch", "stopped_early", "stop_reason",
 //    "steps", "skipped_steps", "wall_seconds", "samples_per_second",
-//    "task", "classes": [...], "confusion_matrix": {...} (classification)}
+//    "task", "classes": [...], "confusion_matrix": {...} (classification),
+//    "notices": [{"step", "warning", "message"}] (start-of-training checks at step 0, divergence
+//    warnings), and for a run that failed: "failed": true, "error", "failed_step" and
+//    "last_finite": {"step", "loss"} (the last step whose loss was finite)}
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +20,13 @@
 #include "descent/train/monitor.hpp"
 
 namespace descent::report {
+
+/// Something a run reports once: a start-of-training check (step 0) or a divergence warning.
+struct Notice {
+  std::int64_t step = 0;
+  bool warning = true;  // false: information
+  std::string message;
+};
 
 struct RunOutcome {
   std::vector<train::MetricRow> history;  // one row per epoch
@@ -30,6 +42,11 @@ struct RunOutcome {
   std::string task;
   std::vector<std::string> classes;
   nlohmann::ordered_json confusion_matrix;  // null when absent
+  std::vector<Notice> notices;
+  std::string error;             // why the run failed (empty: it did not)
+  std::int64_t failed_step = 0;  // the step it failed at
+  std::int64_t last_finite_step = 0;
+  double last_finite_loss = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// The epoch (1-based, index + 1) with the best monitored value; the last epoch when the metric is

@@ -29,6 +29,10 @@ struct TrainOptions {
   double param_tol = 0.0;
   std::int64_t top_k = 0;
   bool log_steps = false;
+  std::int64_t sharpness_every = 0;
+  std::int64_t diverge_steps = 10;
+  double diverge_factor = 10;
+  bool dead_units = true;
 
   template <class V>
   void visit(V&& v) {
@@ -61,6 +65,16 @@ struct TrainOptions {
     v("param_tol", param_tol, "stop when the parameters move less than (0 = off)", at_least(0));
     v("top_k", top_k, "also log top-k accuracy (0 = off)", at_least(0));
     v("log_steps", log_steps, "write steps.csv: loss, lr, gradient norm, update ratio per step");
+    v("sharpness_every", sharpness_every,
+      "every N steps estimate the loss's sharpness lambda_max (largest Hessian eigenvalue) and "
+      "log it with 2/lambda_max beside lr in steps.csv (0 = only at the start)",
+      at_least(0));
+    v("diverge_steps", diverge_steps,
+      "warn when the (smoothed) loss rose this many steps in a row (0 = off)", at_least(0));
+    v("diverge_factor", diverge_factor,
+      "warn when the (smoothed) loss exceeds this times its best (0 = off)", at_least(0));
+    v("dead_units", dead_units,
+      "log the fraction of dead ReLU units per layer (dead_relu_k) at the end of every epoch");
   }
 };
 
