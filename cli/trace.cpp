@@ -7,7 +7,7 @@
 // filled contour plot with gnuplot (report/contour_plot.hpp), keeping the .gp and .dat beside it.
 // A run that diverges still writes its CSV up to the last finite point, then fails (exit 1) naming
 // the step; with an analytic Hessian the hint is lr < 2/lambda_max at x0 (objective/sharpness.hpp),
-// which --summary and --csv FILE also print.
+// which --summary also prints.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -192,8 +192,8 @@ int trace(const TraceArgs& args) {
     if (diverged && !divergence) divergence = diverged;
   }
   if (args.summary) print_table(table);
-  // The 2/L rule at the start point (with the CSV on stdout, stdout holds only the CSV).
-  if (f->has_hessian() && (args.summary || (csv && !args.csv.empty() && args.csv != "-"))) {
+  // The 2/L rule at the start point, under the table.
+  if (f->has_hessian() && args.summary) {
     try {
       if (const auto lambda = objective::sharpness(*f, x0).lambda_max; lambda > 0)
         fmt::print(

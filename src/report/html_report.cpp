@@ -176,15 +176,6 @@ std::vector<std::string> warnings(const RunData& run) {
   if (s.is_object()) {
     const std::string reason = s.value("stop_reason", "");
     const bool failed = s.value("failed", false);
-    if (!failed && (s.value("stopped_early", false) || !reason.empty()))
-      w.push_back("stopped early: " +
-                  (reason.empty() ? std::string("no reason recorded") : reason));
-    if (s.contains("notices") && s["notices"].is_array())
-      for (const auto& n : s["notices"])
-        if (n.is_object() && n.value("warning", false))
-          w.push_back(n.value("message", std::string()));
-    if (const auto skipped = s.value("skipped_steps", 0); skipped > 0)
-      w.push_back(fmt::format("{} step(s) skipped for a non-finite loss or gradient", skipped));
     if (failed) {
       std::string last;
       if (s.contains("last_finite") && s["last_finite"].is_object() &&
@@ -195,6 +186,15 @@ std::vector<std::string> warnings(const RunData& run) {
       w.push_back(fmt::format("the run failed at step {}: {}{}", s.value("failed_step", 0),
                               s.value("error", std::string()), last));
     }
+    if (!failed && (s.value("stopped_early", false) || !reason.empty()))
+      w.push_back("stopped early: " +
+                  (reason.empty() ? std::string("no reason recorded") : reason));
+    if (s.contains("notices") && s["notices"].is_array())
+      for (const auto& n : s["notices"])
+        if (n.is_object() && n.value("warning", false))
+          w.push_back(n.value("message", std::string()));
+    if (const auto skipped = s.value("skipped_steps", 0); skipped > 0)
+      w.push_back(fmt::format("{} step(s) skipped for a non-finite loss or gradient", skipped));
   }
   for (std::size_t j = 0; j < run.epochs.names.size(); ++j) {
     const auto& c = run.epochs.columns[j];

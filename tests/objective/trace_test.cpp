@@ -149,8 +149,9 @@ TEST(Trace, SummaryHasOneRowPerOptimizerMatchingTheCsvRuns) {
       run_cli(common + "--summary --optimizer '" + adam + "' --optimizer '" + sgd + "'");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto lines = split(r.out, '\n');
-  ASSERT_EQ(lines.size(), 3u) << r.out;
+  ASSERT_EQ(lines.size(), 4u) << r.out;  // the table, then the sharpness at x0
   EXPECT_EQ(lines[0].rfind("optimizer", 0), 0u);
+  EXPECT_EQ(lines[3].rfind("sharpness at x0: lambda_max = 2092.2", 0), 0u) << lines[3];
   for (const auto& [line, spec] : {std::pair{lines[1], adam}, std::pair{lines[2], sgd}}) {
     EXPECT_EQ(line.rfind(spec, 0), 0u) << line;
     const Csv csv = parse_csv(run_cli(common + "--optimizer '" + spec + "'").out);

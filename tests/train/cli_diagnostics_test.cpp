@@ -105,6 +105,21 @@ TEST(CliDiagnostics, ZeroInitOfAnMlpWarnsAndDeadUnitsAreLogged) {
   ASSERT_TRUE(epochs.column("dead_relu_1"));
 }
 
+// A constant target is refused before any output (a single class already was).
+TEST(CliDiagnostics, AConstantTargetIsRefused) {
+  const auto dir = scratch_dir();
+  std::string csv = "a,b,y\n";
+  for (int i = 0; i < 20; ++i) csv += fmt::format("{},{},1.5\n", i, i * i);
+  write_file_atomic(dir / "c.csv", csv);
+  const auto r = run_cli("train --data " + (dir / "c.csv").string() +
+                         " --target y --progress none --out " + (dir / "run").string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("the target 'y' is constant (1.5 in every row)"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "run"));
+}
+
 TEST(CliDiagnostics, LrFindDrawsTheCurveWithItsSuggestions) {
   if (report::find_gnuplot().empty()) GTEST_SKIP() << "gnuplot is not installed";
   const auto dir = scratch_dir();
