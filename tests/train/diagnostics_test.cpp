@@ -1,6 +1,7 @@
 // Diagnostics of a training run: the loss's sharpness (lambda_max) against the exact Hessian of a
 // linear least-squares loss, divergence warnings, start-of-training checks, dead ReLU units, and
 // the LR finder leaving the model and optimizer as it found them.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
@@ -113,8 +114,9 @@ TEST(Divergence, WarnsWithTheStepAndTheStableLr) {
   ASSERT_EQ(monitor.warnings().size(), 1u);
   ASSERT_EQ(seen.size(), 1u);
   const auto& w = monitor.warnings()[0];
-  EXPECT_GT(w.step, 5);
-  EXPECT_LT(w.step, 40);
+  // The loss grows ~1.5^2 per step: 10x its best within a few steps (or 5 rises in a row).
+  EXPECT_GE(w.step, 2);
+  EXPECT_LE(w.step, 10);
   EXPECT_NE(w.message.find(fmt::format("step {}:", w.step)), std::string::npos) << w.message;
   EXPECT_NE(w.message.find(fmt::format("2/lambda_max = {:.3g}", 2 / lambda)), std::string::npos)
       << w.message;
