@@ -2,7 +2,8 @@
 // MLP 784-64-10 of the README's measurement; the ratio is what matters): one sharpness estimate
 // (power iteration, at most 20 Hessian-vector products of 2 gradients each on the 256-row probe
 // batch, as `descent train` runs it at the start and every --sharpness-every steps), the dead-ReLU
-// count (one forward pass of the probe batch, once per epoch) and a training step on a batch of 128.
+// count (one forward pass of the probe batch, once per epoch) and a training step on a batch of
+// 128.
 #include <benchmark/benchmark.h>
 
 #include "descent/data/synthetic.hpp"
@@ -34,8 +35,8 @@ struct Setup {
   std::unique_ptr<nn::Loss<float>> loss = nn::make_loss<float>("cross_entropy");
   std::unique_ptr<optim::Optimizer<float>> optimizer =
       optim::make<float>(model->params, R"({"name": "sgd", "lr": 0.1})");
-  train::Trainer<float> trainer{*model->net, model->params, *loss, *optimizer, nullptr,
-                                {.num_classes = 10}};
+  train::Trainer<float> trainer{*model->net, model->params, *loss,
+                                *optimizer,  nullptr,       {.num_classes = 10}};
 };
 
 void BM_SharpnessEstimate(benchmark::State& state) {
