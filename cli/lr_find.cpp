@@ -1,12 +1,15 @@
 // `descent lr-find [CONFIG.toml] [data/model flags]`: the learning-rate range test (Smith 2017) on
 // the configured model and data: sweeps the lr exponentially over --steps training steps, prints
-// the suggested lrs and writes the curve (step, lr, loss, smoothed) as CSV.
+// the suggested lrs (valley, steepest, minimum / 10) and writes the curve (step, lr, loss,
+// smoothed) as CSV and, with gnuplot, as a figure with the suggestions marked (--plot, default the
+// CSV's name with .svg; its .gp and .dat beside it).
 #include <fmt/core.h>
 
 #include "command.hpp"
 #include "descent/core/atomic_file.hpp"
 #include "descent/core/error.hpp"
 #include "descent/core/parallel.hpp"
+#include "descent/report/range_test_plot.hpp"
 #include "descent/train/lr_finder.hpp"
 #include "descent/train/nonfinite_guard.hpp"
 #include "range_test_run.hpp"
@@ -68,12 +71,29 @@ int run(const RunConfig& config, const cli::LoadedData& data, const Args& args) 
   fmt::print("lr range test: {} steps from {} to {}{}\n", test.losses().size(), args.test.start_lr,
              args.test.end_lr, test.diverged() ? " (stopped: the loss diverged)" : "");
   if (const auto s = test.suggestion()) {
-    fmt::print("suggested lr: {:.3g} (steepest descent of the smoothed loss)\n", s->steepest);
-    fmt::print("alternative:  {:.3g} (lr at the minimum loss / 10)\n", s->min_loss_div10);
+    fmt::print(
+        "suggested lr: {:.3g} (valley: about halfway down the longest descent, fastai's "
+        "default)\n",
+        s->valley);
+    fmt::print(
+        "alternatives: {:.3g} (steepest descent of the smoothed loss), {:.3g} (lr at the "
+        "minimum loss / 10)\n",
+        s->steepest, s->min_loss_div10);
   } else {
     fmt::print("no suggestion: too few finite losses; widen the range or add steps\n");
   }
   fmt::print("curve: {}\n", args.csv);
+  const std::filesystem::path shown =
+      args.plot.empty() ? std::filesystem::path(args.csv).replace_extension(".svg")
+                        : std::filesystem::path(args.plot);
+  const std::filesystem::path svg = std::filesystem::absolute(shown);
+  if (const auto gnuplot = report::find_gnuplot(); gnuplot.empty()) {
+    fmt::print("{}\n", report::kGnuplotHint);
+  } else {
+    report::render(svg.parent_path(), report::range_test_figure(test, svg.stem().string()),
+                   gnuplot);
+    fmt::print("figure: {}\n", shown.string());
+  }
   return 0;
 }
 
@@ -88,12 +108,22 @@ const cli::Registration reg{
       sub.add_option("--steps", args->test.num_steps, "training steps of the sweep")
           ->capture_default_str();
       sub.add_option("--mode", args->test.mode, "exp | linear sweep")->capture_default_str();
+      sub.add_option("--smoothing", args->test.smoothing,
+                     "beta of the smoothed loss's moving average, in [0, 1) (0 = raw loss)")
+          ->capture_default_str();
+      sub.add_option("--diverge-factor", args->test.diverge_factor,
+                     "stop when the smoothed or raw loss exceeds this times the best smoothed loss")
+          ->capture_default_str();
       sub.add_option("--csv", args->csv, "where to write the curve")->capture_default_str();
+      sub.add_option("--plot", args->plot,
+                     "the curve figure FILE.svg (gnuplot; default: the CSV's name with .svg)");
       args->flags.declare(sub, false);
       return [args]() {
         RunConfig config;
         if (!args->config_file.empty()) config.merge_file(args->config_file);
         args->flags.apply(config);
+        if (!args->plot.empty() && std::filesystem::path(args->plot).extension() != ".svg")
+          throw ConfigError("must name an .svg file", "--plot", "e.g. --plot lr_find.svg");
         set_num_threads(static_cast<int>(config.train.threads));
         const auto data = cli::load_data(config);
         return run(config, data, *args);

@@ -5,7 +5,9 @@
 // (sched::make JSON) is stepped after every optimizer step, as in torch; one that needs a metric
 // (plateau) is fed f at the new point. --plot FILE.svg (or .png) draws the path(s) of a 2-D
 // function over a filled contour plot with gnuplot (report/contour_plot.hpp), keeping the .gp and
-// .dat beside it.
+// .dat beside it. A run that diverges still writes its CSV up to the last finite point, then fails
+// (exit 1) naming the step; with an analytic Hessian the hint is lr < 2/lambda_max at x0
+// (objective/sharpness.hpp), which --summary also prints.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -23,6 +25,7 @@
 #include "descent/core/atomic_file.hpp"
 #include "descent/core/spec.hpp"
 #include "descent/objective/function_spec.hpp"
+#include "descent/objective/sharpness.hpp"
 #include "descent/objective/tracer.hpp"
 #include "descent/optim/factory.hpp"
 #include "descent/report/contour_plot.hpp"
@@ -105,6 +108,13 @@ std::optional<NumericalError> trace_one(const TraceArgs& args, const objective::
           : sched::make(tracer.optimizer(), optim::parse_spec(args.schedule, "--schedule"));
   const double lr0 = tracer.optimizer().lr(0);
   std::string out = csv ? csv_header(f.dimension()) : std::string();
+  auto write_csv = [&] {
+    if (!csv) return;
+    if (args.csv.empty() || args.csv == "-")
+      fmt::print("{}", out);
+    else
+      write_file_atomic(args.csv, out);
+  };
   try {
     run<T>(tracer, args.steps, scheduler.get(), [&](const TracerOf<T>& t) {
       if (csv) out += csv_row(t, lr0);
@@ -112,14 +122,12 @@ std::optional<NumericalError> trace_one(const TraceArgs& args, const objective::
     });
   } catch (const NumericalError& e) {
     path.label += " (diverged)";
+    write_csv();  // the path up to the divergence, the most instructive part of it
     if (!args.summary) throw;
     table.push_back({label, std::to_string(tracer.steps()), "-", "diverged", "-", "-"});
     return e;
   }
-  if (args.csv == "-" || (csv && args.csv.empty()))
-    fmt::print("{}", out);
-  else if (csv)
-    write_file_atomic(args.csv, out);
+  write_csv();
   const auto distance = distance_to_minimum<T>(f, tracer.x());
   table.push_back({label, std::to_string(tracer.steps()),
                    fmt::format("({})", fmt::join(tracer.x(), ", ")),
@@ -186,6 +194,18 @@ int trace(const TraceArgs& args) {
     if (diverged && !divergence) divergence = diverged;
   }
   if (args.summary) print_table(table);
+  // The 2/L rule at the start point, under the table.
+  if (f->has_hessian() && args.summary) {
+    try {
+      if (const auto lambda = objective::sharpness(*f, x0).lambda_max; lambda > 0)
+        fmt::print(
+            "sharpness at x0: lambda_max = {:.10g}, gradient descent is stable for lr < "
+            "2/lambda_max = {:.10g}\n",
+            lambda, 2 / lambda);
+    } catch (const NumericalError&) {
+      // no finite Hessian at x0: nothing to report
+    }
+  }
   if (!args.plot.empty()) draw_paths(*f, args, paths);
   if (divergence) throw *divergence;
   return 0;

@@ -5,8 +5,10 @@
 // every output written, exit code 130 / 143 (interrupt.hpp).
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <optional>
+#include <tuple>
 
 #include <fmt/core.h>
 
@@ -22,12 +24,16 @@
 #include "descent/report/summary.hpp"
 #include "descent/train/checkpoint.hpp"
 #include "descent/train/convergence.hpp"
+#include "descent/train/divergence_monitor.hpp"
 #include "descent/train/early_stopping.hpp"
 #include "descent/train/gradient_clipping.hpp"
 #include "descent/train/model_file.hpp"
 #include "descent/train/nonfinite_guard.hpp"
 #include "descent/train/plateau_driver.hpp"
 #include "descent/train/predicted_vs_actual.hpp"
+#include "descent/train/probe_batch.hpp"
+#include "descent/train/sharpness.hpp"
+#include "descent/train/start_checks.hpp"
 #include "descent/train/step_logger.hpp"
 #include "interrupt.hpp"
 #include "progress.hpp"
@@ -36,6 +42,9 @@
 
 namespace {
 using namespace descent;
+
+/// Rows of the training split the diagnostics (sharpness, dead units, initial loss) look at.
+constexpr std::size_t kProbeRows = 256;
 
 /// Keeps metrics.csv (and steps.csv) up to date after every epoch by appending the new rows, so an
 /// interrupted run keeps them; finish() syncs them once at the end.
@@ -121,9 +130,25 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
       {"model", config.model.spec}};
   // First, so that the epoch it stops is the one the checkpoint writer saves.
   trainer.add_callback(std::make_unique<cli::StopOnSignal<T>>());
+  const auto probe = train::ProbeBatch<T>::from(data.train, kProbeRows);
+  auto sharpness_logger =
+      std::make_unique<train::SharpnessLogger<T>>(probe, config.train.sharpness_every);
+  auto* sharpness = sharpness_logger.get();
   trainer.add_callback(std::make_unique<train::NonFiniteGuard<T>>(
-      train::parse_nonfinite_policy(config.train.nonfinite)));
+      train::parse_nonfinite_policy(config.train.nonfinite), sharpness));
   if (config.train.log_steps) trainer.add_callback(std::make_unique<train::StepLogger<T>>());
+  trainer.add_callback(std::move(sharpness_logger));  // after the StepLogger: adds to its rows
+  const auto style = cli::parse_progress(config.output.progress);
+  auto* divergence = static_cast<train::DivergenceMonitor<T>*>(
+      &trainer.add_callback(std::make_unique<train::DivergenceMonitor<T>>(
+          train::DivergenceOptions{config.train.diverge_steps, config.train.diverge_factor},
+          sharpness, [style](const train::DivergenceWarning& w) {
+            if (style == cli::ProgressStyle::bar) fmt::print(stderr, "\r\033[K");
+            fmt::print("warning: {}\n", w.message);
+            std::fflush(stdout);
+          })));
+  if (config.train.dead_units && train::has_relu(*parts.model->net))
+    trainer.add_callback(std::make_unique<train::DeadUnits<T>>(probe));
   if (config.train.clip_norm > 0 || config.train.clip_value > 0)
     trainer.add_callback(std::make_unique<train::GradientClipping<T>>(
         train::ClippingOptions{config.train.clip_norm, config.train.clip_value}));
@@ -137,18 +162,18 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
     early = static_cast<train::EarlyStopping<T>*>(
         &trainer.add_callback(std::make_unique<train::EarlyStopping<T>>(train::EarlyStoppingOptions{
             monitor, mode_text, patience, config.train.min_delta, config.train.restore_best})));
+  const bool steps_csv = config.train.log_steps || config.train.sharpness_every > 0;
   MetricsWriter<T>* metrics_writer = nullptr;
   train::CheckpointWriter<T>* checkpoint_writer = nullptr;
   if (writer) {
     metrics_writer = static_cast<MetricsWriter<T>*>(
-        &trainer.add_callback(std::make_unique<MetricsWriter<T>>(dir, config.train.log_steps)));
+        &trainer.add_callback(std::make_unique<MetricsWriter<T>>(dir, steps_csv)));
     checkpoint_writer = static_cast<train::CheckpointWriter<T>*>(
         &trainer.add_callback(std::make_unique<train::CheckpointWriter<T>>(
             dir.file(train::kCheckpointFile), run_info,
             train::CheckpointPolicy::parse(config.train.checkpoint_every,
                                            "train.checkpoint_every"))));
-    trainer.add_callback(
-        std::make_unique<cli::Progress<T>>(cli::parse_progress(config.output.progress)));
+    trainer.add_callback(std::make_unique<cli::Progress<T>>(style));
   }
 
   if (const std::string init = config.model.init_from; !init.empty() && resume.empty()) {
@@ -176,6 +201,29 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
     remove_stale_temp_files(dir.root());  // left by a kill -9 of an earlier run of this directory
     dir.write_config(config.to_toml());
   }
+  // Checks of the starting point, reported once (not on --resume: the run was checked when it
+  // started).
+  std::vector<report::Notice> notices;
+  if (resume.empty()) {
+    for (auto& f : train::start_checks(trainer, probe))
+      notices.push_back({0, f.warning, std::move(f.message)});
+    if (const auto r = sharpness->estimate_now(trainer); r && r->lambda_max > 0) {
+      // The 2/L rule is exact for plain gradient descent; momentum and adaptive steps move it.
+      const auto group = trainer.optimizer().group_options(0);
+      const bool plain_sgd =
+          config.optimizer.value("name", "") == "sgd" && group.value("momentum", 0.0) == 0.0;
+      const double lr = trainer.optimizer().lr(0);
+      const bool above = plain_sgd && lr > r->stable_lr();
+      notices.push_back(
+          {0, above,
+           fmt::format("sharpness at the start: lambda_max = {:.4g}, gradient descent is stable "
+                       "for lr < 2/lambda_max = {:.3g} (lr is {:.3g}{})",
+                       r->lambda_max, r->stable_lr(), lr,
+                       above ? ": above it, expect the loss to diverge" : "")});
+    }
+    for (const auto& n : notices)
+      fmt::print("{}: {}\n", n.warning ? "warning" : "check", n.message);
+  }
 
   const cli::SignalGuard signals;  // until every output is written
   const auto start = std::chrono::steady_clock::now();
@@ -188,6 +236,9 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
     failure = std::current_exception();
     failure_text = e.what();
   }
+  const auto& progress = trainer.progress();
+  // A guard fails before the step (bad loss or gradient) or after it (bad weights).
+  const std::int64_t failed_step = progress.stepped ? progress.step : progress.step + 1;
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   // wall_seconds is the training's: the writes of metrics and checkpoints count as io_seconds.
   const double io =
@@ -226,6 +277,14 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   if (!writer) {
     if (failure) std::rethrow_exception(failure);
     return 0;
+  }
+  outcome.notices = notices;
+  for (const auto& w : divergence->warnings()) outcome.notices.push_back({w.step, true, w.message});
+  if (failure) {
+    outcome.error = failure_text;
+    outcome.failed_step = failed_step;
+    std::tie(outcome.last_finite_step, outcome.last_finite_loss) = divergence->last_finite();
+    if (outcome.last_finite_step == 0) outcome.last_finite_loss = NAN;
   }
   if (observer && !confusion && pairs.rows()) {
     // In the data's units: y = std * v + mean.

@@ -60,6 +60,7 @@ const std::vector<std::pair<std::string, std::string>> kTrainingFlags = {
     {"--log-steps", "train.log_steps"},
     {"--chunk-rows", "train.chunk_rows"},
     {"--allreduce", "train.allreduce"},
+    {"--sharpness-every", "train.sharpness_every"},
     {"--out", "output.dir"},
     {"--progress", "output.progress"},
     {"--png", "output.png"},
@@ -237,6 +238,10 @@ LoadedData load_data(const RunConfig& config) {
         fmt::format("the target '{}' has a single class{}", all.target_name,
                     all.class_names.empty() ? "" : " ('" + all.class_names[0] + "')"),
         path, "a classifier needs at least two classes: check --target (or --task regression)");
+  if (all.task == data::Task::regression && all.rows() > 1 && (all.y.array() == all.y(0)).all())
+    throw DataError(
+        fmt::format("the target '{}' is constant ({} in every row)", all.target_name, all.y(0)),
+        path, "there is nothing to learn from a constant target: check --target");
   // Fewer than 2 rows per class on average: no class can be both learned and checked; such a
   // target is an ID or a continuous value (and K classes cost K^2 in the confusion matrix).
   if (all.task == data::Task::classification && all.class_names.size() > 2 &&

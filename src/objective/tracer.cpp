@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "descent/objective/sharpness.hpp"
 #include "descent/optim/factory.hpp"
 #include "descent/optim/newton.hpp"
 
@@ -54,6 +55,13 @@ TracerOf<T>::TracerOf(const Function& f, std::span<const double> x0, const nlohm
   value_ = evaluate();
   grad_norm_ = params_.grad_norm();
   check_finite();
+  if (f.has_hessian()) {
+    try {
+      start_sharpness_ = sharpness(f, x0).lambda_max;
+    } catch (const NumericalError&) {
+      // a Hessian that is not finite at x0 has no sharpness to report
+    }
+  }
 }
 
 template <class T>
@@ -89,8 +97,15 @@ void TracerOf<T>::check_finite() const {
   if (steps_ == 0)
     throw NumericalError(fmt::format("{} at the start point", what), "step 0",
                          "choose a start point where f is finite");
+  const std::string hint =
+      start_sharpness_ && *start_sharpness_ > 0
+          ? fmt::format(
+                "gradient descent is stable for lr < 2/lambda_max = {:.6g} (lambda_max = "
+                "{:.6g}, the largest Hessian eigenvalue at the start point); the lr is {}",
+                2 / *start_sharpness_, *start_sharpness_, lr_)
+          : fmt::format("try a learning rate below {}", lr_);
   throw NumericalError(fmt::format("{}, the run diverged", what), fmt::format("step {}", steps_),
-                       fmt::format("try a learning rate below {}", lr_));
+                       hint);
 }
 
 template class TracerOf<float>;

@@ -177,12 +177,26 @@ std::vector<std::string> warnings(const RunData& run) {
                     run.epochs.rows()));
   if (s.is_object()) {
     const std::string reason = s.value("stop_reason", "");
-    if (s.value("stopped_early", false) || !reason.empty())
+    const bool failed = s.value("failed", false);
+    if (failed) {
+      std::string last;
+      if (s.contains("last_finite") && s["last_finite"].is_object() &&
+          s["last_finite"].value("loss", Json()).is_number())
+        last =
+            fmt::format(" (last finite loss {:.4g} at step {})",
+                        s["last_finite"]["loss"].get<double>(), s["last_finite"].value("step", 0));
+      w.push_back(fmt::format("the run failed at step {}: {}{}", s.value("failed_step", 0),
+                              s.value("error", std::string()), last));
+    }
+    if (!failed && (s.value("stopped_early", false) || !reason.empty()))
       w.push_back("stopped early: " +
                   (reason.empty() ? std::string("no reason recorded") : reason));
+    if (s.contains("notices") && s["notices"].is_array())
+      for (const auto& n : s["notices"])
+        if (n.is_object() && n.value("warning", false))
+          w.push_back(n.value("message", std::string()));
     if (const auto skipped = s.value("skipped_steps", 0); skipped > 0)
       w.push_back(fmt::format("{} step(s) skipped for a non-finite loss or gradient", skipped));
-    if (s.value("failed", false)) w.push_back("the run failed: " + s.value("error", std::string()));
   }
   for (std::size_t j = 0; j < run.epochs.names.size(); ++j) {
     const auto& c = run.epochs.columns[j];

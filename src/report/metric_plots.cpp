@@ -9,7 +9,11 @@ namespace descent::report {
 
 namespace {
 
+/// The plot a column is drawn on (as report.js groups them): train_/val_/test_ of a metric
+/// together, 2/lambda_max beside the lr, the dead fraction of every ReLU layer together.
 std::string metric_of(const std::string& name) {
+  if (name == "two_over_lambda_max") return "lr";
+  if (name.rfind("dead_relu_", 0) == 0) return "dead_relu";
   for (const char* split : {"train_", "val_", "test_"})
     if (name.rfind(split, 0) == 0) return name.substr(std::string(split).size());
   return name;

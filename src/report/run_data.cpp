@@ -115,9 +115,11 @@ RunData load_run(const std::filesystem::path& dir) {
     throw DataError("not a run directory (no metrics.csv)", dir.string(),
                     "pass a directory written by descent train --out DIR");
   run.epochs = parse_table(read_file(metrics), metrics.string());
-  if (run.epochs.rows() == 0)
+  // A run that ended (failed) in its first epoch has a summary and maybe steps, but no epoch.
+  if (run.epochs.rows() == 0 && !fs::is_regular_file(dir / "summary.json"))
     throw DataError("the run has no finished epoch", metrics.string(),
                     "report on the run after its first epoch");
+  if (run.epochs.rows() == 0) run.epochs = Table{};
   if (fs::is_regular_file(dir / "steps.csv"))
     run.steps = parse_table(read_file(dir / "steps.csv"), (dir / "steps.csv").string());
   if (fs::is_regular_file(dir / "predictions.csv"))

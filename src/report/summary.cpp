@@ -40,6 +40,20 @@ nlohmann::ordered_json summary_json(const RunOutcome& o) {
   if (!o.classes.empty()) j["classes"] = o.classes;
   if (!o.confusion_matrix.is_null()) j["confusion_matrix"] = o.confusion_matrix;
   if (!o.predictions.is_null()) j["predictions"] = o.predictions;
+  if (!o.notices.empty()) {
+    j["notices"] = nlohmann::ordered_json::array();
+    for (const auto& n : o.notices)
+      j["notices"].push_back({{"step", n.step}, {"warning", n.warning}, {"message", n.message}});
+  }
+  if (!o.error.empty()) {
+    j["failed"] = true;
+    j["error"] = o.error;
+    j["failed_step"] = o.failed_step;
+    j["last_finite"] = {
+        {"step", o.last_finite_step},
+        {"loss", std::isfinite(o.last_finite_loss) ? nlohmann::ordered_json(o.last_finite_loss)
+                                                   : nlohmann::ordered_json()}};
+  }
   return j;
 }
 

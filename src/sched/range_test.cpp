@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -42,7 +43,8 @@ bool LRRangeTest::record(double loss) {
   average_ = o_.smoothing * average_ + (1 - o_.smoothing) * loss;
   const double smooth = average_ / (1 - std::pow(o_.smoothing, double(i + 1)));
   smoothed_.push_back(smooth);
-  if (!std::isfinite(smooth) || (i > 0 && smooth > o_.diverge_factor * best_)) {
+  if (!std::isfinite(smooth) || !std::isfinite(loss) ||
+      (i > 0 && (smooth > o_.diverge_factor * best_ || loss > o_.diverge_factor * best_))) {
     diverged_ = done_ = true;
     return false;
   }
@@ -67,7 +69,32 @@ std::optional<RangeTestSuggestion> LRRangeTest::suggestion() const {
     const double slope = (smoothed_[b] - smoothed_[a]) / (std::log(lrs_[b]) - std::log(lrs_[a]));
     if (slope < best_slope) best_slope = slope, steepest = i;
   }
-  return RangeTestSuggestion{lrs_[steepest], lrs_[min_index] / 10, steepest, min_index};
+  const std::size_t valley = valley_index(n);
+  return RangeTestSuggestion{
+      lrs_[steepest], lrs_[min_index] / 10, lrs_[valley], steepest, min_index, valley};
+}
+
+std::size_t LRRangeTest::valley_index(std::size_t n) const {
+  // fastai leaves out the first tenth of the sweep (the loss has not moved yet) and the last 5
+  // points (diverging); a short curve is used whole.
+  std::size_t lo = static_cast<std::size_t>(o_.num_steps / 10);
+  std::size_t hi = std::min(n, smoothed_.size() >= 5 ? smoothed_.size() - 5 : 0);
+  if (hi < lo + 3) lo = 0, hi = n;
+  const std::span<const double> y(smoothed_.data() + lo, hi - lo);
+  // lds[i]: length of the longest strictly decreasing subsequence ending at i.
+  std::vector<std::size_t> lds(y.size(), 1);
+  std::size_t end = 0;
+  for (std::size_t i = 1; i < y.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j)
+      if (y[i] < y[j]) lds[i] = std::max(lds[i], lds[j] + 1);
+    if (lds[i] > lds[end]) end = i;
+  }
+  // As fastai: the valley starts lds[end] points before its end (an index, not the subsequence's
+  // first element), so it can start before the curve; the suggestion is then clamped to it.
+  const double start = static_cast<double>(end) - static_cast<double>(lds[end]);
+  const double third = (static_cast<double>(end) - start) / 3;
+  const double index = start + std::floor(third) + std::floor(third / 2);
+  return lo + static_cast<std::size_t>(std::clamp(index, 0.0, static_cast<double>(end)));
 }
 
 }  // namespace descent::sched

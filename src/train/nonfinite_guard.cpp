@@ -17,12 +17,17 @@ NonFinitePolicy parse_nonfinite_policy(const std::string& text) {
                 "train.nonfinite");
 }
 
-namespace {
 template <class T>
-std::string hint(Trainer<T>& trainer) {
-  return fmt::format("lower the learning rate (now {}) or clip gradients (--clip-norm 1)",
+std::string NonFiniteGuard<T>::hint(Trainer<T>& trainer) const {
+  const std::string stable = sharpness_ ? stable_lr_text(sharpness_->records()) : "";
+  if (stable.empty())
+    return fmt::format("lower the learning rate (now {}) or clip gradients (--clip-norm 1)",
+                       trainer.optimizer().lr(0));
+  return fmt::format("{}; the lr is {}: lower it, or clip gradients (--clip-norm 1)", stable,
                      trainer.optimizer().lr(0));
 }
+
+namespace {
 template <class T>
 std::string position(Trainer<T>& trainer) {
   const auto& p = trainer.progress();

@@ -149,8 +149,9 @@ TEST(Trace, SummaryHasOneRowPerOptimizerMatchingTheCsvRuns) {
       run_cli(common + "--summary --optimizer '" + adam + "' --optimizer '" + sgd + "'");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto lines = split(r.out, '\n');
-  ASSERT_EQ(lines.size(), 3u) << r.out;
+  ASSERT_EQ(lines.size(), 4u) << r.out;  // the table, then the sharpness at x0
   EXPECT_EQ(lines[0].rfind("optimizer", 0), 0u);
+  EXPECT_EQ(lines[3].rfind("sharpness at x0: lambda_max = 2092.2", 0), 0u) << lines[3];
   for (const auto& [line, spec] : {std::pair{lines[1], adam}, std::pair{lines[2], sgd}}) {
     EXPECT_EQ(line.rfind(spec, 0), 0u) << line;
     const Csv csv = parse_csv(run_cli(common + "--optimizer '" + spec + "'").out);
@@ -212,7 +213,10 @@ std::int64_t first_nonfinite_step(double lr) {
   return -1;
 }
 
-TEST(TraceErrors, DivergenceNamesTheStepExitsWith1AndWritesNoFile) {
+// The path up to the divergence is kept: rows 0..k-1 (the last finite point), then exit 1 naming
+// step k. The hint is the 2/L rule at the start point: Rosenbrock's Hessian at (-1.5, 2) is
+// [[2 - 400 y + 1200 x^2, -400 x], [-400 x, 200]] = [[1902, 600], [600, 200]].
+TEST(TraceErrors, DivergenceNamesTheStepExitsWith1AndKeepsThePath) {
   const std::int64_t k = first_nonfinite_step(0.01);
   ASSERT_GT(k, 0);
   const auto dir = scratch_dir();
@@ -220,10 +224,32 @@ TEST(TraceErrors, DivergenceNamesTheStepExitsWith1AndWritesNoFile) {
       R"(trace --function rosenbrock --x0=-1.5,2 --optimizer '{"name":"sgd","lr":0.01}' --steps 100 --csv )" +
       (dir / "t.csv").string());
   expect_one_line_error(r, 1, fmt::format("step {}: f = ", k));
-  EXPECT_NE(r.err.find("the run diverged (hint: try a learning rate below 0.01)"),
+  const double lambda = (1902 + 200 + std::sqrt((1902 - 200) * (1902 - 200) + 4 * 600 * 600)) / 2;
+  EXPECT_NE(r.err.find(fmt::format("gradient descent is stable for lr < 2/lambda_max = {:.6g}",
+                                   2 / lambda)),
             std::string::npos)
       << r.err;
-  EXPECT_FALSE(std::filesystem::exists(dir / "t.csv"));
+  const Csv csv = parse_csv(read_file(dir / "t.csv"));
+  ASSERT_EQ(csv.rows.size(), static_cast<std::size_t>(k));
+  EXPECT_EQ(csv.rows.back()[0], std::to_string(k - 1));
+  EXPECT_TRUE(std::isfinite(std::stod(csv.rows.back()[3])));  // f at the last kept point
+}
+
+// An ill-conditioned quadratic f = (x^2 + k y^2)/2: lambda_max = k exactly, so 2/L = 2/k; gradient
+// descent just above it diverges, and the hint says so.
+TEST(Trace, SharpnessOfTheIllConditionedQuadraticIsExactly2OverL) {
+  const auto dir = scratch_dir();
+  CliResult r = run_cli(
+      R"(trace --function ill-conditioned --param k=50 --optimizer '{"name":"sgd","lr":0.039}' --steps 50 --summary)");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("lambda_max = 50, gradient descent is stable for lr < 2/lambda_max = 0.04"),
+            std::string::npos)
+      << r.out;
+  r = run_cli(
+      R"(trace --function ill-conditioned --param k=50 --optimizer '{"name":"sgd","lr":0.041}' --steps 100000 --csv )" +
+      (dir / "q.csv").string());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("2/lambda_max = 0.04 (lambda_max = 50"), std::string::npos) << r.err;
 }
 
 TEST(TraceErrors, SummaryMarksTheDivergedRunAndStillFails) {
@@ -231,7 +257,8 @@ TEST(TraceErrors, SummaryMarksTheDivergedRunAndStillFails) {
       R"(trace --function rosenbrock --x0=-1.5,2 --steps 100 --summary --optimizer '{"name":"sgd","lr":0.01}' --optimizer '{"name":"sgd","lr":0.0001}')");
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("diverged"), std::string::npos) << r.out;
-  EXPECT_EQ(split(r.out, '\n').size(), 3u) << r.out;
+  EXPECT_NE(r.out.find("sharpness at x0: lambda_max = "), std::string::npos) << r.out;
+  EXPECT_EQ(split(r.out, '\n').size(), 4u) << r.out;
   EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
 }
 

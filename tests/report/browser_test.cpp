@@ -59,9 +59,16 @@ TEST_F(Browser, TrainReportDrawsEveryEpochAndStepChart) {
   const auto r = run_cli(kRun + "--log-steps --out " + (dir_ / "run").string());
   ASSERT_EQ(r.code, 0) << r.err;
   ASSERT_TRUE(fs::exists(dir_ / "run" / "report.html"));
-  // Per epoch: loss, accuracy, lr, skipped_steps, grad_norm, update_ratio; per step: loss, lr,
-  // grad_norm, update_ratio.
-  EXPECT_EQ(expect_drawn(dir_ / "run" / "report.html"), 10);
+  // Per epoch: loss, accuracy, lr, skipped_steps, grad_norm, update_ratio, dead_relu; per step:
+  // loss, lr, grad_norm, update_ratio.
+  EXPECT_EQ(expect_drawn(dir_ / "run" / "report.html"), 11);
+}
+
+// 2/lambda_max is drawn on the lr's chart (per epoch and per step); lambda_max has its own.
+TEST_F(Browser, SharpnessIsDrawnBesideTheLr) {
+  const auto r = run_cli(kRun + "--log-steps --sharpness-every 4 --out " + (dir_ / "run").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(expect_drawn(dir_ / "run" / "report.html"), 13);
 }
 
 TEST_F(Browser, RegressionReportDrawsPredictedVsActual) {

@@ -175,8 +175,11 @@ TEST(CliReport, AFailedRunStillWritesItsSummaryAndReport) {
   const std::string summary = read_file(dir / "run" / "summary.json");
   EXPECT_NE(summary.find("\"stop_reason\": \"failed: step"), std::string::npos) << summary;
   const std::string html = read_file(dir / "run" / "report.html");
-  EXPECT_NE(html.find("<div class=\"warnings\"><b>Warnings</b><ul><li>stopped early: failed: step"),
+  // The failure first, with the step and the last finite loss; then the divergence warning.
+  EXPECT_NE(html.find("<div class=\"warnings\"><b>Warnings</b><ul><li>the run failed at step "),
             std::string::npos);
+  EXPECT_NE(html.find("(last finite loss "), std::string::npos);
+  EXPECT_NE(html.find("diverging?"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir / "run" / "model.safetensors"));  // no non-finite model
 }
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "descent/core/error.hpp"
 #include "descent/sched/range_test.hpp"
@@ -37,6 +38,34 @@ TEST(RangeTest, FindsSteepestDescentMinimumAndDivergence) {
   EXPECT_EQ(s->min_index, 100u);
   EXPECT_TRUE(close(s->steepest, 1e-3, 1e-12));
   EXPECT_TRUE(close(s->min_loss_div10, 1e-2, 1e-12));
+}
+
+// fastai's valley on a noisy curve. The expected index comes from fastai's own `valley` function
+// (fastai/callback/schedule.py) run in Python on losses[30 // 10 : -5] as its lr_find does: index
+// 10 of that slice, 13 of the whole curve.
+TEST(RangeTest, ValleySuggestionIsFastais) {
+  const std::vector<double> losses = {3.0, 3.1,  2.9, 3.0, 2.95, 2.8, 2.85, 2.6, 2.7, 2.4,
+                                      2.5, 2.2,  2.3, 2.0, 1.9,  2.1, 1.7,  1.8, 1.5, 1.6,
+                                      1.4, 1.45, 1.6, 2.0, 2.5,  3.2, 4.0,  5.0, 6.5, 8.0};
+  LRRangeTest test(
+      {.start_lr = 1e-5, .end_lr = 1, .num_steps = 30, .smoothing = 0, .diverge_factor = 100});
+  for (const double loss : losses) test.record(loss);
+  ASSERT_TRUE(test.done());
+  ASSERT_FALSE(test.diverged());
+  const auto s = test.suggestion();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->valley_index, 13u);
+  EXPECT_EQ(s->valley, test.lrs()[13]);
+  EXPECT_EQ(s->min_index, 20u);
+}
+
+// The smoothed loss lags: one raw loss 5x the best stops the sweep while the average is ~1.08.
+TEST(RangeTest, RawLossAboveTheFactorStopsTheSweep) {
+  LRRangeTest test({.start_lr = 1e-5, .end_lr = 1, .num_steps = 100, .smoothing = 0.98});
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(test.record(1.0));
+  EXPECT_FALSE(test.record(5.0));
+  EXPECT_TRUE(test.diverged());
+  EXPECT_LT(test.smoothed().back(), 4.0);
 }
 
 TEST(RangeTest, SmoothedLossIsTheBiasCorrectedAverage) {

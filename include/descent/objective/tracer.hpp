@@ -9,6 +9,7 @@
 // f and its gradient are evaluated in double at the float point and the gradient rounded to float.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -29,7 +30,8 @@ class TracerOf {
   TracerOf(const Function& f, std::span<const double> x0, const nlohmann::json& spec);
 
   /// One optimizer step, then evaluates f and its gradient at the new point. Throws NumericalError
-  /// naming the step if f or the gradient is not finite there (the run diverged).
+  /// naming the step if f or the gradient is not finite there (the run diverged); its hint is
+  /// lr < 2/lambda_max at the start point when f has a Hessian (the 2/L rule).
   void step();
 
   /// Steps taken so far.
@@ -40,6 +42,9 @@ class TracerOf {
   double grad_norm() const { return grad_norm_; }
   /// The learning rate (group 0) of the last step; before the first step, the current one.
   double lr() const { return lr_; }
+  /// lambda_max, the largest eigenvalue of f's Hessian at the start point
+  /// (objective/sharpness.hpp); none without an analytic Hessian.
+  std::optional<double> start_sharpness() const { return start_sharpness_; }
 
   const Function& function() const { return f_; }
   Params<T>& params() { return params_; }
@@ -56,6 +61,7 @@ class TracerOf {
   std::vector<double> x_double_, g_double_;  // float: the point and gradient in double
   std::int64_t steps_ = 0;
   double value_ = 0, grad_norm_ = 0, lr_ = 0;
+  std::optional<double> start_sharpness_;
 };
 
 using Tracer = TracerOf<double>;

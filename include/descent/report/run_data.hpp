@@ -38,7 +38,8 @@ struct RunData {
 };
 
 /// Reads a run directory; DataError when it is not one (no metrics.csv), when a file is torn or
-/// malformed, or when the run has no epoch yet.
+/// malformed, or when the run has no epoch yet and no summary.json (a run that ended in its first
+/// epoch, e.g. failed, has no epochs: `epochs` is then an empty table).
 RunData load_run(const std::filesystem::path& dir);
 
 }  // namespace descent::report

@@ -5,7 +5,13 @@
 //    "monitor", "mode", "epochs_run", "best_epoch", "stopped_early", "stop_reason",
 //    "steps", "skipped_steps", "wall_seconds", "samples_per_second" (both of the training alone),
 //    "io_seconds" (writing metrics and checkpoints during training), "checkpoints" (written),
-//    "task", "classes": [...], "confusion_matrix": {...} (classification)}
+//    "task", "classes": [...], "confusion_matrix": {...} (classification),
+//    "predictions": {"split", "rows", "kept", "file"} (regression: predictions.csv),
+//    "notices": [{"step", "warning", "message"}] (start-of-training checks at step 0, divergence
+//    warnings), and for a run that failed: "failed": true, "error", "failed_step" and
+//    "last_finite": {"step", "loss"} (the last step whose loss was finite)}
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +22,13 @@
 #include "descent/train/monitor.hpp"
 
 namespace descent::report {
+
+/// Something a run reports once: a start-of-training check (step 0) or a divergence warning.
+struct Notice {
+  std::int64_t step = 0;
+  bool warning = true;  // false: information
+  std::string message;
+};
 
 struct RunOutcome {
   std::vector<train::MetricRow> history;  // one row per epoch
@@ -35,6 +48,11 @@ struct RunOutcome {
   nlohmann::ordered_json confusion_matrix;  // null when absent
   /// Regression: {"split", "rows", "kept", "file": "predictions.csv"}; null when absent.
   nlohmann::ordered_json predictions;
+  std::vector<Notice> notices;
+  std::string error;             // why the run failed (empty: it did not)
+  std::int64_t failed_step = 0;  // the step it failed at
+  std::int64_t last_finite_step = 0;
+  double last_finite_loss = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// The epoch (1-based, index + 1) with the best monitored value; the last epoch when the metric is

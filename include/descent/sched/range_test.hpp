@@ -16,13 +16,15 @@ struct RangeTestOptions {
   std::int64_t num_steps = 100;  // >= 2
   std::string mode = "exp";      // exp: geometric sweep; linear: arithmetic sweep
   double smoothing = 0.98;       // beta of the smoothed loss, in [0, 1); 0 = raw loss
-  double diverge_factor = 4;     // stop when smoothed loss > diverge_factor * best smoothed loss
+  double diverge_factor = 4;     // stop when the smoothed or the raw loss > diverge_factor * best
+                                 // smoothed loss
 };
 
 struct RangeTestSuggestion {
   double steepest;        // lr where the smoothed loss falls fastest (per unit of log lr)
   double min_loss_div10;  // lr at the smallest smoothed loss, divided by 10
-  std::size_t steepest_index, min_index;  // the recorded points they come from
+  double valley;          // fastai's "valley": about halfway down the longest valley
+  std::size_t steepest_index, min_index, valley_index;  // the recorded points they come from
 };
 
 class LRRangeTest {
@@ -34,8 +36,9 @@ class LRRangeTest {
   double lr() const;
   /// Records the loss of the step run at lr(). The smoothed loss is the bias-corrected exponential
   /// average  a_i = beta a_{i-1} + (1 - beta) loss_i,  smoothed_i = a_i / (1 - beta^(i+1)).
-  /// Returns whether to go on: false after num_steps, or once the loss diverged (smoothed loss
-  /// above diverge_factor times the best one, or a non-finite loss).
+  /// Returns whether to go on: false after num_steps, or once the loss diverged (the smoothed or
+  /// the raw loss above diverge_factor times the best smoothed one, or a non-finite loss: the raw
+  /// loss catches an explosion the lagging average would only show steps later).
   bool record(double loss);
 
   bool done() const { return done_; }
@@ -44,11 +47,18 @@ class LRRangeTest {
   const std::vector<double>& losses() const { return losses_; }
   const std::vector<double>& smoothed() const { return smoothed_; }
 
-  /// Suggested lrs from the smoothed curve up to its minimum (the steepest descent is the most
-  /// negative central difference d smoothed / d ln(lr)); none before 3 finite points are recorded.
+  /// Suggested lrs from the smoothed curve (the diverging point left out): the steepest descent up
+  /// to the minimum (the most negative central difference d smoothed / d ln(lr)), the minimum's lr
+  /// / 10, and fastai's valley (fastai/callback/schedule.py, `valley`): on the curve without its
+  /// first num_steps/10 and last 5 points, the longest strictly decreasing subsequence, ending at
+  /// index e with length l, gives s = e - l and d = (e - s)/3; the suggestion is the point
+  /// s + floor(d) + floor(d/2). None before 3 finite points are recorded.
   std::optional<RangeTestSuggestion> suggestion() const;
 
  private:
+  /// The valley suggestion's index over the first n recorded points.
+  std::size_t valley_index(std::size_t n) const;
+
   RangeTestOptions o_;
   std::vector<double> lrs_, losses_, smoothed_;
   double average_ = 0, best_ = 0;

@@ -32,6 +32,10 @@ struct TrainOptions {
   std::string checkpoint_every = "60s";
   std::int64_t chunk_rows = 64;
   bool allreduce = false;
+  std::int64_t sharpness_every = 0;
+  std::int64_t diverge_steps = 10;
+  double diverge_factor = 10;
+  bool dead_units = true;
 
   template <class V>
   void visit(V&& v) {
@@ -74,6 +78,16 @@ struct TrainOptions {
     v("allreduce", allreduce,
       "under mpirun sum gradients with MPI_Allreduce: less traffic, but the bits then depend on "
       "the number of processes");
+    v("sharpness_every", sharpness_every,
+      "every N steps estimate the loss's sharpness lambda_max (largest Hessian eigenvalue) and "
+      "log it with 2/lambda_max beside lr in steps.csv (0 = only at the start)",
+      at_least(0));
+    v("diverge_steps", diverge_steps,
+      "warn when the (smoothed) loss rose this many steps in a row (0 = off)", at_least(0));
+    v("diverge_factor", diverge_factor,
+      "warn when the (smoothed) loss exceeds this times its best (0 = off)", at_least(0));
+    v("dead_units", dead_units,
+      "log the fraction of dead ReLU units per layer (dead_relu_k) at the end of every epoch");
   }
   /// checkpoint_every parses (train/checkpoint.hpp: CheckpointPolicy).
   void check(const std::string& where) const;

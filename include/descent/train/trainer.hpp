@@ -122,6 +122,7 @@ class Trainer {
 
   nn::Sequential<T>& model() { return model_; }
   Params<T>& params() { return params_; }
+  const nn::Loss<T>& loss() const { return loss_; }
   optim::Optimizer<T>& optimizer() { return optimizer_; }
   sched::Scheduler* scheduler() { return scheduler_; }
   const std::vector<std::unique_ptr<Callback<T>>>& callbacks() const { return callbacks_; }

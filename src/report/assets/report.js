@@ -75,7 +75,13 @@
     return out;
   }
 
-  function metricOf(name) { return name.replace(/^(train|val|test)_/, ''); }
+  // The chart a column is drawn on: train_/val_/test_ of a metric together, 2/lambda_max beside the
+  // lr (gradient descent is stable below it), every ReLU layer's dead fraction together.
+  function metricOf(name) {
+    if (name === 'two_over_lambda_max') return 'lr';
+    if (/^dead_relu_\d+$/.test(name)) return 'dead_relu';
+    return name.replace(/^(train|val|test)_/, '');
+  }
   function splitOf(name) { var m = /^(train|val|test)_/.exec(name); return m ? m[1] : ''; }
 
   function column(table, name) {
