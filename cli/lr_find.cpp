@@ -57,7 +57,7 @@ namespace {
 using namespace descent;
 
 struct Args {
-  std::string config_file, csv = "lr_find.csv";
+  std::string config_file, csv = "lr_find.csv", plot;
   sched::RangeTestOptions test;
   cli::ConfigFlags flags;
 };

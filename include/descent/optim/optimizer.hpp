@@ -241,8 +241,10 @@ class FusedOptimizer : public Optimizer<T> {
                            options::Keys::ignoring(not_options));
         // A count: a JSON integer in [0, INT64_MAX] (a float such as 1e308 would wrap).
         const nlohmann::json& step = sd.groups[g].at("step");
-        if (!step.is_number_unsigned() ||
-            step.template get<std::uint64_t>() > std::uint64_t(INT64_MAX))
+        const bool count = step.is_number_unsigned()
+                               ? step.template get<std::uint64_t>() <= std::uint64_t(INT64_MAX)
+                               : step.is_number_integer() && step.template get<std::int64_t>() >= 0;
+        if (!count)
           throw CheckpointError("the step count " + step.dump() + " is not an integer >= 0",
                                 "optimizer.groups[" + std::to_string(g) + "].step");
         steps[g] = step.template get<std::int64_t>();
