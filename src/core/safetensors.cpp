@@ -393,7 +393,8 @@ template <class T>
 std::vector<T> SafetensorsFile::get(std::string_view name) const {
   const TensorInfo& t = typed<T>(name);
   std::vector<T> out(t.numel());
-  std::memcpy(out.data(), contents_.data() + data_begin_ + t.begin, t.end - t.begin);
+  if (!out.empty())  // an empty tensor: out.data() may be null, which memcpy must not get
+    std::memcpy(out.data(), contents_.data() + data_begin_ + t.begin, t.end - t.begin);
   return out;
 }
 

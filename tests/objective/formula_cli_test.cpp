@@ -197,7 +197,7 @@ float float_number(const std::string& s) {
 bool all_floats(const std::vector<std::string>& rows) {
   for (std::size_t k = 1; k < rows.size(); ++k)
     for (int i : {1, 2}) {
-      const std::string& s = fields(rows[k])[i];
+      const std::string s = fields(rows[k])[i];  // a copy: fields() returns a temporary
       if (fmt::format("{}", float_number(s)) != s) return false;
     }
   return true;
