@@ -405,7 +405,8 @@ void SafetensorsFile::copy_to(std::string_view name, std::span<T> out) const {
     throw CheckpointError(
         fmt::format("tensor '{}' has {} elements, expected {}", name, t.numel(), out.size()),
         origin_, "the checkpoint was written for a different model");
-  std::memcpy(out.data(), contents_.data() + data_begin_ + t.begin, t.end - t.begin);
+  if (!out.empty())
+    std::memcpy(out.data(), contents_.data() + data_begin_ + t.begin, t.end - t.begin);
 }
 
 const std::string& SafetensorsFile::metadata(const std::string& key) const {
