@@ -3,7 +3,7 @@
 # On request also the same suite under AddressSanitizer + UBSan (DESCENT_SANITIZE=1; preset asan:
 # -O1, no examples or benchmarks, the accuracy-floor tests labelled `slow` left out) and the fuzz
 # targets for a fixed time (DESCENT_FUZZ_SECONDS=N per target; fuzz/run.sh). Both are off by
-# default for now: on 2 cores the sanitizer pass alone takes ~11 min to build and ~20 min to run,
+# default for now: on 2 cores the sanitizer pass alone takes ~11 min to build and ~6 min to run,
 # which would take CI past its 30-minute budget (issue 19).
 # Environment: DESCENT_PRESET (default ci) for the first pass. Arguments go to every ctest run
 # (e.g. -R 'Csv').
