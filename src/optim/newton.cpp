@@ -14,7 +14,9 @@ template <class T>
 Newton<T>::Newton(Params<T>& params, const Options& options)
     : SingleGroupOptimizer<T, NewtonOptions>(params, options, kName),
       h_(params.size() * params.size()),
-      p_(params.size()) {}
+      p_(params.size()),
+      g0_(params.size()),
+      g_plus_(params.size()) {}
 
 template <class T>
 void Newton<T>::step() {
@@ -50,7 +52,7 @@ void Newton<T>::finite_difference_hessian(const Closure& closure) {
   auto& params = this->params();
   T* x = params.values().data();
   T* g = params.grads().data();
-  std::vector<T> g0(g, g + n), g_plus(n);
+  std::copy(g, g + n, g0_.begin());
   const double h0 = std::cbrt(double(std::numeric_limits<T>::epsilon()));
   for (std::size_t j = 0; j < n; ++j) {
     const T xj = x[j];
@@ -58,17 +60,17 @@ void Newton<T>::finite_difference_hessian(const Closure& closure) {
     x[j] = T(double(xj) + h);
     const double above = double(x[j]);  // the step as represented in T
     closure();
-    std::copy(g, g + n, g_plus.begin());
+    std::copy(g, g + n, g_plus_.begin());
     x[j] = T(double(xj) - h);
     const double width = above - double(x[j]);
     closure();
-    for (std::size_t i = 0; i < n; ++i) h_[i * n + j] = (double(g_plus[i]) - double(g[i])) / width;
+    for (std::size_t i = 0; i < n; ++i) h_[i * n + j] = (double(g_plus_[i]) - double(g[i])) / width;
     x[j] = xj;
   }
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = i + 1; j < n; ++j)
       h_[i * n + j] = h_[j * n + i] = 0.5 * (h_[i * n + j] + h_[j * n + i]);
-  std::copy(g0.begin(), g0.end(), g);
+  std::copy(g0_.begin(), g0_.end(), g);
 }
 
 template <class T>

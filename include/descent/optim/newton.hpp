@@ -59,8 +59,9 @@ class Newton : public SingleGroupOptimizer<T, NewtonOptions> {
   using SingleGroupOptimizer<T, NewtonOptions>::options_;
   using SingleGroupOptimizer<T, NewtonOptions>::steps_;
   HessianFn hessian_;
-  std::vector<double> h_;  // n*n row-major: the Hessian, then its Cholesky factor L (lower)
-  std::vector<double> p_;  // the gradient, then the Newton step
+  std::vector<double> h_;       // n*n row-major: the Hessian, then its Cholesky factor L (lower)
+  std::vector<double> p_;       // the gradient, then the Newton step
+  std::vector<T> g0_, g_plus_;  // finite differences: the gradient at x and at x + h e_j
 };
 
 extern template class Newton<float>;
