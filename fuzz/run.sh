@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (preset `fuzz`: clang 14, ASan + UBSan) and runs each for a fixed
-# time on its seed corpus fuzz/corpus/<target>/, two at a time. New inputs go to
+# Builds the libFuzzer targets (in the sanitizer pass's preset `asan`: clang 14, ASan + UBSan) and
+# runs each for a fixed time on its seed corpus fuzz/corpus/<target>/, two at a time. New inputs go to
 # build/fuzz/corpus/<target>/ (the committed seeds stay as they are), a crash to
 # build/fuzz/crashes/<target>-*. Prints executions per second and in total per target.
 # Usage: fuzz/run.sh [seconds per target, default 45]
@@ -23,15 +23,15 @@ if ! command -v clang++-14 >/dev/null ||
   exit 0
 fi
 
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$(nproc)" --target "${targets[@]/%/_fuzz}"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j "$(nproc)" --target "${targets[@]/%/_fuzz}"
 
 mkdir -p build/fuzz/crashes build/fuzz/logs
 run() {
   local t=$1
   mkdir -p "build/fuzz/corpus/$t"
   # -rss_limit_mb: a reader that allocates what a header claims fails here rather than passing.
-  "build/fuzz/fuzz/${t}_fuzz" "build/fuzz/corpus/$t" "fuzz/corpus/$t" -max_total_time="$seconds" \
+  "build/asan/fuzz/${t}_fuzz" "build/fuzz/corpus/$t" "fuzz/corpus/$t" -max_total_time="$seconds" \
     -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 -artifact_prefix="build/fuzz/crashes/$t-" \
     >"build/fuzz/logs/$t.log" 2>&1
 }

@@ -5,8 +5,8 @@
 #   --with-data     also installs Fashion-MNIST (Debian dataset-fashion-mnist)
 #   --with-browser  also installs Chromium, for the headless browser test of report.html
 #   --with-fuzz     also tries clang 14, libFuzzer and OpenMP for clang (clang-14, libclang-rt-14-dev,
-#                   libomp-14-dev) for fuzz/run.sh;
-#                   if they cannot be installed it warns, and fuzz/run.sh prints SKIPPED
+#                   libomp-14-dev) for the sanitizer pass and fuzz/run.sh;
+#                   if they cannot be installed it warns, and both print SKIPPED
 #   --with-mpi      also installs OpenMPI, for data-parallel training (mpirun -np N descent train)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,7 +43,7 @@ fi
 if ((${#missing_optional[@]})); then
   echo "descent: installing optional Debian packages: ${missing_optional[*]}"
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing_optional[@]}" ||
-    echo "descent: warning: could not install ${missing_optional[*]}; fuzz/run.sh will say SKIPPED"
+    echo "descent: warning: could not install ${missing_optional[*]}; the sanitizer pass and fuzz/run.sh will say SKIPPED"
 fi
 # uPlot for report.html (descent finds it in .deps/npm above its executable, or $DESCENT_UPLOT_DIR).
 uplot_version=1.6.32

@@ -43,8 +43,9 @@ TEST(OptimizersCli, JsonListsTheRegistryWithEveryOption) {
   }
   for (const auto& [name, options] : kRequired) {
     SCOPED_TRACE(name);
-    const auto it = std::find_if(listed.begin(), listed.end(),
-                                 [&](const nlohmann::json& o) { return o["name"] == name; });
+    const auto it =
+        std::find_if(listed.begin(), listed.end(),
+                     [&name = name](const nlohmann::json& o) { return o["name"] == name; });
     ASSERT_NE(it, listed.end());
     std::vector<std::string> names;
     for (const auto& o : (*it)["options"]) {

@@ -24,10 +24,24 @@ namespace fs = std::filesystem;
 namespace {
 using namespace std::chrono_literals;
 
-/// mpirun as root, over shared memory, more ranks than cores allowed.
+#if defined(__SANITIZE_ADDRESS__)
+#define DESCENT_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DESCENT_TEST_ASAN 1
+#endif
+#endif
+
+/// mpirun as root, over shared memory, more ranks than cores allowed. Under the sanitizer pass the
+/// ranks run without leak checks: OpenMPI leaves allocations of the MCA components it unloads at
+/// MPI_Finalize, and LeakSanitizer reports them in "<unknown module>" frames that no suppression in
+/// tests/lsan.supp can match. Every other check of ASan and UBSan stays on.
 const std::string kMpirun =
-    "env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe --mca "
-    "btl self,vader";
+    "env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
+#ifdef DESCENT_TEST_ASAN
+    "ASAN_OPTIONS=\"$ASAN_OPTIONS:detect_leaks=0\" "
+#endif
+    "mpirun --oversubscribe --mca btl self,vader";
 
 bool have_mpi() {
 #ifdef DESCENT_HAVE_MPI
