@@ -1,6 +1,7 @@
 // report.html in a real browser: headless Chromium loads the page written by `descent train` (and
-// by `descent report` for overlaid runs), its script must run without an error and draw every
-// chart it announces. Skipped, saying why, when Chromium or the chart library is not installed.
+// by `descent report` for overlaid runs, and the pages of `descent lr-find` and `descent trace`),
+// its script must run without an error and draw every chart it announces. Skipped, saying why, when
+// Chromium or the chart library is not installed.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -91,6 +92,32 @@ TEST_F(Browser, OverlaidRunsDrawWithoutError) {
                          " --out " + (dir_ / "compare.html").string());
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_GE(expect_drawn(dir_ / "compare.html"), 3);
+}
+
+TEST_F(Browser, LrFindReportDrawsTheCurveWithItsSuggestions) {
+  const auto r = run_cli(
+      "lr-find --data synthetic:blobs --samples 400 --model mlp:8 --optimizer sgd --steps 80 "
+      "--csv " +
+      (dir_ / "lr.csv").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const fs::path page = dir_ / "lr.html";
+  EXPECT_EQ(expect_drawn(page), 1);
+  EXPECT_NE(dump_dom(chromium_, page).find("data-chart=\"lr-find\""), std::string::npos);
+}
+
+TEST_F(Browser, TraceReportDrawsThePathsAndPerStepCharts) {
+  const auto r = run_cli(
+      "trace --function rosenbrock --x0=-1.5,2 --steps 400 --summary --optimizer "
+      "'{\"name\":\"adam\",\"lr\":0.02}' --optimizer '{\"name\":\"sgd\",\"lr\":0.001}' "
+      "--report " +
+      (dir_ / "trace.html").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const fs::path page = dir_ / "trace.html";
+  // The paths over the heat map; f - f_min, gradient norm and distance to the minimum per step.
+  EXPECT_EQ(expect_drawn(page), 4);
+  const std::string dom = dump_dom(chromium_, page);
+  for (const char* id : {"paths", "f", "grad_norm", "distance"})
+    EXPECT_NE(dom.find("data-chart=\"" + std::string(id) + "\""), std::string::npos) << id;
 }
 
 TEST_F(Browser, AScriptErrorIsCaught) {
