@@ -94,8 +94,17 @@ void PageData::append_column(const std::vector<double>& c) {
   const auto same = [&](double v) {
     return std::isnan(c.front()) ? std::isnan(v) : v == c.front();
   };
+  const auto whole = [](double v) { return v == std::floor(v) && std::abs(v) < 0x1p52; };
+  const double first = c[0], step = c[1] - c[0];
   if (std::all_of(c.begin(), c.end(), same)) {
     json += fmt::format("{{\"const\":{},\"n\":{}}}", number(c.front()), c.size());
+  } else if (whole(first) && whole(step) && [&] {
+               for (std::size_t i = 0; i < c.size(); ++i)
+                 if (c[i] != first + static_cast<double>(i) * step) return false;
+               return true;
+             }()) {
+    // Step numbers: first + i step, exact in doubles (whole numbers below 2^52).
+    json += fmt::format("{{\"seq\":[{},{}],\"n\":{}}}", first, step, c.size());
   } else if (std::all_of(c.begin(), c.end(), [](double v) {
                return v == std::floor(v) && std::abs(v) < 2147483647.0;
              })) {

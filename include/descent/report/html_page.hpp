@@ -26,7 +26,8 @@ struct PageData {
   std::vector<std::string> blocks;
 
   /// Appends a numeric column to `json`: an array (shortest round-trip numbers, NaN/inf as null)
-  /// or, when long, {"const": v, "n": rows} / {"i32": [block ids]} / {"f64": [block ids]}, the
+  /// or, when long, {"const": v, "n": rows} / {"seq": [first, step], "n": rows} (whole numbers
+  /// first + i step) / {"i32": [block ids]} / {"f64": [block ids]}, the
   /// blocks holding the values in base64 little-endian binary (exact). report.js decodeColumn()
   /// reads either form.
   void append_column(const std::vector<double>& column);
