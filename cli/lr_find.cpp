@@ -53,6 +53,19 @@ sched::LRRangeTest range_test(const RunConfig& config, const LoadedData& data,
   return test;
 }
 
+void write_range_test_report(const std::filesystem::path& page, const sched::LRRangeTest& test,
+                             const sched::RangeTestOptions& options, const RunConfig& config,
+                             const std::vector<std::filesystem::path>& figures) {
+  const std::string what =
+      fmt::format("{} on {}, optimizer {}, batch size {}", config.model.spec,
+                  config.data.path.empty() ? std::string("?") : config.data.path,
+                  config.optimizer.value("name", std::string("?")), config.train.batch_size);
+  const bool interactive =
+      report::write_chart_page(page, report::range_test_page(test, options, what, figures));
+  fmt::print("report: {}{}\n", page.string(), interactive ? "" : " (static plots only)");
+  if (!interactive) fmt::print("{}\n", report::kChartLibraryHint);
+}
+
 }  // namespace descent::cli
 
 namespace {
@@ -101,14 +114,7 @@ int run(const RunConfig& config, const cli::LoadedData& data, const Args& args) 
   const std::filesystem::path page =
       args.report.empty() ? std::filesystem::path(args.csv).replace_extension(".html")
                           : std::filesystem::path(args.report);
-  const std::string what =
-      fmt::format("{} on {}, optimizer {}, batch size {}", config.model.spec,
-                  config.data.path.empty() ? std::string("?") : config.data.path,
-                  config.optimizer.value("name", std::string("?")), config.train.batch_size);
-  const bool interactive =
-      report::write_chart_page(page, report::range_test_page(test, args.test, what, figures));
-  fmt::print("report: {}{}\n", page.string(), interactive ? "" : " (static plots only)");
-  if (!interactive) fmt::print("{}\n", report::kChartLibraryHint);
+  cli::write_range_test_report(page, test, args.test, config, figures);
   return 0;
 }
 
