@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # How long report.html of a run with 200,000 logged steps takes to open and draw in headless
 # Chromium. Trains a linear regression with batch size 1 on 200,000 synthetic rows (one epoch =
-# 200,000 steps, each logged to steps.csv), then loads its report.html three times and prints:
+# 200,000 steps, each logged to steps.csv), then loads its report.html `runs` times (5) and prints:
 #   draw   the page's own clock when every chart has drawn (performance.now() from navigation start:
 #          parsing the page and its data, decoding, smoothing, drawing), set by the page as
 #          data-draw-ms: the open-and-draw time;
 #   wall / cpu  of a whole chromium run that loads and paints the page (--screenshot), and of one
 #          that loads an empty page (browser start-up): on a busy machine the cpu difference says
 #          what the page costs when it has a core to itself.
-# Usage: bench/report_open.sh [path/to/descent] [steps]      (needs chromium and scripts/deps.sh)
+# Usage: bench/report_open.sh [path/to/descent] [steps] [runs]   (needs chromium and scripts/deps.sh)
 set -euo pipefail
 descent=${1:-build/release/descent}
 steps=${2:-200000}
+runs=${3:-5}
 chromium=${DESCENT_CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
 [[ -n "$chromium" ]] || { echo "bench: chromium is not installed (scripts/deps.sh --with-browser)"; exit 1; }
 work=$(mktemp -d)
@@ -31,7 +32,7 @@ shoot() {  # shoot PAGE: prints "wall_seconds cpu_seconds" of a chromium run tha
     awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }'
 }
 echo "(machine load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores)"
-for i in 1 2 3; do
+for ((i = 1; i <= runs; i++)); do
   body=$("$chromium" "${flags[@]}" --dump-dom "file://$work/run/report.html" 2>/dev/null |
          grep -o '<body[^>]*>' | head -1)
   draw=$(grep -o 'data-draw-ms="[0-9.]*"' <<<"$body" | grep -o '[0-9.]*' || echo "?")

@@ -57,7 +57,7 @@ std::filesystem::path output_dir(const RunConfig& config, const CompareArgs& arg
 }
 
 /// The lr-range-test experiment: one sweep on the experiment's model and data, its table (the
-/// suggestions) and the curve with the suggestions marked.
+/// suggestions), the curve with the suggestions marked and its page (lr_find.html, as lr-find's).
 int range_test_experiment(const RunConfig& config, const std::filesystem::path& dir,
                           const std::string& name) {
   const auto data = load_data(config);
@@ -101,6 +101,10 @@ int range_test_experiment(const RunConfig& config, const std::filesystem::path& 
   }
   for (const auto& line : draw(dir, {report::line_figure(plot)})) fmt::print("{}\n", line);
   fmt::print("curve: {}\n", (dir / "lr_find.csv").string());
+  const auto svg = dir / "plots" / (name + ".svg");
+  write_range_test_report(
+      dir / "lr_find.html", test, options, config,
+      std::filesystem::exists(svg) ? std::vector{svg} : std::vector<std::filesystem::path>{});
   return 0;
 }
 

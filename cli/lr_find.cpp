@@ -1,14 +1,16 @@
 // `descent lr-find [CONFIG.toml] [data/model flags]`: the learning-rate range test (Smith 2017) on
 // the configured model and data: sweeps the lr exponentially over --steps training steps, prints
 // the suggested lrs (valley, steepest, minimum / 10) and writes the curve (step, lr, loss,
-// smoothed) as CSV and, with gnuplot, as a figure with the suggestions marked (--plot, default the
-// CSV's name with .svg; its .gp and .dat beside it).
+// smoothed) as CSV, with gnuplot as a figure with the suggestions marked (--plot, default the
+// CSV's name with .svg; its .gp and .dat beside it), and as an interactive report page (--report,
+// default the CSV's name with .html; report/range_test_page.hpp).
 #include <fmt/core.h>
 
 #include "command.hpp"
 #include "descent/core/atomic_file.hpp"
 #include "descent/core/error.hpp"
 #include "descent/core/parallel.hpp"
+#include "descent/report/range_test_page.hpp"
 #include "descent/report/range_test_plot.hpp"
 #include "descent/train/lr_finder.hpp"
 #include "descent/train/nonfinite_guard.hpp"
@@ -51,13 +53,26 @@ sched::LRRangeTest range_test(const RunConfig& config, const LoadedData& data,
   return test;
 }
 
+void write_range_test_report(const std::filesystem::path& page, const sched::LRRangeTest& test,
+                             const sched::RangeTestOptions& options, const RunConfig& config,
+                             const std::vector<std::filesystem::path>& figures) {
+  const std::string what =
+      fmt::format("{} on {}, optimizer {}, batch size {}", config.model.spec,
+                  config.data.path.empty() ? std::string("?") : config.data.path,
+                  config.optimizer.value("name", std::string("?")), config.train.batch_size);
+  const bool interactive =
+      report::write_chart_page(page, report::range_test_page(test, options, what, figures));
+  fmt::print("report: {}{}\n", page.string(), interactive ? "" : " (static plots only)");
+  if (!interactive) fmt::print("{}\n", report::kChartLibraryHint);
+}
+
 }  // namespace descent::cli
 
 namespace {
 using namespace descent;
 
 struct Args {
-  std::string config_file, csv = "lr_find.csv", plot;
+  std::string config_file, csv = "lr_find.csv", plot, report;
   sched::RangeTestOptions test;
   cli::ConfigFlags flags;
 };
@@ -87,13 +102,19 @@ int run(const RunConfig& config, const cli::LoadedData& data, const Args& args) 
       args.plot.empty() ? std::filesystem::path(args.csv).replace_extension(".svg")
                         : std::filesystem::path(args.plot);
   const std::filesystem::path svg = std::filesystem::absolute(shown);
+  std::vector<std::filesystem::path> figures;
   if (const auto gnuplot = report::find_gnuplot(); gnuplot.empty()) {
     fmt::print("{}\n", report::kGnuplotHint);
   } else {
     report::render(svg.parent_path(), report::range_test_figure(test, svg.stem().string()),
                    gnuplot);
+    figures.push_back(svg);
     fmt::print("figure: {}\n", shown.string());
   }
+  const std::filesystem::path page =
+      args.report.empty() ? std::filesystem::path(args.csv).replace_extension(".html")
+                          : std::filesystem::path(args.report);
+  cli::write_range_test_report(page, test, args.test, config, figures);
   return 0;
 }
 
@@ -117,6 +138,8 @@ const cli::Registration reg{
       sub.add_option("--csv", args->csv, "where to write the curve")->capture_default_str();
       sub.add_option("--plot", args->plot,
                      "the curve figure FILE.svg (gnuplot; default: the CSV's name with .svg)");
+      sub.add_option("--report", args->report,
+                     "the report page FILE.html (default: the CSV's name with .html)");
       args->flags.declare(sub, false);
       return [args]() {
         RunConfig config;
@@ -124,6 +147,8 @@ const cli::Registration reg{
         args->flags.apply(config);
         if (!args->plot.empty() && std::filesystem::path(args->plot).extension() != ".svg")
           throw ConfigError("must name an .svg file", "--plot", "e.g. --plot lr_find.svg");
+        if (!args->report.empty() && std::filesystem::path(args->report).extension() != ".html")
+          throw ConfigError("must name an .html file", "--report", "e.g. --report lr_find.html");
         set_num_threads(static_cast<int>(config.train.threads));
         const auto data = cli::load_data(config);
         return run(config, data, *args);

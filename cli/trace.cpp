@@ -5,7 +5,10 @@
 // (sched::make JSON) is stepped after every optimizer step, as in torch; one that needs a metric
 // (plateau) is fed f at the new point. --plot FILE.svg (or .png) draws the path(s) of a 2-D
 // function over a filled contour plot with gnuplot (report/contour_plot.hpp), keeping the .gp and
-// .dat beside it. A run that diverges still writes its CSV up to the last finite point, then fails
+// .dat beside it. A report page (report/trace_page.hpp: the paths over a heat map of f, f and the
+// gradient norm per step, the summary table) goes to --report FILE.html, by default beside the
+// --plot figure (its name with .html; a CSV or table alone comes without a page). A run that
+// diverges still writes its CSV up to the last finite point, its figure and its report, then fails
 // (exit 1) naming the step; with an analytic Hessian the hint is lr < 2/lambda_max at x0
 // (objective/sharpness.hpp), which --summary also prints.
 #include <algorithm>
@@ -29,6 +32,7 @@
 #include "descent/objective/tracer.hpp"
 #include "descent/optim/factory.hpp"
 #include "descent/report/contour_plot.hpp"
+#include "descent/report/trace_page.hpp"
 #include "descent/sched/factory.hpp"
 #include "function_args.hpp"
 
@@ -50,8 +54,17 @@ struct TraceArgs {
   std::string csv;
   std::string dtype = "double";
   std::string plot;
+  std::string report;
   bool summary = false;
 };
+
+/// Where the report page goes: --report, else beside the --plot figure; "" for none (a CSV for
+/// machines comes alone).
+std::filesystem::path report_path(const TraceArgs& args) {
+  if (!args.report.empty()) return args.report;
+  if (!args.plot.empty()) return std::filesystem::path(args.plot).replace_extension(".html");
+  return {};
+}
 
 /// Runs the tracer to `steps` steps, calling on_point at the start point and after every step;
 /// steps the scheduler, if any, after every optimizer step.
@@ -94,13 +107,14 @@ std::optional<double> distance_to_minimum(const objective::Function& f, std::spa
   return best;
 }
 
-/// One optimizer's run: appends its summary row; returns its divergence, if any, with --summary.
+/// One optimizer's run: appends its summary row, records its trace when `collect` (for the figure
+/// and the report); returns its divergence, if any.
 template <class T>
 std::optional<NumericalError> trace_one(const TraceArgs& args, const objective::Function& f,
                                         const std::vector<double>& x0, const nlohmann::json& spec,
-                                        const std::string& label, bool csv,
+                                        const std::string& label, bool csv, bool collect,
                                         std::vector<std::vector<std::string>>& table,
-                                        report::TracePath& path) {
+                                        report::TraceRecord& record) {
   TracerOf<T> tracer(f, x0, spec);
   auto scheduler =
       args.schedule.empty()
@@ -118,12 +132,16 @@ std::optional<NumericalError> trace_one(const TraceArgs& args, const objective::
   try {
     run<T>(tracer, args.steps, scheduler.get(), [&](const TracerOf<T>& t) {
       if (csv) out += csv_row(t, lr0);
-      if (!args.plot.empty()) path.points.push_back({double(t.x()[0]), double(t.x()[1])});
+      if (!collect) return;
+      if (f.dimension() == 2) record.path.points.push_back({double(t.x()[0]), double(t.x()[1])});
+      record.f.push_back(double(t.value()));
+      record.grad_norm.push_back(double(t.grad_norm()));
+      record.lr.push_back(t.steps() == 0 ? lr0 : double(t.lr()));
+      if (const auto d = distance_to_minimum<T>(f, t.x())) record.distance.push_back(*d);
     });
   } catch (const NumericalError& e) {
-    path.label += " (diverged)";
+    record.path.label += " (diverged)";
     write_csv();  // the path up to the divergence, the most instructive part of it
-    if (!args.summary) throw;
     table.push_back({label, std::to_string(tracer.steps()), "-", "diverged", "-", "-"});
     return e;
   }
@@ -152,6 +170,28 @@ void draw_paths(const objective::Function& f, const TraceArgs& args,
   fmt::print("{}\n", args.plot);
 }
 
+/// The report page: the function, what was run, the table and the traces.
+void write_report(const objective::Function& f, const TraceArgs& args,
+                  const std::vector<double>& x0, const std::vector<report::TraceRecord>& records,
+                  const std::vector<std::vector<std::string>>& table,
+                  const std::vector<std::string>& warnings, const std::filesystem::path& page) {
+  report::TraceDescription d;
+  d.function = args.function;
+  for (const auto& p : args.params) d.function += " " + p;
+  d.what = fmt::format("{}-D, start point ({}), {} steps in {}{}", f.dimension(),
+                       fmt::join(x0, ", "), args.steps, args.dtype,
+                       args.schedule.empty() ? std::string() : ", schedule " + args.schedule);
+  d.table = table;
+  d.warnings = warnings;
+  std::vector<std::filesystem::path> figures;
+  if (std::filesystem::path(args.plot).extension() == ".svg" && std::filesystem::exists(args.plot))
+    figures.push_back(args.plot);
+  const bool interactive =
+      report::write_chart_page(page, report::trace_page(f, d, records, figures));
+  fmt::print("{}{}\n", page.string(), interactive ? "" : " (static plots only)");
+  if (!interactive) fmt::print("{}\n", report::kChartLibraryHint);
+}
+
 int trace(const TraceArgs& args) {
   std::optional<std::vector<double>> given_x0;
   if (!args.x0.empty()) given_x0 = parse_point(args.x0);
@@ -171,7 +211,11 @@ int trace(const TraceArgs& args) {
   if (const auto ext = std::filesystem::path(args.plot).extension();
       !args.plot.empty() && ext != ".svg" && ext != ".png")
     throw ConfigError("must name an .svg or .png file", "--plot", "e.g. --plot path.svg");
-  std::vector<report::TracePath> paths;
+  if (!args.report.empty() && std::filesystem::path(args.report).extension() != ".html")
+    throw ConfigError("must name an .html file", "--report", "e.g. --report trace.html");
+  const std::filesystem::path page = report_path(args);
+  const bool collect = !page.empty() || !args.plot.empty();
+  std::vector<report::TraceRecord> records;
   std::vector<nlohmann::json> specs;
   std::vector<std::string> labels;  // the specs as given (key order kept), compact
   for (const auto& text : args.optimizers) {
@@ -185,13 +229,16 @@ int trace(const TraceArgs& args) {
   std::vector<std::vector<std::string>> table{
       {"optimizer", "steps", "x", "f", "grad_norm", "distance to nearest minimum"}};
   std::optional<NumericalError> divergence;
+  std::vector<std::string> warnings;
   for (std::size_t r = 0; r < specs.size(); ++r) {
-    paths.push_back({labels[r], {}});
-    auto diverged =
-        args.dtype == "float"
-            ? trace_one<float>(args, *f, x0, specs[r], labels[r], csv, table, paths.back())
-            : trace_one<double>(args, *f, x0, specs[r], labels[r], csv, table, paths.back());
+    records.push_back({{labels[r], {}}, {}, {}, {}, {}});
+    auto diverged = args.dtype == "float" ? trace_one<float>(args, *f, x0, specs[r], labels[r], csv,
+                                                             collect, table, records.back())
+                                          : trace_one<double>(args, *f, x0, specs[r], labels[r],
+                                                              csv, collect, table, records.back());
+    if (diverged) warnings.push_back(labels[r] + ": " + diverged->what());
     if (diverged && !divergence) divergence = diverged;
+    if (divergence && !args.summary) break;  // without --summary the first divergence ends it
   }
   if (args.summary) print_table(table);
   // The 2/L rule at the start point, under the table.
@@ -206,7 +253,12 @@ int trace(const TraceArgs& args) {
       // no finite Hessian at x0: nothing to report
     }
   }
-  if (!args.plot.empty()) draw_paths(*f, args, paths);
+  if (!args.plot.empty()) {
+    std::vector<report::TracePath> paths;
+    for (const auto& r : records) paths.push_back(r.path);
+    draw_paths(*f, args, paths);
+  }
+  if (!page.empty()) write_report(*f, args, x0, records, table, warnings, page);
   if (divergence) throw *divergence;
   return 0;
 }
@@ -238,6 +290,9 @@ const cli::Registration reg{
           "--plot", args->plot,
           "Draw the path(s) over a filled contour plot of the function to FILE.svg or FILE.png "
           "(gnuplot; FILE.gp and FILE_*.dat beside it)");
+      sub.add_option("--report", args->report,
+                     "Write the report page (paths over a heat map of f, f and gradient norm per "
+                     "step) to FILE.html (default: beside --plot FILE, with .html)");
       sub.add_option("--dtype", args->dtype,
                      "Scalar type of the point and the optimizer: double (default) or float")
           ->check(CLI::IsMember({"float", "double"}));

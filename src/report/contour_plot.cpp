@@ -32,13 +32,10 @@ const char* kColors[] = {"#e41a1c", "#1ec8ff", "#7fff00", "#ff7f00",
 
 }  // namespace
 
-GnuplotFigure contour_figure(const objective::Function& f, const std::vector<TracePath>& paths,
-                             const std::string& name, const std::string& title) {
+ContourGrid contour_grid(const objective::Function& f, const std::vector<TracePath>& paths, int n) {
   if (f.dimension() != 2)
     throw UsageError(fmt::format("a contour plot needs a 2-D function, not {}-D", f.dimension()),
                      "contour plot");
-  // The region: start points and minima, then the paths' points that stay within 3x that region
-  // (a diverging path must not shrink the function to a dot), at least 3 units wide.
   Box core;
   for (const auto& p : paths)
     if (!p.points.empty()) core.add(p.points.front()[0], p.points.front()[1]);
@@ -53,32 +50,39 @@ GnuplotFigure contour_figure(const objective::Function& f, const std::vector<Tra
         box.add(q[0], q[1]);
   box = box.padded(0.12);
 
-  // f - f_min on the grid, f_min from the known minima or the grid.
-  std::vector<double> z(kGrid * kGrid);
+  ContourGrid g{box.x0, box.x1, box.y0, box.y1, n, std::vector<double>(std::size_t(n) * n)};
   double grid_min = std::numeric_limits<double>::infinity(), grid_max = -grid_min;
-  for (int i = 0; i < kGrid; ++i)
-    for (int j = 0; j < kGrid; ++j) {
-      const std::array<double, 2> x{box.x0 + (box.x1 - box.x0) * i / (kGrid - 1),
-                                    box.y0 + (box.y1 - box.y0) * j / (kGrid - 1)};
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) {
+      const std::array<double, 2> x{box.x0 + (box.x1 - box.x0) * i / (n - 1),
+                                    box.y0 + (box.y1 - box.y0) * j / (n - 1)};
       const double v = f.value(x);
-      z[i * kGrid + j] = v;
+      g.z[i * n + j] = v;
       if (std::isfinite(v)) grid_min = std::min(grid_min, v), grid_max = std::max(grid_max, v);
     }
-  double f_min = grid_min;
-  for (const auto& m : minima) f_min = std::min(f_min, m.value);
+  g.f_min = grid_min;
+  for (const auto& m : minima) g.f_min = std::min(g.f_min, m.value);
   // Shifted values are at least `floor` > 0, so that a log scale holds them all.
-  const double range = std::max(grid_max - f_min, 1e-12);
-  const double floor = std::max(range * 1e-4, std::max(grid_min - f_min, 0.0));
+  const double range = std::max(grid_max - g.f_min, 1e-12);
+  g.floor = std::max(range * 1e-4, std::max(grid_min - g.f_min, 0.0));
+  g.top = std::max(range, g.floor);
+  for (auto& v : g.z) v = std::isfinite(v) ? std::max(v - g.f_min, g.floor) : g.top;
+  return g;
+}
+
+GnuplotFigure contour_figure(const objective::Function& f, const std::vector<TracePath>& paths,
+                             const std::string& name, const std::string& title) {
+  const ContourGrid g = contour_grid(f, paths, kGrid);
+  const auto minima = f.minima();
+  const Box box{g.x0, g.x1, g.y0, g.y1};
+  const double floor = g.floor, range = g.top;
   GnuplotFigure fig;
   fig.name = name;
-  std::string grid = "# x0 x1 f-f_min (f_min = " + fmt::format("{}", f_min) + ")\n";
+  std::string grid = "# x0 x1 f-f_min (f_min = " + fmt::format("{}", g.f_min) + ")\n";
   for (int i = 0; i < kGrid; ++i) {
-    for (int j = 0; j < kGrid; ++j) {
-      const double v = z[i * kGrid + j];
+    for (int j = 0; j < kGrid; ++j)
       grid += fmt::format("{} {} {}\n", box.x0 + (box.x1 - box.x0) * i / (kGrid - 1),
-                          box.y0 + (box.y1 - box.y0) * j / (kGrid - 1),
-                          std::isfinite(v) ? std::max(v - f_min, floor) : range);
-    }
+                          box.y0 + (box.y1 - box.y0) * j / (kGrid - 1), g.z[i * kGrid + j]);
     grid += '\n';
   }
   fig.data.emplace_back(name + "_grid.dat", std::move(grid));

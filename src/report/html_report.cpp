@@ -1,15 +1,13 @@
 #include "descent/report/html_report.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
-#include <cstdint>
 #include <set>
 
 #include <fmt/core.h>
 
 #include "descent/core/atomic_file.hpp"
-#include "report_assets.hpp"
+#include "descent/report/html_page.hpp"
 
 namespace descent::report {
 
@@ -19,27 +17,7 @@ namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
 std::string escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return html_escape(s);
 }
 
 /// A number for people: 6 significant digits (exact values are in the data and the hover).
@@ -59,111 +37,34 @@ std::string config_value(const RunData& run, const std::string& key, std::string
   return it == run.config.end() || it->second.empty() ? fallback : it->second;
 }
 
-std::string base64(const unsigned char* data, std::size_t n) {
-  static constexpr char digits[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((n + 2) / 3 * 4);
-  for (std::size_t i = 0; i < n; i += 3) {
-    const unsigned v =
-        (data[i] << 16) | (i + 1 < n ? data[i + 1] << 8 : 0) | (i + 2 < n ? data[i + 2] : 0);
-    out += digits[(v >> 18) & 63];
-    out += digits[(v >> 12) & 63];
-    out += i + 1 < n ? digits[(v >> 6) & 63] : '=';
-    out += i + 2 < n ? digits[v & 63] : '=';
-  }
-  return out;
-}
-
-// Columns longer than this are embedded in binary (base64), which the browser reads ~2x faster
-// than the JSON text of 17-digit numbers; shorter ones stay readable JSON.
-constexpr std::size_t kBinaryRows = 2000;
-// Binary data goes into <script type="text/plain"> blocks of at most this many base64 characters
-// (a multiple of 4): Chromium parses many small blocks faster than one large one (~0.3 s vs
-// ~0.5 s for 7 MB).
-constexpr std::size_t kBlockChars = 1 << 18;
-
-/// Cuts `text` into blocks appended to `blocks`; returns their ids as a JSON array.
-std::string add_blocks(std::string text, std::vector<std::string>& blocks) {
-  std::string ids = "[";
-  for (std::size_t at = 0; at < text.size(); at += kBlockChars) {
-    ids += fmt::format("{}\"b{}\"", at ? "," : "", blocks.size());
-    blocks.push_back(text.substr(at, kBlockChars));
-  }
-  return ids + "]";
-}
-
-/// One column as JSON: an array of numbers (shortest round-trip form, NaN/inf as null) or, when
-/// long, {"const": v, "n": rows} / {"i32": [block ids]} / {"f64": [block ids]}, the blocks holding
-/// the values in base64 little-endian binary (exact).
-void append_column_json(std::string& out, const std::vector<double>& c,
-                        std::vector<std::string>& blocks) {
-  static_assert(std::endian::native == std::endian::little, "binary columns are little-endian");
-  auto number = [](double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; };
-  if (c.size() <= kBinaryRows) {
-    out += '[';
-    for (std::size_t i = 0; i < c.size(); ++i) {
-      if (i) out += ',';
-      if (std::isfinite(c[i]))
-        fmt::format_to(std::back_inserter(out), "{}", c[i]);
-      else
-        out += "null";
-    }
-    out += ']';
-    return;
-  }
-  const auto same = [&](double v) {
-    return std::isnan(c.front()) ? std::isnan(v) : v == c.front();
-  };
-  if (std::all_of(c.begin(), c.end(), same)) {
-    out += fmt::format("{{\"const\":{},\"n\":{}}}", number(c.front()), c.size());
-  } else if (std::all_of(c.begin(), c.end(), [](double v) {
-               return v == std::floor(v) && std::abs(v) < 2147483647.0;
-             })) {
-    std::vector<std::int32_t> ints(c.begin(), c.end());
-    out += "{\"i32\":" +
-           add_blocks(base64(reinterpret_cast<const unsigned char*>(ints.data()), ints.size() * 4),
-                      blocks) +
-           "}";
-  } else {
-    out +=
-        "{\"f64\":" +
-        add_blocks(base64(reinterpret_cast<const unsigned char*>(c.data()), c.size() * 8), blocks) +
-        "}";
-  }
-}
-
 /// {"names": [...], "columns": [column, ...]} (append_column_json).
-void append_table_json(std::string& out, const Table& t, std::vector<std::string>& blocks) {
-  out += "{\"names\":";
-  out += Json(t.names).dump();
-  out += ",\"columns\":[";
+void append_table_json(PageData& data, const Table& t) {
+  data.json += "{\"names\":";
+  data.json += Json(t.names).dump();
+  data.json += ",\"columns\":[";
   for (std::size_t j = 0; j < t.columns.size(); ++j) {
-    if (j) out += ',';
-    append_column_json(out, t.columns[j], blocks);
+    if (j) data.json += ',';
+    data.append_column(t.columns[j]);
   }
-  out += "]}";
+  data.json += "]}";
 }
 
-std::string data_json(const std::vector<RunData>& runs, const std::vector<std::string>& labels,
-                      std::vector<std::string>& blocks) {
-  std::string out = "{\"runs\":[";
+PageData page_data(const std::vector<RunData>& runs, const std::vector<std::string>& labels) {
+  PageData data;
+  data.json = "{\"runs\":[";
   for (std::size_t r = 0; r < runs.size(); ++r) {
-    if (r) out += ',';
-    out += "{\"name\":" + Json(runs[r].name).dump() + ",\"label\":" + Json(labels[r]).dump();
-    out += ",\"epochs\":";
-    append_table_json(out, runs[r].epochs, blocks);
-    out += ",\"steps\":";
-    append_table_json(out, runs[r].steps, blocks);
-    out += ",\"predictions\":";
-    append_table_json(out, runs[r].predictions, blocks);
-    out += '}';
+    if (r) data.json += ',';
+    data.json += "{\"name\":" + Json(runs[r].name).dump() + ",\"label\":" + Json(labels[r]).dump();
+    data.json += ",\"epochs\":";
+    append_table_json(data, runs[r].epochs);
+    data.json += ",\"steps\":";
+    append_table_json(data, runs[r].steps);
+    data.json += ",\"predictions\":";
+    append_table_json(data, runs[r].predictions);
+    data.json += '}';
   }
-  out += "]}";
-  // Inside <script>, "</" could end the element early.
-  for (std::size_t pos = 0; (pos = out.find("</", pos)) != std::string::npos; pos += 3)
-    out.replace(pos, 2, "<\\/");
-  return out;
+  data.json += "]}";
+  return data;
 }
 
 /// Every problem the run met, one sentence each.
@@ -214,13 +115,6 @@ std::vector<std::string> warnings(const RunData& run) {
     }
   }
   return w;
-}
-
-std::string warning_box(const std::vector<std::string>& items) {
-  if (items.empty()) return "";
-  std::string out = "<div class=\"warnings\"><b>Warnings</b><ul>";
-  for (const auto& item : items) out += "<li>" + escape(item) + "</li>";
-  return out + "</ul></div>\n";
 }
 
 /// The last row of metrics.csv as name -> value.
@@ -313,25 +207,6 @@ std::string run_header(const RunData& run) {
   return out + "</p>\n";
 }
 
-std::string static_plots(const RunData& run) {
-  const fs::path plots = run.dir / "plots";
-  std::vector<fs::path> files;
-  std::error_code ec;
-  if (fs::is_directory(plots, ec))
-    for (const auto& e : fs::directory_iterator(plots, ec))
-      if (e.path().extension() == ".svg") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  std::string out;
-  for (const auto& f : files) {
-    std::string svg = read_file(f);
-    if (const auto start = svg.find("<svg"); start != std::string::npos) svg.erase(0, start);
-    out += "<figure class=\"static\">" + svg + "</figure>\n";
-  }
-  if (files.empty())
-    out += "<p class=\"note\">No static plots either (plots/ is empty: install gnuplot-nox).</p>\n";
-  return out;
-}
-
 std::string compare_header(const std::vector<RunData>& runs,
                            const std::vector<std::string>& labels) {
   std::string out = fmt::format("<h1>descent: {} runs overlaid</h1>\n", runs.size());
@@ -395,49 +270,27 @@ std::string report_html(const std::vector<RunData>& runs,
                         const std::optional<ChartLibrary>& library) {
   const auto labels = run_labels(runs);
   const bool single = runs.size() == 1;
-  const std::string title = single ? "descent run " + runs.front().name
-                                   : fmt::format("descent: {} runs overlaid", runs.size());
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" +
-                    escape(title) + "</title>\n<style>\n";
-  if (library) out += library->style + "\n";
-  out += std::string(report_style()) + "</style>\n</head>\n<body>\n";
-  // First, so that an error anywhere below is recorded for the browser test and shown.
-  out +=
-      "<script>window.addEventListener('error', function (e) { document.body.setAttribute("
-      "'data-js-error', String(e.message)); var p = document.getElementById('js-error'); if (p) { "
-      "p.textContent = 'Script error: ' + e.message; p.hidden = false; } });</script>\n"
-      "<p id=\"js-error\" class=\"warnings\" hidden></p>\n";
+  PageBody body;
+  body.title = single ? "descent run " + runs.front().name
+                      : fmt::format("descent: {} runs overlaid", runs.size());
   if (single) {
-    out += run_header(runs.front());
-    out += warning_box(warnings(runs.front()));
-    out += metrics_table(runs.front());
+    body.header = run_header(runs.front());
+    body.header += warning_box(warnings(runs.front()));
+    body.header += metrics_table(runs.front());
   } else {
-    out += compare_header(runs, labels);
+    body.header = compare_header(runs, labels);
   }
-  if (library) {
-    out += "<div id=\"charts\"></div>\n";
-    std::vector<std::string> blocks;
-    out += "<script type=\"application/json\" id=\"descent-data\">" +
-           data_json(runs, labels, blocks) + "</script>\n";
-    for (std::size_t b = 0; b < blocks.size(); ++b)
-      out += fmt::format("<script type=\"text/plain\" id=\"b{}\">{}</script>\n", b, blocks[b]);
-    out += "<script>" + library->script + "</script>\n<script>" + std::string(report_script()) +
-           "</script>\n";
-  } else {
-    out += "<p class=\"warnings\">Static plots only: " + escape(kChartLibraryHint) + ".</p>\n";
-    for (std::size_t r = 0; r < runs.size(); ++r) {
-      if (!single) out += "<h2>" + escape(labels[r]) + "</h2>\n";
-      out += static_plots(runs[r]);
-    }
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    if (!single) body.fallback += "<h2>" + escape(labels[r]) + "</h2>\n";
+    body.fallback += svg_figures(svg_files(runs[r].dir / "plots"));
   }
-  if (single) out += confusion_html(runs.front().summary);
+  if (single) body.footer += confusion_html(runs.front().summary);
   for (std::size_t r = 0; r < runs.size(); ++r)
     if (!runs[r].config_toml.empty())
-      out += "<details class=\"config\"><summary>Configuration" +
-             (single ? std::string() : " of " + escape(labels[r])) + "</summary><pre>" +
-             escape(runs[r].config_toml) + "</pre></details>\n";
-  out += "</body></html>\n";
-  return out;
+      body.footer += "<details class=\"config\"><summary>Configuration" +
+                     (single ? std::string() : " of " + escape(labels[r])) + "</summary><pre>" +
+                     escape(runs[r].config_toml) + "</pre></details>\n";
+  return html_page(body, library ? page_data(runs, labels) : PageData(), library);
 }
 
 bool write_report(const fs::path& path, const std::vector<RunData>& runs) {

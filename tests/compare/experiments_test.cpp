@@ -203,6 +203,7 @@ TEST(Experiments, LrRangeTestDivergesAndSuggestsBelowIt) {
   EXPECT_LT(row["suggested lr (steepest)"].get<double>(), row["lr reached"].get<double>());
   EXPECT_LT(row["lr at min loss / 10"].get<double>(), row["lr reached"].get<double>());
   EXPECT_TRUE(fs::is_regular_file(e.dir / "lr_find.csv"));
+  EXPECT_TRUE(fs::is_regular_file(e.dir / "lr_find.html"));
   expect_figure(e, "lr-range-test");
 }
 

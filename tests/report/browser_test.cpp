@@ -1,13 +1,16 @@
 // report.html in a real browser: headless Chromium loads the page written by `descent train` (and
-// by `descent report` for overlaid runs), its script must run without an error and draw every
-// chart it announces. Skipped, saying why, when Chromium or the chart library is not installed.
+// by `descent report` for overlaid runs, and the pages of `descent lr-find` and `descent trace`),
+// its script must run without an error and draw every chart it announces. Skipped, saying why, when
+// Chromium or the chart library is not installed.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
 #include "browser.hpp"
 #include "descent/report/chart_library.hpp"
+#include "descent/report/chart_page.hpp"
 #include "support/cli.hpp"
 
 namespace {
@@ -93,6 +96,32 @@ TEST_F(Browser, OverlaidRunsDrawWithoutError) {
   EXPECT_GE(expect_drawn(dir_ / "compare.html"), 3);
 }
 
+TEST_F(Browser, LrFindReportDrawsTheCurveWithItsSuggestions) {
+  const auto r = run_cli(
+      "lr-find --data synthetic:blobs --samples 400 --model mlp:8 --optimizer sgd --steps 80 "
+      "--csv " +
+      (dir_ / "lr.csv").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const fs::path page = dir_ / "lr.html";
+  EXPECT_EQ(expect_drawn(page), 1);
+  EXPECT_NE(dump_dom(chromium_, page).find("data-chart=\"lr-find\""), std::string::npos);
+}
+
+TEST_F(Browser, TraceReportDrawsThePathsAndPerStepCharts) {
+  const auto r = run_cli(
+      "trace --function rosenbrock --x0=-1.5,2 --steps 400 --summary --optimizer "
+      "'{\"name\":\"adam\",\"lr\":0.02}' --optimizer '{\"name\":\"sgd\",\"lr\":0.001}' "
+      "--report " +
+      (dir_ / "trace.html").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const fs::path page = dir_ / "trace.html";
+  // The paths over the heat map; f - f_min, gradient norm and distance to the minimum per step.
+  EXPECT_EQ(expect_drawn(page), 4);
+  const std::string dom = dump_dom(chromium_, page);
+  for (const char* id : {"paths", "f", "grad_norm", "distance"})
+    EXPECT_NE(dom.find("data-chart=\"" + std::string(id) + "\""), std::string::npos) << id;
+}
+
 TEST_F(Browser, AScriptErrorIsCaught) {
   // The check itself: a page whose script throws must be reported as such.
   const auto page = dir_ / "broken.html";
@@ -113,7 +142,8 @@ TEST_F(Browser, AScriptErrorIsCaught) {
 namespace {
 
 TEST_F(Browser, LongRunsAreEmbeddedInBinaryAndDecodeToTheExactValues) {
-  // 5000 logged steps: steps.csv's columns are embedded as base64 doubles / int32s / constants.
+  // 5000 logged steps: steps.csv's columns are embedded as base64 doubles, a sequence (the step
+  // numbers) and constants.
   const auto r = run_cli(
       "train --data synthetic:linear --samples 5000 --val-split 0 --model linear --batch-size 1 "
       "--epochs 1 --optimizer '{\"name\":\"sgd\",\"lr\":0.001}' --log-steps --progress none "
@@ -122,7 +152,7 @@ TEST_F(Browser, LongRunsAreEmbeddedInBinaryAndDecodeToTheExactValues) {
   ASSERT_EQ(r.code, 0) << r.err;
   std::string html = descent::read_file(dir_ / "run" / "report.html");
   ASSERT_NE(html.find("{\"f64\":[\"b"), std::string::npos);
-  ASSERT_NE(html.find("{\"i32\":[\"b"), std::string::npos);
+  ASSERT_NE(html.find("{\"seq\":[1,1],\"n\":5000}"), std::string::npos);
   // The sum of the loss column and of the step column, in row order, in C++ from steps.csv...
   std::istringstream csv(descent::read_file(dir_ / "run" / "steps.csv"));
   std::string line;
@@ -157,6 +187,56 @@ TEST_F(Browser, LongRunsAreEmbeddedInBinaryAndDecodeToTheExactValues) {
   EXPECT_EQ(std::stod(b), step_sum) << b;
   EXPECT_FALSE(body.contains("data-js-error"));
   EXPECT_EQ(body.at("data-charts-drawn"), body.at("data-charts-announced"));
+}
+
+// Every form of a long column (const, seq, i32, f64; report/html_page.hpp) decodes to the exact
+// values in the page.
+TEST_F(Browser, EveryLongColumnFormDecodesExactly) {
+  const std::size_t n = 5000;
+  std::vector<double> constant(n, 0.25), seq(n), ints(n), doubles(n);
+  double seq_sum = 0, int_sum = 0, double_sum = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    seq[i] = 3 + 7.0 * static_cast<double>(i);
+    ints[i] = static_cast<double>((i * i) % 1009) - 500;
+    doubles[i] = std::sin(static_cast<double>(i)) / 3;
+    seq_sum += seq[i], int_sum += ints[i], double_sum += doubles[i];
+  }
+  descent::report::ChartPage page;
+  page.body.title = "columns";
+  page.charts.push_back({"c",
+                         "columns",
+                         "x",
+                         seq,
+                         {{"const", constant}, {"i32", ints}, {"f64", doubles}},
+                         false,
+                         false,
+                         {}});
+  const auto library = descent::report::find_chart_library();
+  std::string html = descent::report::chart_page_html(page, library);
+  for (const char* form : {"{\"seq\":[3,7]", "{\"const\":0.25", "{\"i32\":[\"b", "{\"f64\":[\"b"})
+    ASSERT_NE(html.find(form), std::string::npos) << form;
+  const std::string check =
+      "<script>(function () { var c = window.descentPage.charts[0], s = [0, 0, 0, 0];"
+      " for (var i = 0; i < c.x.length; i++) { s[0] += c.x[i];"
+      " for (var k = 0; k < 3; k++) s[k + 1] += c.series[k].y[i]; }"
+      " document.body.setAttribute('data-check', c.x.length + ' ' + s.join(' ')); })();</script>";
+  html.insert(html.rfind("</body>"), check);
+  const auto file = dir_ / "columns.html";
+  descent::write_file_atomic(file, html);
+  const auto body = body_attributes(dump_dom(chromium_, file));
+  ASSERT_TRUE(body.contains("data-check")) << "the check script did not run";
+  std::istringstream got(body.at("data-check"));
+  std::size_t rows = 0;
+  std::string a, b, c, d;
+  got >> rows >> a >> b >> c >> d;
+  EXPECT_EQ(rows, n);
+  // The same sums in the same order: every value decoded exactly.
+  EXPECT_EQ(std::stod(a), seq_sum) << a;
+  EXPECT_EQ(std::stod(b), 0.25 * n) << b;
+  EXPECT_EQ(std::stod(c), int_sum) << c;
+  EXPECT_EQ(std::stod(d), double_sum) << d;
+  EXPECT_FALSE(body.contains("data-js-error"));
+  EXPECT_EQ(body.at("data-charts-drawn"), "1");
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
-// descent report page: draws the charts of the runs in #descent-data with uPlot.
-// One chart per metric (train_/val_/test_ of a metric together), per epoch (metrics.csv) and per
-// step (steps.csv). Controls: a smoothing slider per section (TensorBoard's debiased EMA, the raw
+// descent report page: draws the charts in #descent-data with uPlot. Two kinds of page:
+//  - runs ({runs: [...]}, descent train / report / compare): one chart per metric (train_/val_/
+//    test_ of a metric together), per epoch (metrics.csv) and per step (steps.csv);
+//  - explicit charts ({heading, charts: [...], paths: [...]}, descent lr-find / trace; written by
+//    report/chart_page.hpp): line charts of named series (log x, markers) and 2-D optimizer paths
+//    over a heat map of the function. Controls: a smoothing slider per section (TensorBoard's debiased EMA, the raw
 // curve faint behind), linear/log y per chart, hover readout of the exact values (the legend),
 // zoom (drag across a chart; double-click or "reset zoom" to undo), show/hide a series (click its
 // legend entry). Long curves are decimated for drawing (per-bucket min/max, refined on zoom), and
@@ -17,12 +20,18 @@
   }
 
   // A column as the page embeds it: an array (null for a missing value) or, for long columns,
-  // {const, n}, {i32: [block ids]} or {f64: [block ids]}, the text/plain blocks holding base64
+  // {const, n}, {seq: [first, step], n} (first + i step, whole numbers), {i32: [block ids]} or
+  // {f64: [block ids]}, the text/plain blocks holding base64
   // little-endian binary, decoded to a typed array (NaN for a missing value). Code below treats
   // null and non-finite values alike: missing.
   function decodeColumn(c) {
     if (Array.isArray(c)) return c;
     if ('const' in c) return new Float64Array(c.n).fill(c['const'] === null ? NaN : c['const']);
+    if (c.seq) {
+      var seq = new Float64Array(c.n);
+      for (var i = 0; i < c.n; i++) seq[i] = c.seq[0] + i * c.seq[1];
+      return seq;
+    }
     var parts = (c.i32 || c.f64).map(function (id) {
       return fromBase64(document.getElementById(id).textContent);
     });
@@ -33,18 +42,31 @@
   }
 
   function missing(y) { return y === null || y === undefined || !isFinite(y); }
-  payload.runs.forEach(function (run) {
+  var runs = payload.runs || [];
+  runs.forEach(function (run) {
     run.epochs.columns = run.epochs.columns.map(decodeColumn);
     run.steps.columns = run.steps.columns.map(decodeColumn);
     if (run.predictions) run.predictions.columns = run.predictions.columns.map(decodeColumn);
   });
-  window.descentRuns = payload.runs;  // the decoded data, for checks from the console or a test
-  window.descentCharts = [];          // the charts (plot(): the uPlot instance, drawnRows())
-  var runs = payload.runs;
+  (payload.charts || []).forEach(function (c) {
+    c.x = decodeColumn(c.x);
+    c.series.forEach(function (s) { s.y = decodeColumn(s.y); });
+  });
+  (payload.paths || []).forEach(function (c) {
+    c.heat.z = decodeColumn(c.heat.z);
+    c.paths.forEach(function (p) { p.x = decodeColumn(p.x); p.y = decodeColumn(p.y); });
+  });
+  window.descentRuns = runs;      // the decoded data, for checks from the console or a test
+  window.descentPage = payload;
+  window.descentCharts = [];      // the charts (plot(): the uPlot instance, drawnRows())
   var overlay = runs.length > 1;
   var palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2',
                  '#7f7f7f', '#bcbd22', '#17becf'];
   var splitColor = {train: '#1f77b4', val: '#d62728', test: '#2ca02c'};
+  var markerColors = ['#2ca02c', '#9467bd', '#8c564b'];
+  // Path colours that stand out on the plasma heat map (as in the gnuplot contour figure).
+  var pathColors = ['#e41a1c', '#1ec8ff', '#7fff00', '#ff7f00', '#ff69b4', '#8b4513', '#00ced1',
+                    '#808080'];
   var logByDefault = /(^|_)(loss|grad_norm|update_ratio)$/;
   var container = document.getElementById('charts');
   var announced = 0;
@@ -52,19 +74,20 @@
   var drawnCount = 0;
 
   // TensorBoard's smoothing: last = w*last + (1-w)*y; shown = last / (1 - w^n) (debiased EMA over
-  // the n finite values so far); a non-finite or missing value is shown as it is.
+  // the n finite values so far); a non-finite or missing value is shown as it is (NaN). A typed
+  // array: 200,000 boxed numbers in a plain array take ~10x longer to fill and read.
   function smooth(ys, w) {
     if (w <= 0) return ys;
-    var out = new Array(ys.length);
-    var last = 0, n = 0, constant = true;
+    var out = new Float64Array(ys.length);
+    var last = 0, wn = 1, constant = true;
     for (var i = 1; i < ys.length; i++) if (ys[i] !== ys[0]) { constant = false; break; }
     if (constant) return ys;
     for (var k = 0; k < ys.length; k++) {
       var y = ys[k];
-      if (missing(y)) { out[k] = null; continue; }
+      if (missing(y)) { out[k] = NaN; continue; }
       last = last * w + (1 - w) * y;
-      n++;
-      out[k] = last / (w === 1 ? 1 : 1 - Math.pow(w, n));
+      wn *= w;  // w^n (a running product: Math.pow per row costs ~20 ms on 200,000 rows)
+      out[k] = last / (w === 1 ? 1 : 1 - wn);
     }
     return out;
   }
@@ -139,10 +162,19 @@
   function fmt(v) { return missing(v) ? '\u2014' : String(v); }
 
   // Two charts a row on a wide window (16 px gap, 10 px of border and padding per chart).
+  // Measured once per layout (reading clientWidth while charts are being added forces a layout
+  // each time); a window resize measures again.
+  var measuredWidth = null, measuredRow = null;
   function chartWidth() {
-    var cols = container.clientWidth >= 1000 ? 2 : 1;
-    return Math.max(300, Math.floor((container.clientWidth - 16 * (cols - 1)) / cols) - 10);
+    if (measuredWidth === null) {
+      var cols = container.clientWidth >= 1000 ? 2 : 1;
+      measuredWidth =
+          Math.max(300, Math.floor((container.clientWidth - 16 * (cols - 1)) / cols) - 10);
+      measuredRow = Math.max(300, container.clientWidth - 10);  // a chart alone on its row
+    }
+    return measuredWidth;
   }
+  function rowWidth() { chartWidth(); return measuredRow; }
 
   // A log axis spanning the data (uPlot's default widens it to whole decades).
   function logRange(u, min, max) {
@@ -204,8 +236,8 @@
   }
 
   // Decimation for drawing: the indices to draw, or null for every point. Inside [i0, i1] (the
-  // visible range) each of ~2 buckets per pixel keeps its first and last point and every series'
-  // minimum and maximum, so spikes stay visible; outside it 64 buckets keep the curve's shape for
+  // visible range) each bucket (one per pixel column) keeps its first and last point and every
+  // series' minimum and maximum, so spikes stay visible; outside it 64 buckets keep the curve's shape for
   // panning out. The hover readout maps a drawn point back to its row: exact logged values.
   function decimate(series, n, i0, i1, fine) {
     if (n <= 4 * fine) return null;
@@ -252,28 +284,41 @@
     return out;
   }
 
-  // One chart with its title bar; rebuilt (keeping the x range) when the y scale changes.
-  function Chart(section, kind, xName, group) {
+  // The chart of one metric of a run table (or of overlaid runs).
+  function runChart(section, kind, xName, group) {
     var d = chartData(kind, xName, group);
+    d.id = kind + ':' + group.metric;
+    d.title = group.metric + (kind === 'steps' ? ' per step' : ' per epoch');
+    d.xName = xName;
+    // Log y for the per-step loss, gradient norm and update ratio, and for any positive curve
+    // spanning more than 4 decades (a diverging run).
+    d.log = kind === 'steps' && logByDefault.test(group.metric);
+    d.integerX = true;
+    d.syncKey = kind;
+    return new Chart(section, d);
+  }
+
+  // One chart with its title bar; rebuilt (keeping the x range) when the y scale changes.
+  // d: {id, title, xName, x (increasing), series: [{label, color, dash, ys}], log (y, initially),
+  //     logX, integerX (whole numbers on the x axis), markers: [{label, x}], syncKey, wide (the
+  //     whole row)}.
+  function Chart(section, d) {
     var n = d.x.length;
-    var id = kind + ':' + group.metric;
+    var id = d.id, xName = d.xName;
     var lo = Infinity, hi = -Infinity;
     d.series.forEach(function (s) {
       for (var i = 0; i < s.ys.length; i++)
         if (!missing(s.ys[i])) lo = Math.min(lo, s.ys[i]), hi = Math.max(hi, s.ys[i]);
     });
     var canLog = hi > 0;
-    // Log y for the per-step loss, gradient norm and update ratio, and for any positive curve
-    // spanning more than 4 decades (a diverging run).
-    var log = canLog && ((kind === 'steps' && logByDefault.test(group.metric)) ||
-                         (lo > 0 && hi / lo > 1e4));
+    var log = canLog && (d.log || (lo > 0 && hi / lo > 1e4));
     var box = document.createElement('div');
     box.className = 'chart';
     box.setAttribute('data-chart', id);
     var bar = document.createElement('div');
     bar.className = 'bar';
     var title = document.createElement('h3');
-    title.textContent = group.metric + (kind === 'steps' ? ' per step' : ' per epoch');
+    title.textContent = d.title;
     var scaleButton = document.createElement('button');
     var resetButton = document.createElement('button');
     resetButton.textContent = 'reset zoom';
@@ -285,7 +330,10 @@
     box.appendChild(holder);
     section.grid.appendChild(box);
     var plot = null;
-    var fine = 2 * chartWidth();
+    var width = function () {
+      return d.wide ? rowWidth() : chartWidth();
+    };
+    var fine = width();  // buckets: one per pixel column (its first, last, min and max rows)
     var picked = decimate(d.series, n, 0, n - 1, fine);  // drawn rows (null: all)
     var window_ = [0, n - 1];
     var smoothed = null, smoothedWeight = -1;
@@ -348,20 +396,25 @@
         });
       });
       var opts = {
-        width: chartWidth(), height: 260,
-        scales: {x: {time: false}, y: log ? {distr: 3, range: logRange} : {distr: 1}},
-        axes: [{label: xName, values: ticks,
-                 // Whole epochs and steps on the x axis.
-                 incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5,
-                         2e5, 5e5, 1e6, 2e6, 5e6, 1e7]},
+        width: width(), height: d.wide ? 360 : 260,
+        scales: {x: d.logX ? {time: false, distr: 3, range: logRange} : {time: false},
+                 y: log ? {distr: 3, range: logRange} : {distr: 1}},
+        axes: [d.logX ? {label: xName, values: logTicks, splits: logSplits, incrs: linearIncrs,
+                         filter: function (u, s) { return s; }}
+                      : {label: xName, values: ticks,
+                         // Whole epochs and steps on the x axis.
+                         incrs: d.integerX ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3,
+                                              1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7]
+                                           : linearIncrs},
                log ? {size: 70, values: logTicks, splits: logSplits, incrs: linearIncrs,
                       filter: function (u, s) { return s; }}
                    : {size: 70, values: ticks, incrs: linearIncrs}],
         series: series,
-        cursor: {sync: {key: kind}, drag: {x: true, y: false}},
+        cursor: {sync: {key: d.syncKey || id}, drag: {x: true, y: false}},
         legend: {live: true},
         hooks: {
-          draw: [function () {
+          draw: [function (u) {
+            drawMarkers(u, d.markers);
             if (!drawn[id]) { drawn[id] = true; chartDrawn(); }
           }],
           setScale: [function (u, key) { if (key === 'x') refine(u); }],
@@ -384,7 +437,7 @@
       plot.setScale('x', {min: d.x[0], max: d.x[n - 1]});
     });
     this.resmooth = function () { plot.setData(arrays(), false); plot.redraw(); };
-    this.resize = function () { plot.setSize({width: chartWidth(), height: 260}); };
+    this.resize = function () { plot.setSize({width: width(), height: d.wide ? 360 : 260}); };
     this.plot = function () { return plot; };
     this.drawnRows = function () { return picked ? picked.length : n; };
     build();
@@ -399,25 +452,33 @@
     }
   }
 
-  function Section(kind, xName, heading, weight) {
-    var groups = metricGroups(kind, xName);
-    if (!groups.length) return null;
+  // A section of charts under a heading: `count` charts (announced now), made by make(section)
+  // when built. weight: the smoothing slider's start value, null for no slider.
+  function Section(heading, weight, count, make) {
     var el = document.createElement('section');
     var h = document.createElement('h2');
     h.textContent = heading;
     el.appendChild(h);
     var controls = document.createElement('div');
     controls.className = 'controls';
-    var label = document.createElement('label');
-    label.textContent = 'smoothing ';
-    var slider = document.createElement('input');
-    slider.type = 'range'; slider.min = '0'; slider.max = '0.99'; slider.step = '0.01';
-    slider.value = String(weight);
-    var shown = document.createElement('span');
-    shown.textContent = String(weight);
-    label.appendChild(slider);
-    label.appendChild(shown);
-    controls.appendChild(label);
+    var section = {weight: weight === null ? 0 : weight, charts: []};
+    if (weight !== null) {
+      var label = document.createElement('label');
+      label.textContent = 'smoothing ';
+      var slider = document.createElement('input');
+      slider.type = 'range'; slider.min = '0'; slider.max = '0.99'; slider.step = '0.01';
+      slider.value = String(weight);
+      var shown = document.createElement('span');
+      shown.textContent = String(weight);
+      label.appendChild(slider);
+      label.appendChild(shown);
+      controls.appendChild(label);
+      slider.addEventListener('input', function () {
+        section.weight = +slider.value;
+        shown.textContent = slider.value;
+        section.charts.forEach(function (c) { c.resmooth(); });
+      });
+    }
     var help = document.createElement('span');
     help.className = 'note';
     help.textContent = ' drag across a chart to zoom, double-click to zoom out; click a legend ' +
@@ -428,19 +489,241 @@
     grid.className = 'grid';
     el.appendChild(grid);
     container.appendChild(el);
-    var section = {grid: grid, weight: weight, charts: []};
-    announced += groups.length;
+    section.grid = grid;
+    announced += count;
     document.body.setAttribute('data-charts-announced', String(announced));
-    slider.addEventListener('input', function () {
-      section.weight = +slider.value;
-      shown.textContent = slider.value;
-      section.charts.forEach(function (c) { c.resmooth(); });
-    });
-    section.groups = groups;
-    section.build = function () {
-      groups.forEach(function (g) { section.charts.push(new Chart(section, kind, xName, g)); });
-    };
+    section.build = function () { make(section); };
     return section;
+  }
+
+  // The per-epoch or per-step section of the runs: a chart per metric group.
+  function RunSection(kind, xName, heading, weight) {
+    var groups = metricGroups(kind, xName);
+    if (!groups.length) return null;
+    return Section(heading, weight, groups.length, function (section) {
+      groups.forEach(function (g) { section.charts.push(runChart(section, kind, xName, g)); });
+    });
+  }
+
+  // Dashed vertical lines at the markers' x, labelled at the top (e.g. the suggested lrs).
+  function drawMarkers(u, markers) {
+    if (!markers || !markers.length) return;
+    var ctx = u.ctx, r = uPlot.pxRatio, top = u.bbox.top, bottom = top + u.bbox.height;
+    ctx.save();
+    ctx.font = (11 * r) + 'px system-ui, sans-serif';
+    ctx.textBaseline = 'top';
+    ctx.textAlign = 'left';
+    markers.forEach(function (m, k) {
+      if (missing(m.x) || m.x < u.scales.x.min || m.x > u.scales.x.max) return;
+      var x = Math.round(u.valToPos(m.x, 'x', true)), color = markerColors[k % markerColors.length];
+      ctx.strokeStyle = color;
+      ctx.fillStyle = color;
+      ctx.lineWidth = 1.5 * r;
+      ctx.setLineDash([5 * r, 4 * r]);
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, bottom);
+      ctx.stroke();
+      var w = ctx.measureText(m.label).width;
+      var right = x + 4 * r + w <= u.bbox.left + u.bbox.width;
+      ctx.fillText(m.label, right ? x + 4 * r : x - 4 * r - w, top + (4 + 14 * k) * r);
+    });
+    ctx.restore();
+  }
+
+  // The chart of explicit series (descent lr-find / trace pages), coloured as the paths when
+  // there are (series k is path k), alone on its row when it is the page's only chart.
+  function seriesChart(section, c, page) {
+    var colors = page.paths.length ? pathColors : palette;
+    return new Chart(section, {
+      id: c.id, title: c.title, xName: c.x_label, x: c.x, log: c.log_y, logX: c.log_x,
+      integerX: !c.log_x && c.x_label === 'step', markers: c.markers, syncKey: 'series',
+      wide: page.charts.length === 1 && !page.paths.length,
+      series: c.series.map(function (s, k) {
+        return {label: s.label, color: colors[k % colors.length], ys: s.y};
+      })
+    });
+  }
+
+  // Plasma colour map (matplotlib's, as the gnuplot contour figure), t in [0, 1].
+  var plasma = [[13, 8, 135], [106, 0, 168], [177, 42, 144], [225, 100, 98], [252, 166, 54],
+                [240, 249, 33]];
+  function bandColor(t) {
+    var at = t * (plasma.length - 1), k = Math.min(plasma.length - 2, Math.floor(at)), f = at - k;
+    return plasma[k].map(function (c, i) { return Math.round(c + f * (plasma[k + 1][i] - c)); });
+  }
+
+  // The heat map of a grid as an image of m x m pixels (row 0 at the top: largest y): log10 of the
+  // values interpolated bilinearly between grid points, coloured in bands.
+  function heatImage(heat) {
+    var n = heat.n, lz = new Float64Array(heat.z.length), lo = Infinity, hi = -Infinity;
+    for (var i = 0; i < lz.length; i++) {
+      lz[i] = heat.z[i] > 0 ? Math.log10(heat.z[i]) : NaN;
+      if (lz[i] === lz[i]) lo = Math.min(lo, lz[i]), hi = Math.max(hi, lz[i]);
+    }
+    var m = Math.min(4 * n, 640), canvas = document.createElement('canvas');
+    canvas.width = m; canvas.height = m;
+    var ctx = canvas.getContext('2d'), img = ctx.createImageData(m, m), data = img.data;
+    var colors = [];
+    for (var b = 0; b < 15; b++) colors.push(bandColor(b / 14));
+    for (var px = 0; px < m; px++) {
+      var gx = px * (n - 1) / (m - 1), i0 = Math.min(n - 2, Math.floor(gx)), fx = gx - i0;
+      for (var py = 0; py < m; py++) {
+        var gy = (m - 1 - py) * (n - 1) / (m - 1), j0 = Math.min(n - 2, Math.floor(gy)), fy = gy - j0;
+        var v = (1 - fx) * ((1 - fy) * lz[i0 * n + j0] + fy * lz[i0 * n + j0 + 1]) +
+                fx * ((1 - fy) * lz[(i0 + 1) * n + j0] + fy * lz[(i0 + 1) * n + j0 + 1]);
+        var t = hi > lo && v === v ? (v - lo) / (hi - lo) : 0;
+        var rgb = colors[Math.min(14, Math.max(0, Math.floor(t * 15)))], at = (py * m + px) * 4;
+        data[at] = rgb[0]; data[at + 1] = rgb[1]; data[at + 2] = rgb[2]; data[at + 3] = 255;
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    return {canvas: canvas, lo: lo, hi: hi};
+  }
+
+  // Optimizer paths in the plane over the function's heat map (uPlot's xy mode): start as an open
+  // circle, end as a filled one, known minima as crosses; drag a box to zoom, double-click to zoom
+  // out; the readout under the chart names the logged point nearest the cursor (exact values).
+  function PathChart(section, c) {
+    var id = c.id, heat = heatImage(c.heat), h = c.heat;
+    var box = document.createElement('div');
+    box.className = 'chart';
+    box.setAttribute('data-chart', id);
+    var bar = document.createElement('div');
+    bar.className = 'bar';
+    var title = document.createElement('h3');
+    title.textContent = c.title;
+    bar.appendChild(title);
+    box.appendChild(bar);
+    var holder = document.createElement('div');
+    box.appendChild(holder);
+    var key = document.createElement('p');
+    key.className = 'note';
+    key.textContent = 'colour: ' + h.label + ', 15 bands from 10^' + heat.lo.toFixed(2) +
+                      ' (dark) to 10^' + heat.hi.toFixed(2) + ' (yellow), log scale';
+    box.appendChild(key);
+    var readout = document.createElement('p');
+    readout.className = 'readout';
+    readout.textContent = '\u00a0';
+    box.appendChild(readout);
+    section.grid.appendChild(box);
+    var size = Math.min(Math.max(chartWidth(), 300), 640);
+    var colors = pathColors;
+    // Long paths are thinned for drawing (uPlot's own decimation assumes increasing x).
+    var limit = 4 * size;
+    function thin(p) {
+      var n = p.x.length, step = Math.max(1, Math.ceil(n / limit)), xs = [], ys = [];
+      for (var i = 0; i < n; i += step) { xs.push(p.x[i]); ys.push(p.y[i]); }
+      if (n && (n - 1) % step) { xs.push(p.x[n - 1]); ys.push(p.y[n - 1]); }
+      return [xs.map(function (v) { return missing(v) ? null : v; }),
+              ys.map(function (v) { return missing(v) ? null : v; })];
+    }
+    var data = [null];
+    var series = [{}];
+    c.paths.forEach(function (p, k) {
+      data.push(thin(p));
+      // Earlier paths drawn wider, so that a later one on the same track leaves them visible.
+      series.push({label: p.label, stroke: colors[k % colors.length], width: Math.max(1, 3.5 - k),
+                   points: {show: false}, facets: [{scale: 'x', auto: false}, {scale: 'y', auto: false}]});
+    });
+    if (c.minima.length) {
+      data.push([c.minima.map(function (m) { return m[0]; }), c.minima.map(function (m) { return m[1]; })]);
+      series.push({label: 'minimum', stroke: '#ffffff', width: 0, paths: function () { return null; },
+                   points: {show: false},
+                   facets: [{scale: 'x', auto: false}, {scale: 'y', auto: false}]});
+    }
+    function px(u, v) { return u.valToPos(v, 'x', true); }
+    function py(u, v) { return u.valToPos(v, 'y', true); }
+    var plot = new uPlot({
+      mode: 2, width: size, height: size,
+      scales: {x: {time: false, range: [h.x0, h.x1]}, y: {range: [h.y0, h.y1]}},
+      axes: [{label: c.x_label, values: ticks, incrs: linearIncrs},
+             {label: c.y_label, size: 70, values: ticks, incrs: linearIncrs}],
+      series: series,
+      legend: {live: false},
+      cursor: {drag: {x: true, y: true, uni: 20}, points: {show: false}},
+      hooks: {
+        drawClear: [function (u) {
+          var ctx = u.ctx;
+          ctx.save();
+          ctx.beginPath();
+          ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
+          ctx.clip();
+          var l = px(u, h.x0), r = px(u, h.x1), t = py(u, h.y1), b = py(u, h.y0);
+          ctx.drawImage(heat.canvas, l, t, r - l, b - t);
+          ctx.restore();
+        }],
+        draw: [function (u) {
+          var ctx = u.ctx, pr = uPlot.pxRatio;
+          ctx.save();
+          ctx.beginPath();
+          ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
+          ctx.clip();
+          c.paths.forEach(function (p, k) {
+            if (!u.series[k + 1].show || !p.x.length) return;
+            var color = colors[k % colors.length], last = p.x.length - 1;
+            while (last > 0 && (missing(p.x[last]) || missing(p.y[last]))) last--;
+            ctx.lineWidth = 2 * pr;
+            ctx.strokeStyle = color;
+            ctx.fillStyle = color;
+            ctx.beginPath();
+            ctx.arc(px(u, p.x[0]), py(u, p.y[0]), 6 * pr, 0, 2 * Math.PI);
+            ctx.stroke();
+            ctx.beginPath();
+            ctx.arc(px(u, p.x[last]), py(u, p.y[last]), 5 * pr, 0, 2 * Math.PI);
+            ctx.fill();
+          });
+          c.minima.forEach(function (m) {
+            var x = px(u, m[0]), y = py(u, m[1]), a = 7 * pr;
+            [['#ffffff', 4], ['#000000', 1.5]].forEach(function (style) {
+              ctx.strokeStyle = style[0];
+              ctx.lineWidth = style[1] * pr;
+              ctx.beginPath();
+              ctx.moveTo(x - a, y - a); ctx.lineTo(x + a, y + a);
+              ctx.moveTo(x - a, y + a); ctx.lineTo(x + a, y - a);
+              ctx.stroke();
+            });
+          });
+          ctx.restore();
+          if (!drawn[id]) { drawn[id] = true; chartDrawn(); }
+        }],
+        setCursor: [function (u) {
+          var left = u.cursor.left, top = u.cursor.top;
+          if (left === undefined || left < 0) return;
+          var best = null, bestD = Infinity;
+          c.paths.forEach(function (p, k) {
+            if (!u.series[k + 1].show) return;
+            for (var i = 0; i < p.x.length; i++) {
+              if (missing(p.x[i]) || missing(p.y[i])) continue;
+              var ddx = u.valToPos(p.x[i], 'x') - left, ddy = u.valToPos(p.y[i], 'y') - top;
+              var dd = ddx * ddx + ddy * ddy;
+              if (dd < bestD) { bestD = dd; best = [k, i]; }
+            }
+          });
+          readout.textContent = best && bestD < 400
+              ? c.paths[best[0]].label + ': step ' + best[1] + ', ' + c.x_label + ' = ' +
+                fmt(c.paths[best[0]].x[best[1]]) + ', ' + c.y_label + ' = ' +
+                fmt(c.paths[best[0]].y[best[1]])
+              : c.x_label + ' = ' + fmt(+u.posToVal(left, 'x').toPrecision(6)) + ', ' +
+                c.y_label + ' = ' + fmt(+u.posToVal(top, 'y').toPrecision(6));
+        }]
+      }
+    }, data, holder);
+    var me = {plot: function () { return plot; },
+              drawnRows: function () { return c.paths.reduce(function (a, p) { return a + p.x.length; }, 0); },
+              resmooth: function () {}, resize: function () {}};
+    window.descentCharts.push(me);
+    return me;
+  }
+
+  // The page of explicit charts: the paths first, then the line charts.
+  function ChartsSection(page) {
+    var count = page.paths.length + page.charts.length;
+    if (!count) return null;
+    return Section(page.heading || 'Charts', null, count, function (section) {
+      page.paths.forEach(function (c) { section.charts.push(PathChart(section, c)); });
+      page.charts.forEach(function (c) { section.charts.push(seriesChart(section, c, page)); });
+    });
   }
 
   // Regression (one run): predicted against actual, a point per row of predictions.csv, with the
@@ -493,14 +776,17 @@
                                drawnRows: function () { return xs.length; }});
   }
 
-  var sections = [Section('epochs', 'epoch', 'Per epoch', 0),
-                  Section('steps', 'step', 'Per step', 0.6)].filter(Boolean);
-  if (!overlay && runs[0].predictions) PredictedVsActual(runs[0]);
+  var sections = payload.runs
+      ? [RunSection('epochs', 'epoch', 'Per epoch', 0), RunSection('steps', 'step', 'Per step', 0.6)]
+      : [ChartsSection(payload)];
+  sections = sections.filter(Boolean);
+  if (payload.runs && !overlay && runs[0].predictions) PredictedVsActual(runs[0]);
   sections.forEach(function (s) { s.build(); });
   var resizeTimer = null;
   window.addEventListener('resize', function () {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(function () {
+      measuredWidth = null;
       sections.forEach(function (s) { s.charts.forEach(function (c) { c.resize(); }); });
     }, 100);
   });
