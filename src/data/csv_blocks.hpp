@@ -1,7 +1,7 @@
 #pragma once
 // The data part of a CSV file (after its header) read in rounds of whole records, each round cut
 // into pieces of whole records so that threads can parse the pieces side by side. Memory is one
-// round (about `pieces` x kPieceBytes, plus a record longer than that) whatever the file size.
+// round (`pieces` x kPieceBytes, plus a record longer than that) whatever the file size.
 // Record ends are found as CsvTokenizer finds them (quote-aware). Internal to src/data.
 #include <cstddef>
 #include <cstdio>
@@ -14,7 +14,7 @@ namespace descent::data::detail {
 class CsvBlocks {
  public:
   /// Bytes of text per piece in a full round.
-  static constexpr std::size_t kPieceBytes = std::size_t{4} << 20;
+  static constexpr std::size_t kPieceBytes = std::size_t{1} << 20;
   /// A round shorter than pieces x this is cut into fewer pieces (a small file: one).
   static constexpr std::size_t kMinPieceBytes = std::size_t{64} << 10;
 

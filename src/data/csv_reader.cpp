@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 
@@ -28,6 +29,22 @@ using detail::CsvPiece;
 using detail::Field;
 using detail::Role;
 using detail::shown;
+
+constexpr std::size_t kPiecesPerThread = 4;
+
+/// `distinct` = the distinct values in increasing order; false (and `distinct` incomplete) as soon
+/// as there are more than `limit`. One pass with a small sorted set, not a sort of all the rows.
+bool distinct_up_to(std::span<const float> values, std::size_t limit,
+                    std::vector<float>& distinct) {
+  distinct.clear();
+  for (const float v : values) {
+    const auto it = std::lower_bound(distinct.begin(), distinct.end(), v);
+    if (it != distinct.end() && *it == v) continue;
+    if (distinct.size() == limit) return false;
+    distinct.insert(it, v);
+  }
+  return true;
+}
 
 struct TransparentHash {
   using is_transparent = void;
@@ -222,14 +239,19 @@ void CsvParser::finish_target(Dataset& data, std::size_t rows) {
   }
   bool integral = std::all_of(target_value_.begin(), target_value_.begin() + rows,
                               [](float v) { return v == std::nearbyint(v); });
+  const std::span<const float> values(target_value_.data(), rows);
   std::vector<float> distinct;
+  bool few = false;  // at most max_auto_classes distinct values (max_classes when forced)
   if (forced == Task::classification || (!forced && integral)) {
-    distinct.assign(target_value_.begin(), target_value_.begin() + rows);
-    std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    few =
+        distinct_up_to(values, forced ? options_.max_classes : options_.max_auto_classes, distinct);
+    if (!few && forced) {  // all of them, for the error below
+      distinct.assign(values.begin(), values.end());
+      std::sort(distinct.begin(), distinct.end());
+      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    }
   }
-  bool classify = forced == Task::classification ||
-                  (!forced && integral && distinct.size() <= options_.max_auto_classes);
+  bool classify = forced == Task::classification || (!forced && integral && few);
   if (!classify) {
     data.task = Task::regression;
     data.y = Eigen::Map<const Vector>(target_value_.data(), static_cast<Eigen::Index>(rows));
@@ -256,21 +278,25 @@ Dataset CsvParser::parse() {
   read_header();
   std::error_code ec;
   const auto file_bytes = std::filesystem::file_size(path_, ec);
-  const auto threads = static_cast<std::size_t>(std::max(1, num_threads()));
-  detail::CsvBlocks blocks(path_, tok_.file(), tok_.unread(), threads);
+  // Several pieces per thread, taken in turn: a thread slowed down (a shared machine) holds the
+  // round back by one small piece, not by a quarter of it.
+  const int threads = std::max(1, num_threads());
+  const auto count = static_cast<std::size_t>(threads) * kPiecesPerThread;
+  detail::CsvBlocks blocks(path_, tok_.file(), tok_.unread(), count);
   std::vector<std::unique_ptr<CsvPiece>> pieces;
-  for (std::size_t t = 0; t < threads; ++t) {
+  for (std::size_t t = 0; t < count; ++t) {
     pieces.push_back(
         std::make_unique<CsvPiece>(layout_, tok_.delimiter(), options_.max_classes + 1));
   }
-  std::vector<std::exception_ptr> errors(threads);
-  std::vector<std::size_t> first_row(threads + 1);
+  std::vector<std::exception_ptr> errors(count);
+  std::vector<std::size_t> first_row(count + 1);
   std::size_t rows = 0, line = tok_.next_line(), bytes_read = 0;
   while (blocks.next()) {
     const std::vector<std::string_view>& text = blocks.pieces();
     const auto n = static_cast<long>(text.size());
+    const int team = static_cast<int>(std::min<long>(n, threads));
     // Each piece parses straight into the matrix, from the row its predecessors can at most fill.
-#pragma omp parallel for schedule(static, 1) num_threads(n) if (n > 1)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(team) if (team > 1)
     for (long i = 0; i < n; ++i) first_row[i + 1] = CsvPiece::max_rows(text[i], columns_.size());
     first_row[0] = rows;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -280,7 +306,7 @@ Dataset CsvParser::parse() {
     reserve_rows(first_row[text.size()],
                  ec ? 0.0 : static_cast<double>(bytes_read) / static_cast<double>(file_bytes));
     const bool track_texts = !texts_overflow_;
-#pragma omp parallel for schedule(static, 1) num_threads(n) if (n > 1)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(team) if (team > 1)
     for (long i = 0; i < n; ++i) {
       try {
         pieces[i]->parse(text[i], track_texts, x_.data() + first_row[i] * layout_.features);
