@@ -27,7 +27,7 @@ for ((r = 1; r <= reps; ++r)); do
     --out "$out/run" --force --progress none >/dev/null
   t=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["samples_per_second"])' \
     "$out/run/summary.json")
-  s=$("$build/bench/nn_bench" --benchmark_filter="BM_TrainStep/batch:128/threads:$threads\$" \
+  s=$("$build/bench/nn_bench" --benchmark_filter="BM_TrainStep/batch:128/threads:$threads/" \
     --benchmark_format=json 2>/dev/null |
     /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["benchmarks"][0]["items_per_second"])')
   train+=("$t") step+=("$s")
