@@ -12,7 +12,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(build-essential cmake ninja-build ccache pkg-config libeigen3-dev libfmt-dev libcli11-dev
       libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
-      libginac-dev gnuplot-nox)
+      libginac-dev gnuplot-nox libfast-float-dev)
 optional=()
 for arg in "$@"; do
   case "$arg" in

@@ -1,7 +1,11 @@
 #include "descent/core/params.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -117,10 +121,15 @@ double Params<T>::grad_norm() const {
 namespace {
 template <class T>
 bool all_finite(std::span<const T> x) {
-  // Sum of x*0 is NaN iff some element is NaN or Inf; one vectorizable pass.
-  T acc = 0;
-  for (T v : x) acc += v * T(0);
-  return acc == T(0);
+  // A value is NaN or infinite iff its exponent bits are all ones, i.e. (bits & exponent) ^
+  // exponent == 0. The minimum of that over x is an integer reduction, which the compiler
+  // vectorizes; a floating-point one (a sum of x*0) it may not reorder, so that ran one element
+  // per add latency: 0.3 ms per check of the Fashion-MNIST MLP, a third of its training step.
+  using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  constexpr Bits exponent = std::bit_cast<Bits>(std::numeric_limits<T>::infinity());
+  Bits smallest = exponent;
+  for (T v : x) smallest = std::min(smallest, (std::bit_cast<Bits>(v) & exponent) ^ exponent);
+  return smallest != 0;
 }
 }  // namespace
 

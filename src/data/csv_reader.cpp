@@ -1,39 +1,59 @@
 #include "descent/data/csv_reader.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
+#include <exception>
 #include <functional>
 #include <limits>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "csv_blocks.hpp"
+#include "csv_piece.hpp"
 #include "csv_tokenizer.hpp"
 #include "descent/core/error.hpp"
 #include "descent/core/memory_budget.hpp"
+#include "descent/core/parallel.hpp"
 #include "descent/core/utf8.hpp"
 
 namespace descent::data {
 
 namespace {
 
+using detail::CsvPiece;
 using detail::Field;
-using detail::parse_float;
+using detail::Role;
 using detail::shown;
+
+constexpr std::size_t kPiecesPerThread = 4;
+
+/// `distinct` = the distinct values in increasing order; false (and `distinct` incomplete) as soon
+/// as there are more than `limit`. One pass with a small sorted set, not a sort of all the rows.
+bool distinct_up_to(std::span<const float> values, std::size_t limit,
+                    std::vector<float>& distinct) {
+  distinct.clear();
+  for (const float v : values) {
+    const auto it = std::lower_bound(distinct.begin(), distinct.end(), v);
+    if (it != distinct.end() && *it == v) continue;
+    if (distinct.size() == limit) return false;
+    distinct.insert(it, v);
+  }
+  return true;
+}
 
 struct TransparentHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
-enum class Role { feature, target, ignored };
-
+/// Reads the header with a CsvTokenizer, then the data in rounds (CsvBlocks) whose pieces are
+/// parsed in parallel (CsvPiece); the target's classes are then assigned in file order, so the
+/// result and the first error are those of reading the rows one by one.
 class CsvParser {
  public:
   CsvParser(const std::filesystem::path& path, const CsvOptions& options)
@@ -42,34 +62,35 @@ class CsvParser {
   Dataset parse();
 
  private:
-  [[noreturn]] void fail(const char* at, std::string what, std::string hint) const {
-    tok_.fail(at, std::move(what), std::move(hint));
-  }
   void read_header();
-  void read_row(std::size_t row);
-  void read_target(const Field& field, std::size_t row);
+  /// Takes the target cells of a piece in file order (rows from `row` on; the piece's text starts
+  /// on `first_line`), then throws the piece's bad cell, if any.
+  void take_targets(CsvPiece& piece, std::size_t row, std::size_t first_line);
+  [[noreturn]] void fail_at_target(CsvPiece& piece, std::size_t first_line, std::size_t row,
+                                   std::string what, std::string hint);
+  /// Makes room for `rows` rows; the capacity is estimated from the share of the file read.
+  void reserve_rows(std::size_t rows, double share_read);
   void finish_target(Dataset& data, std::size_t rows);
 
   const std::filesystem::path& path_;
   const CsvOptions& options_;
   detail::CsvTokenizer tok_;
-
-  std::vector<std::string> columns_;
-  std::vector<Role> roles_;
-  std::size_t target_column_ = 0;
-  std::size_t num_features_ = 0;
+  detail::CsvLayout layout_;
+  const std::vector<std::string>& columns_ = layout_.columns;
 
   Matrix x_;
+  std::size_t capacity_ = 0;
   std::vector<float> target_value_;    // per row; NaN when the text is not a number
   std::vector<std::int32_t> text_id_;  // per row: first-seen id of the target text, -1 if untracked
   std::unordered_map<std::string, std::int32_t, TransparentHash, std::equal_to<>> texts_;
+  std::vector<std::int32_t> global_id_;  // per text id of the current piece: id in texts_ or -1
   bool texts_overflow_ = false;
   bool all_numeric_ = true;
   std::string first_text_where_, first_text_;
 };
 
 void CsvParser::read_header() {
-  columns_ = tok_.read_header();
+  layout_.columns = tok_.read_header();
 
   if (options_.target.empty()) {
     throw ConfigError(
@@ -83,9 +104,9 @@ void CsvParser::read_header() {
                     guess.empty() ? fmt::format("the columns are: {}", fmt::join(columns_, ", "))
                                   : fmt::format("did you mean '{}'?", guess));
   }
-  target_column_ = static_cast<std::size_t>(target - columns_.begin());
-  roles_.assign(columns_.size(), Role::feature);
-  roles_[target_column_] = Role::target;
+  layout_.target_column = static_cast<std::size_t>(target - columns_.begin());
+  layout_.roles.assign(columns_.size(), Role::feature);
+  layout_.roles[layout_.target_column] = Role::target;
   for (const auto& name : options_.ignore) {
     auto it = std::find(columns_.begin(), columns_.end(), name);
     if (it == columns_.end()) {
@@ -99,96 +120,100 @@ void CsvParser::read_header() {
       throw ConfigError(fmt::format("the target column '{}' is also ignored", name), path_.string(),
                         "remove it from the ignored columns");
     }
-    roles_[static_cast<std::size_t>(it - columns_.begin())] = Role::ignored;
+    layout_.roles[static_cast<std::size_t>(it - columns_.begin())] = Role::ignored;
   }
-  num_features_ = static_cast<std::size_t>(std::count(roles_.begin(), roles_.end(), Role::feature));
-  if (num_features_ == 0) {
+  layout_.features = static_cast<std::size_t>(
+      std::count(layout_.roles.begin(), layout_.roles.end(), Role::feature));
+  if (layout_.features == 0) {
     throw DataError("no feature columns besides the target", path_.string(),
                     "the CSV needs at least one numeric column besides the target");
   }
 }
 
-void CsvParser::read_target(const Field& field, std::size_t row) {
-  std::string_view text = tok_.unescaped(field);
-  if (text.empty()) {
-    fail(field.start, fmt::format("empty target cell in column '{}'", columns_[target_column_]),
-         "every row needs a target value: fill or drop this row");
-  }
-  float value;
-  auto [stop, ec] = parse_float(text.data(), text.data() + text.size(), value);
-  bool numeric = ec == std::errc{} && stop == text.data() + text.size();
-  if (numeric && !std::isfinite(value)) {
-    fail(
-        field.start,
-        fmt::format("non-finite target '{}' in column '{}'", shown(text), columns_[target_column_]),
-        "replace or drop NaN and infinite values before training");
-  }
-  if (!numeric && all_numeric_) {
-    all_numeric_ = false;
-    first_text_where_ = tok_.where(field.start);
-    first_text_ = shown(text);
-  }
-  target_value_[row] = numeric ? value : std::numeric_limits<float>::quiet_NaN();
-
-  std::int32_t id = -1;
-  if (!texts_overflow_) {
-    auto it = texts_.find(text);
-    if (it != texts_.end()) {
-      id = it->second;
-    } else if (texts_.size() < options_.max_classes) {
-      if (const auto bad = first_invalid_utf8(text); bad != std::string::npos)
-        fail(field.start,
-             fmt::format("the label in column '{}' is not UTF-8 text (byte 0x{:02x} at offset {})",
-                         columns_[target_column_], static_cast<unsigned char>(text[bad]), bad),
-             "save the file as UTF-8, e.g. iconv -f latin1 -t utf-8 FILE > FILE.utf8.csv");
-      id = static_cast<std::int32_t>(texts_.size());
-      texts_.emplace(std::string(text), id);
-    } else {
-      texts_overflow_ = true;
-    }
-  }
-  if (texts_overflow_ && !all_numeric_) {
-    fail(field.start,
-         fmt::format("the target column '{}' has text labels and more than {} distinct values",
-                     columns_[target_column_], options_.max_classes),
-         "a classification target needs few classes; a regression target must be numeric");
-  }
-  text_id_[row] = id;
+void CsvParser::fail_at_target(CsvPiece& piece, std::size_t first_line, std::size_t row,
+                               std::string what, std::string hint) {
+  throw DataError(std::move(what), piece.where(path_, first_line, piece.target_field(row).start),
+                  std::move(hint));
 }
 
-void CsvParser::read_row(std::size_t row) {
-  const char* p = tok_.record_begin();
-  const char* end = tok_.record_end();
-  float* out = x_.row(static_cast<Eigen::Index>(row)).data();
-  std::size_t column = 0;
-  for (;; ++column) {
-    if (column == columns_.size()) {
-      fail(p, fmt::format("the row has more than the header's {} fields", columns_.size()),
-           "look for an extra delimiter; quote fields that contain one");
+void CsvParser::take_targets(CsvPiece& piece, std::size_t row, std::size_t first_line) {
+  const std::string& name = columns_[layout_.target_column];
+  const std::vector<float>& values = piece.target_values();
+  const std::vector<std::int32_t>& ids = piece.text_ids();
+  global_id_.assign(values.size(), -1);  // at least as many as the piece's distinct texts
+  for (std::size_t r = 0; r < values.size(); ++r) {
+    const bool numeric = !std::isnan(values[r]);
+    if (!numeric && all_numeric_) {
+      all_numeric_ = false;
+      const Field field = piece.target_field(r);
+      first_text_where_ = piece.where(path_, first_line, field.start);
+      first_text_ = shown(piece.unescaped(field));
     }
-    switch (roles_[column]) {
-      case Role::feature:
-        *out++ = tok_.number(p, end, columns_[column]);
-        break;
-      case Role::target:
-        read_target(tok_.next_field(p, end), row);
-        break;
-      case Role::ignored:
-        tok_.next_field(p, end);
-        break;
+    std::int32_t id = -1;
+    if (!texts_overflow_) {
+      // The piece stops giving ids only after more distinct texts than texts_ keeps.
+      const std::int32_t local = ids[r];
+      id = global_id_[static_cast<std::size_t>(local)];
+      if (id < 0) {
+        const std::string& text = piece.text(local);
+        if (auto it = texts_.find(text); it != texts_.end()) {
+          id = it->second;
+        } else if (texts_.size() < options_.max_classes) {
+          if (const auto bad = first_invalid_utf8(text); bad != std::string::npos)
+            fail_at_target(
+                piece, first_line, r,
+                fmt::format(
+                    "the label in column '{}' is not UTF-8 text (byte 0x{:02x} at offset {})", name,
+                    static_cast<unsigned char>(text[bad]), bad),
+                "save the file as UTF-8, e.g. iconv -f latin1 -t utf-8 FILE > FILE.utf8.csv");
+          id = static_cast<std::int32_t>(texts_.size());
+          texts_.emplace(text, id);
+        } else {
+          texts_overflow_ = true;
+          id = -1;
+        }
+        global_id_[static_cast<std::size_t>(local)] = id;
+      }
     }
-    if (p == end) break;
-    ++p;  // the delimiter
+    if (texts_overflow_ && !all_numeric_) {
+      fail_at_target(
+          piece, first_line, r,
+          fmt::format("the target column '{}' has text labels and more than {} distinct values",
+                      name, options_.max_classes),
+          "a classification target needs few classes; a regression target must be numeric");
+    }
+    if (r < piece.rows()) {
+      target_value_[row + r] = values[r];
+      text_id_[row + r] = id;
+    }
   }
-  if (column + 1 != columns_.size()) {
-    fail(end,
-         fmt::format("the row has {} fields but the header has {}", column + 1, columns_.size()),
-         "look for a missing value or delimiter in this row");
-  }
+  if (const auto& failure = piece.failure())
+    throw DataError(failure->what, piece.where(path_, first_line, failure->at), failure->hint);
+}
+
+void CsvParser::reserve_rows(std::size_t rows, double share_read) {
+  if (rows <= capacity_) return;
+  // The rows so far scaled to the whole file, and never less than half as many again.
+  const double estimate = share_read > 0 ? static_cast<double>(rows) / share_read * 1.02 : 0;
+  const std::size_t capacity =
+      std::max(rows + rows / 2, static_cast<std::size_t>(std::min(estimate, 1e15)) + 16);
+  const double needed =
+      static_cast<double>(capacity) * static_cast<double>(layout_.features + 2) * sizeof(float);
+  if (const auto shortfall =
+          memory_shortfall(needed, fmt::format("{} rows x {} columns", capacity, columns_.size()));
+      !shortfall.empty())
+    throw DataError(shortfall, path_.string(), "use fewer rows or columns (--ignore COLUMNS)");
+  // Row-major with unchanged columns: growing is one realloc; rows not yet written are not
+  // touched, so they take no memory.
+  x_.conservativeResize(static_cast<Eigen::Index>(capacity),
+                        static_cast<Eigen::Index>(layout_.features));
+  target_value_.resize(capacity);
+  text_id_.resize(capacity);
+  capacity_ = capacity;
 }
 
 void CsvParser::finish_target(Dataset& data, std::size_t rows) {
-  const std::string& name = columns_[target_column_];
+  const std::string& name = columns_[layout_.target_column];
   const std::optional<Task>& forced = options_.task;
   if (!all_numeric_) {
     if (forced == Task::regression) {
@@ -214,14 +239,19 @@ void CsvParser::finish_target(Dataset& data, std::size_t rows) {
   }
   bool integral = std::all_of(target_value_.begin(), target_value_.begin() + rows,
                               [](float v) { return v == std::nearbyint(v); });
+  const std::span<const float> values(target_value_.data(), rows);
   std::vector<float> distinct;
+  bool few = false;  // at most max_auto_classes distinct values (max_classes when forced)
   if (forced == Task::classification || (!forced && integral)) {
-    distinct.assign(target_value_.begin(), target_value_.begin() + rows);
-    std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    few =
+        distinct_up_to(values, forced ? options_.max_classes : options_.max_auto_classes, distinct);
+    if (!few && forced) {  // all of them, for the error below
+      distinct.assign(values.begin(), values.end());
+      std::sort(distinct.begin(), distinct.end());
+      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    }
   }
-  bool classify = forced == Task::classification ||
-                  (!forced && integral && distinct.size() <= options_.max_auto_classes);
+  bool classify = forced == Task::classification || (!forced && integral && few);
   if (!classify) {
     data.task = Task::regression;
     data.y = Eigen::Map<const Vector>(target_value_.data(), static_cast<Eigen::Index>(rows));
@@ -245,33 +275,57 @@ void CsvParser::finish_target(Dataset& data, std::size_t rows) {
 }
 
 Dataset CsvParser::parse() {
-  std::size_t capacity = detail::count_lines(path_);
   read_header();
-  // A data row holds a delimiter between its columns and a newline: at least columns_.size()
-  // bytes, so the file's size bounds the rows however many blank lines it has.
   std::error_code ec;
-  if (const auto bytes = std::filesystem::file_size(path_, ec); !ec)
-    capacity = std::min<std::size_t>(capacity, bytes / columns_.size() + 1);
-  const double needed =
-      static_cast<double>(capacity) * static_cast<double>(num_features_ + 2) * sizeof(float);
-  if (const auto shortfall =
-          memory_shortfall(needed, fmt::format("{} rows x {} columns", capacity, columns_.size()));
-      !shortfall.empty())
-    throw DataError(shortfall, path_.string(), "use fewer rows or columns (--ignore COLUMNS)");
-  x_.resize(static_cast<Eigen::Index>(capacity), static_cast<Eigen::Index>(num_features_));
-  target_value_.resize(capacity);
-  text_id_.resize(capacity);
-
-  std::size_t rows = 0;
-  while (tok_.next_record()) {
-    if (tok_.record_begin() == tok_.record_end()) continue;  // empty line
-    if (rows == capacity) {                                  // the file grew since it was counted
-      capacity *= 2;
-      x_.conservativeResize(static_cast<Eigen::Index>(capacity), Eigen::NoChange);
-      target_value_.resize(capacity);
-      text_id_.resize(capacity);
+  const auto file_bytes = std::filesystem::file_size(path_, ec);
+  // Several pieces per thread, taken in turn: a thread slowed down (a shared machine) holds the
+  // round back by one small piece, not by a quarter of it.
+  const int threads = std::max(1, num_threads());
+  const auto count = static_cast<std::size_t>(threads) * kPiecesPerThread;
+  detail::CsvBlocks blocks(path_, tok_.file(), tok_.unread(), count);
+  std::vector<std::unique_ptr<CsvPiece>> pieces;
+  for (std::size_t t = 0; t < count; ++t) {
+    pieces.push_back(
+        std::make_unique<CsvPiece>(layout_, tok_.delimiter(), options_.max_classes + 1));
+  }
+  std::vector<std::exception_ptr> errors(count);
+  std::vector<std::size_t> first_row(count + 1);
+  std::size_t rows = 0, line = tok_.next_line(), bytes_read = 0;
+  while (blocks.next()) {
+    const std::vector<std::string_view>& text = blocks.pieces();
+    const auto n = static_cast<long>(text.size());
+    const int team = static_cast<int>(std::min<long>(n, threads));
+    // Each piece parses straight into the matrix, from the row its predecessors can at most fill.
+#pragma omp parallel for schedule(dynamic, 1) num_threads(team) if (team > 1)
+    for (long i = 0; i < n; ++i) first_row[i + 1] = CsvPiece::max_rows(text[i], columns_.size());
+    first_row[0] = rows;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      first_row[i + 1] += first_row[i];
+      bytes_read += text[i].size();
     }
-    read_row(rows++);
+    reserve_rows(first_row[text.size()],
+                 ec ? 0.0 : static_cast<double>(bytes_read) / static_cast<double>(file_bytes));
+    const bool track_texts = !texts_overflow_;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(team) if (team > 1)
+    for (long i = 0; i < n; ++i) {
+      try {
+        pieces[i]->parse(text[i], track_texts, x_.data() + first_row[i] * layout_.features);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (errors[i]) std::rethrow_exception(errors[i]);
+      take_targets(*pieces[i], rows, line);
+      // Rows left unfilled by empty lines or line ends inside quotes: the next rows move up.
+      const float* piece_rows = x_.data() + first_row[i] * layout_.features;
+      if (first_row[i] != rows) {
+        std::copy_n(piece_rows, pieces[i]->rows() * layout_.features,
+                    x_.data() + rows * layout_.features);
+      }
+      rows += pieces[i]->rows();
+      line += pieces[i]->lines();
+    }
   }
   if (rows == 0) {
     throw DataError("the CSV file has a header but no data rows", path_.string(),
@@ -284,9 +338,9 @@ Dataset CsvParser::parse() {
   x_.conservativeResize(static_cast<Eigen::Index>(rows), Eigen::NoChange);
   data.x = std::move(x_);
   for (std::size_t c = 0; c < columns_.size(); ++c) {
-    if (roles_[c] == Role::feature) data.feature_names.push_back(columns_[c]);
+    if (layout_.roles[c] == Role::feature) data.feature_names.push_back(columns_[c]);
   }
-  data.target_name = columns_[target_column_];
+  data.target_name = columns_[layout_.target_column];
   data.source = path_.string();
   return data;
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include <fast_float/fast_float.h>
 #include <fmt/format.h>
 
 #include "descent/core/error.hpp"
@@ -13,7 +14,8 @@
 namespace descent::data::detail {
 
 namespace {
-constexpr std::size_t kBlockSize = std::size_t{1} << 20;
+constexpr std::size_t kBlockSize = std::size_t{1} << 20;  // the most read at a time
+constexpr std::size_t kMinBlockSize = 64;
 constexpr std::size_t kMaxShownText = 40;
 
 std::FILE* open_file(const std::filesystem::path& path) {
@@ -34,21 +36,46 @@ std::string shown(std::string_view text) {
 std::from_chars_result parse_float(const char* begin, const char* end, float& value) {
   const char* p = begin;
   if (p != end && *p == '+' && p + 1 != end && p[1] != '-') ++p;
-  return std::from_chars(p, end, value);
+  float parsed;
+  const auto [stop, ec] = fast_float::from_chars(p, end, parsed);
+  if (ec != std::errc{}) return {stop, ec};
+  // fast_float 3 rounds out-of-range texts to infinity or zero; std::from_chars reports them.
+  const char first = *p == '-' ? p[1] : *p;
+  const bool finite_text = first != 'i' && first != 'I' && first != 'n' && first != 'N';
+  const auto is_exponent = [](char c) { return c == 'e' || c == 'E'; };
+  const auto is_nonzero_digit = [](char c) { return c >= '1' && c <= '9'; };
+  if ((std::isinf(parsed) && finite_text) ||
+      (parsed == 0 && std::any_of(p, std::find_if(p, stop, is_exponent), is_nonzero_digit)))
+    return {stop, std::errc::result_out_of_range};
+  value = parsed;
+  return {stop, ec};
 }
 
-std::size_t count_lines(const std::filesystem::path& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(open_file(path), &std::fclose);
-  std::vector<char> block(kBlockSize);
-  std::size_t lines = 1;
-  for (std::size_t n; (n = std::fread(block.data(), 1, block.size(), f.get())) > 0;) {
-    lines += static_cast<std::size_t>(std::count(block.data(), block.data() + n, '\n'));
+const char* find_record_end(const char* begin, const char* end, std::size_t& inner_lines) {
+  inner_lines = 0;
+  const char* nl = static_cast<const char*>(std::memchr(begin, '\n', end - begin));
+  const char* stop = nl ? nl : end;
+  if (!std::memchr(begin, '"', stop - begin)) return nl;
+  // Quote-aware scan: a '\n' inside quotes does not end the record ("" toggles twice).
+  bool quoted = false;
+  for (const char* q = begin; q != end; ++q) {
+    if (*q == '"') {
+      quoted = !quoted;
+    } else if (*q == '\n') {
+      if (!quoted) return q;
+      ++inner_lines;
+    }
   }
-  return lines;
+  return nullptr;
 }
 
 CsvTokenizer::CsvTokenizer(const std::filesystem::path& path, char delimiter)
-    : path_(path), delimiter_(delimiter), file_(open_file(path)), buffer_(kBlockSize) {}
+    : CsvLexer(delimiter), path_(path), file_(open_file(path)) {
+  // Sized to the input: a small file (a test, a fuzzer's input) costs a small buffer.
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(path, ec);
+  buffer_.resize(ec ? kBlockSize : std::clamp<std::size_t>(bytes + 1, kMinBlockSize, kBlockSize));
+}
 
 void CsvTokenizer::refill() {
   if (pos_ > 0) {
@@ -72,25 +99,8 @@ bool CsvTokenizer::next_record() {
   for (;;) {
     const char* begin = buffer_.data() + pos_;
     const char* end = buffer_.data() + end_;
-    const char* nl = static_cast<const char*>(std::memchr(begin, '\n', end - begin));
-    const char* stop = nl ? nl : end;
-    std::size_t inner_lines = 0;
-    if (std::memchr(begin, '"', stop - begin)) {
-      // Quote-aware scan: a '\n' inside quotes does not end the record ("" toggles twice).
-      bool quoted = false;
-      nl = nullptr;
-      for (const char* q = begin; q != end; ++q) {
-        if (*q == '"') {
-          quoted = !quoted;
-        } else if (*q == '\n') {
-          if (!quoted) {
-            nl = q;
-            break;
-          }
-          ++inner_lines;
-        }
-      }
-    }
+    std::size_t inner_lines;
+    const char* nl = find_record_end(begin, end, inner_lines);
     if (nl || eof_) {
       if (!nl && begin == end) return false;
       record_begin_ = begin;
@@ -118,7 +128,7 @@ void CsvTokenizer::fail(const char* at, std::string what, std::string hint) cons
   throw DataError(std::move(what), where(at), std::move(hint));
 }
 
-Field CsvTokenizer::next_field(const char*& p, const char* end) {
+Field CsvLexer::next_field(const char*& p, const char* end) {
   const char delimiter = delimiter_;
   Field field;
   while (p != end && is_blank(*p)) ++p;
@@ -154,7 +164,7 @@ Field CsvTokenizer::next_field(const char*& p, const char* end) {
   return field;
 }
 
-std::string_view CsvTokenizer::unescaped(const Field& field) {
+std::string_view CsvLexer::unescaped(const Field& field) {
   if (!field.has_escapes) return field.text;
   scratch_.clear();
   for (std::size_t i = 0; i < field.text.size(); ++i) {
@@ -218,7 +228,7 @@ std::vector<std::string> CsvTokenizer::read_header() {
   return columns;
 }
 
-float CsvTokenizer::number(const char*& p, const char* end, const std::string& name) {
+float CsvLexer::number(const char*& p, const char* end, const std::string& name) {
   // Fast path: an unquoted number parsed in place, followed by blanks and the delimiter.
   const char* q = p;
   while (q != end && is_blank(*q)) ++q;

@@ -1,8 +1,9 @@
 #pragma once
 // The record and field level of the CSV format (csv_reader.hpp documents it), shared by the
-// whole-file reader and the block-streaming row reader: a file streamed through a growing buffer,
-// records (quote-aware line ends), fields (quotes, "" escapes, blanks trimmed), the header, numeric
-// cells, and errors located as file:line:column. Internal to src/data.
+// whole-file reader and the block-streaming row reader: records (quote-aware line ends), fields
+// (quotes, "" escapes, blanks trimmed), the header, numeric cells, and errors located as
+// file:line:column. CsvLexer works on text in memory; CsvTokenizer streams a file through a buffer
+// sized to the input and reads its header. Internal to src/data.
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -23,12 +24,44 @@ struct Field {
 
 /// At most 40 characters of `text`, with "..." when cut.
 std::string shown(std::string_view text);
-/// Parses a whole text as a float: optional '+', std::from_chars, nothing left over.
+/// Parses a whole text as a float, as std::from_chars does (correctly rounded, by fast_float):
+/// optional '+', nothing left over; result_out_of_range when a finite text overflows to infinity
+/// or a non-zero text underflows to zero.
 std::from_chars_result parse_float(const char* begin, const char* end, float& value);
-/// Upper bound of the number of records: the number of line ends + 1 (a first, cheap pass).
-std::size_t count_lines(const std::filesystem::path& path);
+/// The '\n' ending the record that starts at `begin` (a '\n' inside double quotes does not end
+/// it; quotes toggle from `begin` on), or nullptr when [begin, end) holds no such '\n'.
+/// `inner_lines` becomes the number of '\n' inside quotes before it.
+const char* find_record_end(const char* begin, const char* end, std::size_t& inner_lines);
 
-class CsvTokenizer {
+/// Fields and numeric cells of records in memory. How an error is located (file:line:column) is
+/// up to the subclass: fail() is called only on bad input.
+class CsvLexer {
+ public:
+  explicit CsvLexer(char delimiter) : delimiter_(delimiter) {}
+  virtual ~CsvLexer() = default;
+  CsvLexer(const CsvLexer&) = delete;
+  CsvLexer& operator=(const CsvLexer&) = delete;
+
+  /// The field at p (p moves to the delimiter after it, or to end).
+  Field next_field(const char*& p, const char* end);
+  /// The field's text with "" turned into " (valid until the next call).
+  std::string_view unescaped(const Field& field);
+  /// A numeric cell of column `name` at p (p moves to the delimiter after it, or to end):
+  /// fail() for an empty, non-numeric, non-finite or out-of-range cell.
+  float number(const char*& p, const char* end, const std::string& name);
+
+  [[noreturn]] virtual void fail(const char* at, std::string what, std::string hint) const = 0;
+  char delimiter() const { return delimiter_; }
+
+ protected:
+  bool is_blank(char c) const { return c == ' ' || (c == '\t' && delimiter_ != '\t'); }
+  char delimiter_;
+
+ private:
+  std::string scratch_;
+};
+
+class CsvTokenizer : public CsvLexer {
  public:
   /// Opens the file (DataError naming it if it cannot). A delimiter of 0 is detected from the
   /// header: the most frequent of ',' ';' and tab outside quotes (',' when none occurs).
@@ -40,31 +73,26 @@ class CsvTokenizer {
   bool next_record();
   const char* record_begin() const { return record_begin_; }
   const char* record_end() const { return record_end_; }
+  /// The line of the first byte not consumed as a record yet.
+  std::size_t next_line() const { return next_line_; }
+  /// The bytes read ahead but not consumed, and the file, for a reader that takes over from here.
+  std::string_view unread() const { return {buffer_.data() + pos_, end_ - pos_}; }
+  std::FILE* file() const { return file_.get(); }
 
-  /// The field at p (p moves to the delimiter after it, or to end).
-  Field next_field(const char*& p, const char* end);
-  /// The field's text with "" turned into " (valid until the next call).
-  std::string_view unescaped(const Field& field);
-  /// A numeric cell of column `name` at p (p moves to the delimiter after it, or to end):
-  /// DataError with file:line:column for an empty, non-numeric, non-finite or out-of-range cell.
-  float number(const char*& p, const char* end, const std::string& name);
-
-  [[noreturn]] void fail(const char* at, std::string what, std::string hint) const;
+  /// DataError at `at`, a position in the current record.
+  [[noreturn]] void fail(const char* at, std::string what, std::string hint) const override;
   /// "file:line:column" of a position in the current record.
   std::string where(const char* at) const;
-  char delimiter() const { return delimiter_; }
   const std::filesystem::path& path() const { return path_; }
 
  private:
   struct FileCloser {
     void operator()(std::FILE* f) const { std::fclose(f); }
   };
-  bool is_blank(char c) const { return c == ' ' || (c == '\t' && delimiter_ != '\t'); }
   void refill();
   void detect_delimiter();
 
   std::filesystem::path path_;
-  char delimiter_;
   std::unique_ptr<std::FILE, FileCloser> file_;
   std::vector<char> buffer_;
   std::size_t pos_ = 0, end_ = 0;  // unread data is buffer_[pos_, end_)
@@ -73,7 +101,6 @@ class CsvTokenizer {
   const char* record_end_ = nullptr;
   std::size_t line_ = 1;       // physical line of record_begin_
   std::size_t next_line_ = 1;  // physical line of the record after this one
-  std::string scratch_;
 };
 
 }  // namespace descent::data::detail

@@ -87,6 +87,9 @@ std::optional<SharpnessRecord> SharpnessLogger<T>::estimate_now(Trainer<T>& trai
 
 template <class T>
 void SharpnessLogger<T>::on_train_begin(Trainer<T>& trainer) {
+  // Not twice at the same step: `descent train` estimates just before fit() for its start check,
+  // and the estimate is deterministic (a seeded power iteration over the same weights and probe).
+  if (!records_.empty() && records_.back().step == trainer.progress().step) return;
   estimate_now(trainer);
 }
 

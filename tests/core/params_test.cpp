@@ -196,6 +196,11 @@ TYPED_TEST(ParamsTest, FirstNonfiniteGradInArenaOrder) {
   auto c = p.add("c", {2, 3}, 1);
   p.allocate();
   for (auto& g : p.grads()) g = T(1e30);  // large but finite
+  // The extremes of the finite range are finite too.
+  p.tensor(b).grad[1] = std::numeric_limits<T>::max();
+  p.tensor(b).grad[2] = std::numeric_limits<T>::lowest();
+  p.tensor(b).grad[3] = std::numeric_limits<T>::denorm_min();
+  p.tensor(b).grad[4] = -T(0);
   EXPECT_FALSE(p.first_nonfinite_grad().has_value());
   EXPECT_FALSE(p.first_nonfinite_value().has_value());
 

@@ -272,6 +272,12 @@ TEST(CsvReaderErrors, TooManyTextLabels) {
   EXPECT_NE(e.where().find(":4:"), std::string::npos) << e.what();
 }
 
+TEST(CsvReaderErrors, ForcedClassificationWithTooManyClassesCountsThemAll) {
+  DataError e = read_error("a,y\n1,4\n2,3\n3,2\n4,1\n5,0\n6,4\n",
+                           {.target = "y", .task = Task::classification, .max_classes = 3});
+  EXPECT_NE(e.reason().find("has 5 distinct values (more than 3)"), std::string::npos) << e.what();
+}
+
 TEST(CsvReaderErrors, MissingFileAndBadOptions) {
   TempDir dir;
   EXPECT_THROW(read_csv(dir.path() / "missing.csv", {.target = "y"}), DataError);

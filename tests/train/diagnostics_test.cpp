@@ -97,6 +97,25 @@ TEST(Sharpness, LoggerWritesLambdaBesideLrAndLeavesTrainingBitIdentical) {
   }
 }
 
+// `descent train` estimates the sharpness for its start check just before fit(): the logger's
+// estimate at the start of fit (the same weights, the same probe) is that one, not a second one.
+TEST(Sharpness, LoggerDoesNotEstimateTwiceAtTheSameStep) {
+  const auto data = linear_data(200);
+  Rig<double> rig({.optimizer = sgd(0.01), .options = {.epochs = 1, .batch_size = 0}});
+  auto& logger = static_cast<SharpnessLogger<double>&>(rig.trainer->add_callback(
+      std::make_unique<SharpnessLogger<double>>(ProbeBatch<double>::from(data, 100), 0)));
+  ASSERT_TRUE(logger.estimate_now(*rig.trainer).has_value());
+  rig.trainer->fit(data);
+  ASSERT_EQ(logger.records().size(), 1u);
+  EXPECT_EQ(logger.records()[0].step, 0);
+  // Without the check, fit() estimates at its start.
+  Rig<double> fresh({.optimizer = sgd(0.01), .options = {.epochs = 1, .batch_size = 0}});
+  auto& started = static_cast<SharpnessLogger<double>&>(fresh.trainer->add_callback(
+      std::make_unique<SharpnessLogger<double>>(ProbeBatch<double>::from(data, 100), 0)));
+  fresh.trainer->fit(data);
+  EXPECT_EQ(started.records().size(), 1u);
+}
+
 // Gradient descent on least squares with lr = 2.5 / lambda_max: every step multiplies the error
 // along the top eigenvector by |1 - 2.5| = 1.5, so the loss rises from the first steps.
 TEST(Divergence, WarnsWithTheStepAndTheStableLr) {

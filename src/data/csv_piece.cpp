@@ -1,0 +1,137 @@
+#include "csv_piece.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+namespace descent::data::detail {
+
+template <class Row>
+void CsvPiece::for_each_record(Row&& row) {
+  const char* p = text_.data();
+  const char* const end = p + text_.size();
+  std::size_t inner_lines;
+  while (p != end) {
+    const char* nl = find_record_end(p, end, inner_lines);
+    const char* record_end = nl ? nl : end;
+    lines_ += inner_lines + (nl ? 1 : 0);
+    // CRLF: the '\r' belongs to the line end, not to the last field.
+    const char* last = record_end != p && record_end[-1] == '\r' ? record_end - 1 : record_end;
+    if (last != p && !row(p, last)) return;
+    p = nl ? nl + 1 : end;
+  }
+}
+
+std::size_t CsvPiece::max_rows(std::string_view text, std::size_t columns) {
+  const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  return std::min(lines, text.size() / columns) + 1;
+}
+
+void CsvPiece::parse(std::string_view text, bool track_texts, float* features) {
+  text_ = text;
+  features_ = features;
+  track_texts_ = track_texts;
+  rows_ = lines_ = 0;
+  target_values_.clear();
+  text_ids_.clear();
+  texts_.clear();
+  texts_by_id_.clear();
+  failure_.reset();
+  try {
+    for_each_record([&](const char* begin, const char* end) {
+      read_row(begin, end, features_ + rows_ * layout_.features);
+      ++rows_;
+      return true;
+    });
+  } catch (Failure& failure) {
+    failure_ = std::move(failure);
+  }
+}
+
+void CsvPiece::read_row(const char* p, const char* end, float* out) {
+  const std::vector<std::string>& columns = layout_.columns;
+  std::size_t column = 0;
+  for (;; ++column) {
+    if (column == columns.size()) {
+      fail(p, fmt::format("the row has more than the header's {} fields", columns.size()),
+           "look for an extra delimiter; quote fields that contain one");
+    }
+    switch (layout_.roles[column]) {
+      case Role::feature:
+        *out++ = number(p, end, columns[column]);
+        break;
+      case Role::target:
+        read_target(next_field(p, end));
+        break;
+      case Role::ignored:
+        next_field(p, end);
+        break;
+    }
+    if (p == end) break;
+    ++p;  // the delimiter
+  }
+  if (column + 1 != columns.size()) {
+    fail(end,
+         fmt::format("the row has {} fields but the header has {}", column + 1, columns.size()),
+         "look for a missing value or delimiter in this row");
+  }
+}
+
+void CsvPiece::read_target(const Field& field) {
+  const std::string& name = layout_.columns[layout_.target_column];
+  std::string_view text = unescaped(field);
+  if (text.empty()) {
+    fail(field.start, fmt::format("empty target cell in column '{}'", name),
+         "every row needs a target value: fill or drop this row");
+  }
+  float value;
+  auto [stop, ec] = parse_float(text.data(), text.data() + text.size(), value);
+  const bool numeric = ec == std::errc{} && stop == text.data() + text.size();
+  if (numeric && !std::isfinite(value)) {
+    fail(field.start, fmt::format("non-finite target '{}' in column '{}'", shown(text), name),
+         "replace or drop NaN and infinite values before training");
+  }
+  target_values_.push_back(numeric ? value : std::numeric_limits<float>::quiet_NaN());
+  std::int32_t id = -1;
+  if (track_texts_) {
+    if (auto it = texts_.find(text); it != texts_.end()) {
+      id = it->second;
+    } else if (texts_.size() < max_texts_) {
+      id = static_cast<std::int32_t>(texts_.size());
+      texts_by_id_.push_back(&texts_.emplace(std::string(text), id).first->first);
+    } else {
+      track_texts_ = false;  // more distinct texts than the reader can keep: ids stop here
+    }
+  }
+  text_ids_.push_back(id);
+}
+
+Field CsvPiece::target_field(std::size_t row) {
+  Field target{};
+  std::size_t seen = 0;
+  const std::size_t lines = lines_;  // for_each_record counts them again
+  for_each_record([&](const char* p, const char* end) {
+    if (seen++ < row) return true;
+    for (std::size_t column = 0; column < layout_.target_column; ++column) {
+      next_field(p, end);
+      ++p;  // the delimiter
+    }
+    target = next_field(p, end);
+    return false;
+  });
+  lines_ = lines;
+  return target;
+}
+
+std::string CsvPiece::where(const std::filesystem::path& path, std::size_t first_line,
+                            const char* at) const {
+  const char* begin = text_.data();
+  const auto line = first_line + static_cast<std::size_t>(std::count(begin, at, '\n'));
+  const char* line_start = at;
+  while (line_start != begin && line_start[-1] != '\n') --line_start;
+  return fmt::format("{}:{}:{}", path.string(), line, at - line_start + 1);
+}
+
+}  // namespace descent::data::detail

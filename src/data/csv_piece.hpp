@@ -1,0 +1,93 @@
+#pragma once
+// The rows of one piece of a CSV round (csv_blocks.hpp), parsed on one thread: feature cells into
+// rows of the caller's row-major float matrix, the target cell into its value and an id of its
+// text local to the piece. What depends on the rows before the piece (the target's classes, its
+// first text) is decided afterwards, in file order, by the reader. Internal to src/data.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "csv_tokenizer.hpp"
+
+namespace descent::data::detail {
+
+enum class Role : std::uint8_t { feature, target, ignored };
+
+/// The columns of a CSV file as the reader uses them.
+struct CsvLayout {
+  std::vector<std::string> columns;
+  std::vector<Role> roles;  // per column
+  std::size_t target_column = 0;
+  std::size_t features = 0;  // columns with Role::feature
+};
+
+class CsvPiece : public CsvLexer {
+ public:
+  /// A bad cell: where, what and a hint (located as file:line:column by the reader).
+  struct Failure {
+    const char* at;
+    std::string what, hint;
+  };
+
+  CsvPiece(const CsvLayout& layout, char delimiter, std::size_t max_texts)
+      : CsvLexer(delimiter), layout_(layout), max_texts_(max_texts) {}
+
+  /// The most rows `text` can hold: its line ends + 1, and no more than a row of empty cells
+  /// (delimiters and a line end: `columns` bytes) per `columns` bytes.
+  static std::size_t max_rows(std::string_view text, std::size_t columns);
+  /// Parses the records of `text` (which must outlive the results), up to the first bad cell
+  /// (failure()), writing the features of row r to features[r * layout.features, ...) (room for
+  /// max_rows(text) rows). Target texts get local ids (first seen = 0, 1, ...) while
+  /// `track_texts` and fewer than max_texts distinct ones were seen; else -1.
+  void parse(std::string_view text, bool track_texts, float* features);
+
+  std::size_t rows() const { return rows_; }    // rows parsed whole
+  std::size_t lines() const { return lines_; }  // '\n' in the text (when parsed to its end)
+  /// Per row whose target was read (rows(), and the failing row when its target came first):
+  /// the target's value (NaN when not a number) and its local text id.
+  const std::vector<float>& target_values() const { return target_values_; }
+  const std::vector<std::int32_t>& text_ids() const { return text_ids_; }
+  const std::string& text(std::int32_t id) const { return *texts_by_id_[id]; }
+  const std::optional<Failure>& failure() const { return failure_; }
+
+  /// The target field of a row (re-read from the text: for messages).
+  Field target_field(std::size_t row);
+  /// "file:line:column" of a position in the text, whose first byte is on line `first_line`.
+  std::string where(const std::filesystem::path& path, std::size_t first_line,
+                    const char* at) const;
+
+  [[noreturn]] void fail(const char* at, std::string what, std::string hint) const override {
+    throw Failure{at, std::move(what), std::move(hint)};
+  }
+
+ private:
+  struct TransparentHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  /// Calls row(begin, end) for each non-empty record of the text, in order.
+  template <class Row>
+  void for_each_record(Row&& row);
+  void read_row(const char* p, const char* end, float* out);
+  void read_target(const Field& field);
+
+  const CsvLayout& layout_;
+  std::size_t max_texts_;
+  std::string_view text_;
+  bool track_texts_ = true;
+  std::size_t rows_ = 0, lines_ = 0;
+  float* features_ = nullptr;
+  std::vector<float> target_values_;
+  std::vector<std::int32_t> text_ids_;
+  std::unordered_map<std::string, std::int32_t, TransparentHash, std::equal_to<>> texts_;
+  std::vector<const std::string*> texts_by_id_;
+  std::optional<Failure> failure_;
+};
+
+}  // namespace descent::data::detail
