@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets (in the sanitizer pass's preset `asan`: clang 14, ASan + UBSan) and
 # runs each for a fixed time on its seed corpus fuzz/corpus/<target>/, two at a time. New inputs go to
 # build/fuzz/corpus/<target>/ (the committed seeds stay as they are), a crash to
-# build/fuzz/crashes/<target>-*. Prints executions per second and in total per target.
+# build/fuzz/crashes/<target>-* (copied into fuzz/corpus/<target>/ it is replayed by the test
+# fuzz.<target>.corpus from then on). Prints executions per second and in total per target.
 # Usage: fuzz/run.sh [seconds per target, default 45]
 # Without clang++-14 and libFuzzer (Debian clang-14, libclang-rt-14-dev) it prints SKIPPED and exits
 # 0, or 1 when DESCENT_REQUIRE_FUZZ=1.
@@ -60,6 +61,7 @@ if ((status)); then
     grep -q -E "ERROR|deadly signal|runtime error" "build/fuzz/logs/$t.log" &&
       { echo "--- $t:"; grep -m1 -A30 -E "ERROR|deadly signal|runtime error" "build/fuzz/logs/$t.log"; }
   done
-  echo "fuzz: a target failed; the input is in build/fuzz/crashes/ (keep it as a regression test)"
+  echo "fuzz: a target failed; the input is in build/fuzz/crashes/ (after the fix, copy it into" \
+    "fuzz/corpus/<target>/: the asan tests replay that corpus)"
 fi
 exit $status

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include <fmt/format.h>
+
 #include "descent/core/error.hpp"
 #include "descent/report/gnuplot.hpp"
 #include "descent/report/html_report.hpp"
@@ -42,7 +44,7 @@ std::vector<std::string> write_run_views(const std::filesystem::path& dir, bool 
   }
   try {
     if (!write_report(dir / "report.html", {run}))
-      notes.push_back(std::string("report.html shows static plots only: ") + kChartLibraryHint);
+      notes.push_back(fmt::format("report.html shows static plots only: {}", kChartLibraryHint));
   } catch (const Error& e) {
     notes.push_back(std::string("no report.html: ") + e.what());
   }
