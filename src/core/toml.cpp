@@ -51,10 +51,12 @@ nlohmann::json to_json(const toml::node& node) {
     for (const auto& v : *a) j.push_back(to_json(v));
     return j;
   }
-  if (auto v = node.value<std::int64_t>(); v && node.is_integer()) return *v;
-  if (auto v = node.value<double>(); v && node.is_floating_point()) return *v;
-  if (auto v = node.value<bool>()) return *v;
-  if (auto v = node.value<std::string>()) return *v;
+  // Each by its own type: node.value<int64_t>() of a float casts it to an integer first, which is
+  // undefined for a float beyond int64's range (found by fuzz/run_config_fuzz.cpp).
+  if (auto* v = node.as_integer()) return v->get();
+  if (auto* v = node.as_floating_point()) return v->get();
+  if (auto* v = node.as_boolean()) return v->get();
+  if (auto* v = node.as_string()) return v->get();
   throw ConfigError("unsupported TOML value (dates and times are not configuration values)", "");
 }
 
