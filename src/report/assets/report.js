@@ -302,6 +302,22 @@
   // d: {id, title, xName, x (increasing), series: [{label, color, dash, ys}], log (y, initially),
   //     logX, integerX (whole numbers on the x axis), markers: [{label, x}], syncKey, wide (the
   //     whole row)}.
+  // A chart's box: a bar with its title (callers add buttons), then the holder uPlot draws into.
+  function chartFrame(id, titleText) {
+    var box = document.createElement('div');
+    box.className = 'chart';
+    box.setAttribute('data-chart', id);
+    var bar = document.createElement('div');
+    bar.className = 'bar';
+    var title = document.createElement('h3');
+    title.textContent = titleText;
+    bar.appendChild(title);
+    box.appendChild(bar);
+    var holder = document.createElement('div');
+    box.appendChild(holder);
+    return {box: box, bar: bar, holder: holder};
+  }
+
   function Chart(section, d) {
     var n = d.x.length;
     var id = d.id, xName = d.xName;
@@ -312,22 +328,12 @@
     });
     var canLog = hi > 0;
     var log = canLog && (d.log || (lo > 0 && hi / lo > 1e4));
-    var box = document.createElement('div');
-    box.className = 'chart';
-    box.setAttribute('data-chart', id);
-    var bar = document.createElement('div');
-    bar.className = 'bar';
-    var title = document.createElement('h3');
-    title.textContent = d.title;
+    var frame = chartFrame(id, d.title), box = frame.box, holder = frame.holder;
     var scaleButton = document.createElement('button');
     var resetButton = document.createElement('button');
     resetButton.textContent = 'reset zoom';
-    bar.appendChild(title);
-    bar.appendChild(scaleButton);
-    bar.appendChild(resetButton);
-    box.appendChild(bar);
-    var holder = document.createElement('div');
-    box.appendChild(holder);
+    frame.bar.appendChild(scaleButton);
+    frame.bar.appendChild(resetButton);
     section.grid.appendChild(box);
     var plot = null;
     var width = function () {
@@ -586,17 +592,7 @@
   // out; the readout under the chart names the logged point nearest the cursor (exact values).
   function PathChart(section, c) {
     var id = c.id, heat = heatImage(c.heat), h = c.heat;
-    var box = document.createElement('div');
-    box.className = 'chart';
-    box.setAttribute('data-chart', id);
-    var bar = document.createElement('div');
-    bar.className = 'bar';
-    var title = document.createElement('h3');
-    title.textContent = c.title;
-    bar.appendChild(title);
-    box.appendChild(bar);
-    var holder = document.createElement('div');
-    box.appendChild(holder);
+    var frame = chartFrame(id, c.title), box = frame.box, holder = frame.holder;
     var key = document.createElement('p');
     key.className = 'note';
     key.textContent = 'colour: ' + h.label + ', 15 bands from 10^' + heat.lo.toFixed(2) +
