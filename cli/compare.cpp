@@ -190,7 +190,7 @@ int compare(const CompareArgs& args) {
   return compare_training(c, std::move(variants));
 }
 
-const Registration reg{
+const Registration compare_command{
     "compare",
     "Run variants of a configuration side by side (--vary KEY=V1,V2), optimizer paths on test "
     "functions, or the course's experiments (--experiment NAME, --list): a table and a figure",

@@ -18,12 +18,12 @@
 namespace {
 using namespace descent;
 
-struct Args {
+struct EvaluateArgs {
   std::string model, data, target, out, delimiter = "auto";
 };
 
 /// The labelled rows to score, in raw units (TrainedModel::evaluate aligns and scales them).
-data::Dataset load(const Args& args, const train::ModelCard& card) {
+data::Dataset load(const EvaluateArgs& args, const train::ModelCard& card) {
   if (cli::is_image_source(args.data)) return cli::load_image_source(args.data, card);
   if (!std::filesystem::is_regular_file(args.data))
     throw DataError("no such file or directory", args.data,
@@ -60,7 +60,7 @@ void print_confusion(const nlohmann::ordered_json& cm, const std::vector<std::st
   }
 }
 
-int evaluate(const Args& args) {
+int evaluate(const EvaluateArgs& args) {
   auto model = train::load_model(args.model);
   const auto& card = model.card();
   data::Dataset d = load(args, card);
@@ -86,10 +86,10 @@ int evaluate(const Args& args) {
   return 0;
 }
 
-const cli::Registration reg{
+const cli::Registration evaluate_command{
     "evaluate", "Score a trained model on labelled data: metrics and confusion matrix",
     [](CLI::App& sub) {
-      auto args = std::make_shared<Args>();
+      auto args = std::make_shared<EvaluateArgs>();
       sub.add_option("--model", args->model, "run directory or model.safetensors")->required();
       sub.add_option("--data", args->data,
                      "CSV file (columns matched by name), IDX directory or fashion-mnist")

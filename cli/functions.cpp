@@ -23,7 +23,7 @@ nlohmann::json describe(const FunctionInfo& info) {
           {"parameters", params}, {"start", f->start()},         {"minima", minima}};
 }
 
-const descent::cli::Registration reg{
+const descent::cli::Registration functions_command{
     "functions", "List the test functions of `descent trace`", [](CLI::App& sub) {
       auto json = std::make_shared<bool>(false);
       sub.add_flag("--json", *json, "Print the list as JSON");

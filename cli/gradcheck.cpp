@@ -30,7 +30,7 @@ using cli::parse_parameters;
 using cli::parse_point;
 using cli::print_table;
 
-struct Args {
+struct GradcheckArgs {
   std::string function;
   std::vector<std::string> params;
   std::string x0;
@@ -58,7 +58,7 @@ int verdict(double max_error, double tol, const std::string& worst) {
       "the analytic gradient disagrees with finite differences");
 }
 
-int check_function(const Args& a) {
+int check_function(const GradcheckArgs& a) {
   std::optional<std::vector<double>> given;
   if (!a.x0.empty()) given = parse_point(a.x0);
   auto f =
@@ -116,7 +116,7 @@ nn::Matrix<double> target_for(const cli::LoadedData& data, const nn::Loss<double
   return t;
 }
 
-int check_model(const Args& a) {
+int check_model(const GradcheckArgs& a) {
   RunConfig config;
   if (!a.config_file.empty()) config.merge_file(a.config_file);
   a.flags.apply(config);
@@ -157,12 +157,12 @@ int check_model(const Args& a) {
   return verdict(result.max_error, a.tol, where);
 }
 
-const cli::Registration reg{
+const cli::Registration gradcheck_command{
     "gradcheck",
     "Check analytic gradients (a function, a formula or a model's backward pass) against finite "
     "differences",
     [](CLI::App& sub) {
-      auto a = std::make_shared<Args>();
+      auto a = std::make_shared<GradcheckArgs>();
       sub.add_option("--function", a->function,
                      "Test function (see `descent functions`) or a formula in x, y or x1..xn");
       sub.add_option("--param", a->params, "Function parameter NAME=VALUE (repeatable)");

@@ -25,7 +25,7 @@ const char* target_text(nn::TargetKind kind) {
                                             : "values of the output's shape";
 }
 
-const cli::Registration reg{
+const cli::Registration losses_command{
     "losses", "List the losses (--loss) with their formulas, targets and options",
     [](CLI::App& sub) {
       auto json = std::make_shared<bool>(false);

@@ -71,13 +71,13 @@ void write_range_test_report(const std::filesystem::path& page, const sched::LRR
 namespace {
 using namespace descent;
 
-struct Args {
+struct LrFindArgs {
   std::string config_file, csv = "lr_find.csv", plot, report;
   sched::RangeTestOptions test;
   cli::ConfigFlags flags;
 };
 
-int run(const RunConfig& config, const cli::LoadedData& data, const Args& args) {
+int run(const RunConfig& config, const cli::LoadedData& data, const LrFindArgs& args) {
   const sched::LRRangeTest test = cli::range_test(config, data, args.test);
   std::string csv = "step,lr,loss,smoothed\n";
   for (std::size_t i = 0; i < test.losses().size(); ++i)
@@ -118,10 +118,10 @@ int run(const RunConfig& config, const cli::LoadedData& data, const Args& args) 
   return 0;
 }
 
-const cli::Registration reg{
+const cli::Registration lr_find_command{
     "lr-find", "Learning-rate range test: sweep the lr, suggest one, write the curve",
     [](CLI::App& sub) {
-      auto args = std::make_shared<Args>();
+      auto args = std::make_shared<LrFindArgs>();
       sub.add_option("config", args->config_file, "TOML config (as for descent train)");
       sub.add_option("--start-lr", args->test.start_lr, "first lr of the sweep")
           ->capture_default_str();

@@ -5,7 +5,7 @@
 #include "descent/optim/factory.hpp"
 
 namespace {
-const descent::cli::Registration reg{
+const descent::cli::Registration optimizers_command{
     "optimizers", "List the optimizers with their options and defaults", [](CLI::App& sub) {
       auto json = std::make_shared<bool>(false);
       sub.add_flag("--json", *json, "Print the table as JSON");

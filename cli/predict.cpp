@@ -130,7 +130,7 @@ int predict(const std::string& model_path, const std::string& data_path, const s
   return 0;
 }
 
-const cli::Registration reg{
+const cli::Registration predict_command{
     "predict", "Predict with a trained model (run directory or model.safetensors) on new data",
     [](CLI::App& sub) {
       struct Args {

@@ -34,7 +34,7 @@ int report_runs(const ReportArgs& args) {
   return 0;
 }
 
-const cli::Registration reg{
+const cli::Registration report_command{
     "report", "Write report.html for one run, or one page overlaying several runs",
     [](CLI::App& sub) {
       auto args = std::make_shared<ReportArgs>();

@@ -22,7 +22,7 @@ namespace {
 /// The most rows `descent schedule` lists (about 30 bytes each).
 constexpr std::int64_t kMaxSteps = 10'000'000;
 
-struct Args {
+struct ScheduleArgs {
   std::string scheduler;
   std::optional<double> lr;
   std::int64_t steps = 0;
@@ -44,7 +44,7 @@ void list_schedulers() {
 /// Rows are written as they are computed (to stdout, or streamed to --csv's temporary file), so
 /// memory stays flat however many steps are asked for.
 template <class T>
-void schedule_csv(const Args& a, const nlohmann::json& opt_spec, std::size_t num_groups,
+void schedule_csv(const ScheduleArgs& a, const nlohmann::json& opt_spec, std::size_t num_groups,
                   const std::function<void(std::string_view)>& emit) {
   using namespace descent;
   Params<T> params;
@@ -79,7 +79,7 @@ void schedule_csv(const Args& a, const nlohmann::json& opt_spec, std::size_t num
   }
 }
 
-int run(const Args& a) {
+int run(const ScheduleArgs& a) {
   using namespace descent;
   if (a.list) {
     list_schedulers();
@@ -113,9 +113,9 @@ int run(const Args& a) {
   return 0;
 }
 
-const descent::cli::Registration reg{
+const descent::cli::Registration schedule_command{
     "schedule", "Print the learning rate a scheduler gives each step, as CSV", [](CLI::App& sub) {
-      auto a = std::make_shared<Args>();
+      auto a = std::make_shared<ScheduleArgs>();
       sub.add_option(
           "scheduler", a->scheduler,
           R"(Scheduler as JSON, e.g. '{"name": "onecycle", "max_lr": 0.1, "total_steps": 100}')");

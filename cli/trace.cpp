@@ -263,7 +263,7 @@ int trace(const TraceArgs& args) {
   return 0;
 }
 
-const cli::Registration reg{
+const cli::Registration trace_command{
     "trace", "Trace an optimizer's path on a test function (CSV and/or a summary table)",
     [](CLI::App& sub) {
       auto args = std::make_shared<TraceArgs>();

@@ -380,7 +380,7 @@ void choose_output_dir(RunConfig& config, bool force) {
   config.set("output.dir", fresh.string(), "output.dir");
 }
 
-const cli::Registration reg{
+const cli::Registration train_command{
     "train",
     "Train a model on CSV / IDX / Fashion-MNIST / synthetic data (defaults: model mlp:64, "
     "optimizer adam lr 0.001, batch size 32, 10 epochs; --model linear for linear / logistic "
@@ -429,7 +429,8 @@ const cli::Registration reg{
                   "started with",
                   key,
                   "a resumed run may change only train.epochs, train.threads, "
-                  "train.checkpoint_every, output.progress and output.png; to train on with other settings "
+                  "train.checkpoint_every, output.progress and output.png; to train on with other "
+                  "settings "
                   "start a new run with "
                   "--init-from " +
                       args->resume + "/model.safetensors");

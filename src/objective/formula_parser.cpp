@@ -75,7 +75,7 @@ std::vector<std::string> common_first() {
   return names;
 }
 
-std::string did_you_mean(const std::string& name, const std::vector<std::string>& valid) {
+std::string did_you_mean_clause(const std::string& name, const std::vector<std::string>& valid) {
   const std::string near = closest_match(name, valid);
   return near.empty() ? std::string() : fmt::format(", did you mean '{}'?", near);
 }
@@ -199,13 +199,13 @@ class Parser {
     std::vector<std::string> valid = policy_.suggestions;
     for (const auto& [k, v] : constants()) valid.push_back(k);
     fail(start, fmt::format("unknown variable '{}'{} (variables: {}; constants: pi, e)", name,
-                            did_you_mean(name, valid), fmt::join(policy_.suggestions, ", ")));
+                            did_you_mean_clause(name, valid), fmt::join(policy_.suggestions, ", ")));
   }
   ex call(const std::string& name, std::size_t start) {
     const auto it = functions().find(name);
     if (it == functions().end())
       fail(start, fmt::format("unknown function '{}'{} (functions: {})", name,
-                              did_you_mean(name, common_first()),
+                              did_you_mean_clause(name, common_first()),
                               fmt::join(formula_function_names(), ", ")));
     const std::size_t open = pos_;
     accept('(');

@@ -27,8 +27,8 @@ struct Box {
 
 constexpr int kGrid = 160;  // grid points per axis
 // Path colours that stand out on the plasma palette (dark purple to yellow) and on the white key.
-const char* kColors[] = {"#e41a1c", "#1ec8ff", "#7fff00", "#ff7f00",
-                         "#ff69b4", "#8b4513", "#00ced1", "#808080"};
+const char* kPathColors[] = {"#e41a1c", "#1ec8ff", "#7fff00", "#ff7f00",
+                             "#ff69b4", "#8b4513", "#00ced1", "#808080"};
 
 }  // namespace
 
@@ -122,7 +122,7 @@ GnuplotFigure contour_figure(const objective::Function& f, const std::vector<Tra
       dat += std::isfinite(q[0]) && std::isfinite(q[1]) ? fmt::format("{} {}\n", q[0], q[1])
                                                         : std::string("NaN NaN\n");
     fig.data.emplace_back(file, std::move(dat));
-    const char* color = kColors[k % std::size(kColors)];
+    const char* color = kPathColors[k % std::size(kPathColors)];
     const std::size_t last = paths[k].points.empty() ? 0 : paths[k].points.size() - 1;
     // Earlier paths drawn wider, so that a later one on the same track leaves them visible.
     s += fmt::format(

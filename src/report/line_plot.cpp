@@ -8,8 +8,8 @@
 namespace descent::report {
 
 namespace {
-const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
-                         "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
+const char* kSeriesColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+                               "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
 
 bool all_positive(const std::vector<Series>& series, bool x_axis) {
   for (const auto& s : series)
@@ -60,11 +60,12 @@ GnuplotFigure line_figure(const LinePlot& plot) {
     fig.data.emplace_back(file, std::move(dat));
     const std::size_t every =
         std::max<std::size_t>(1, (series.x.size() + kMaxDrawnPoints - 1) / kMaxDrawnPoints);
-    s += fmt::format(
-        "{}{} {}using 1:2 with {} lw 2 lc rgb \"{}\"{} title {}", k ? ", \\\n     " : "",
-        gnuplot_quote(file), every > 1 ? fmt::format("every {} ", every) : "",
-        series.points ? "linespoints pt 7 ps 0.6" : "lines", kColors[k % std::size(kColors)],
-        series.dashed ? " dt 2" : "", gnuplot_quote(series.label));
+    s += fmt::format("{}{} {}using 1:2 with {} lw 2 lc rgb \"{}\"{} title {}",
+                     k ? ", \\\n     " : "", gnuplot_quote(file),
+                     every > 1 ? fmt::format("every {} ", every) : "",
+                     series.points ? "linespoints pt 7 ps 0.6" : "lines",
+                     kSeriesColors[k % std::size(kSeriesColors)], series.dashed ? " dt 2" : "",
+                     gnuplot_quote(series.label));
   }
   if (plot.series.empty()) s += "NaN notitle";
   s += "\n";

@@ -14,12 +14,10 @@
 #include "descent/objective/formula.hpp"
 #include "descent/objective/test_functions.hpp"
 #include "support/cli.hpp"
+#include "support/formulas.hpp"
 
 namespace descent::test {
 namespace {
-
-#define SKIP_WITHOUT_FORMULAS() \
-  if (!objective::formulas_available()) GTEST_SKIP() << "built without GiNaC: no formulas"
 
 /// A two-class CSV (target 0/1 from the sign of a + b), for the binary losses.
 std::string binary_csv() {
@@ -45,12 +43,6 @@ std::vector<std::string> fields(const std::string& line) {
   std::stringstream in(line);
   for (std::string f; std::getline(in, f, ',');) out.push_back(f);
   return out;
-}
-
-double number(const std::string& s) {
-  double v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
 }
 
 TEST(TraceFormula, SameCsvShapeAndPathAsTheBuiltIn) {

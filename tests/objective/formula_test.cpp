@@ -14,12 +14,10 @@
 #include "descent/objective/scalar_formula.hpp"
 #include "descent/objective/test_functions.hpp"
 #include "descent/objective/tracer.hpp"
+#include "support/formulas.hpp"
 
 namespace descent::objective {
 namespace {
-
-#define SKIP_WITHOUT_FORMULAS() \
-  if (!formulas_available()) GTEST_SKIP() << "built without GiNaC (libginac-dev): no formulas"
 
 double at(const std::string& text, std::vector<double> x) {
   return Formula::parse(text, x.size()).value(x);

@@ -27,13 +27,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return parts;
 }
 
-double number(const std::string& s) {
-  double v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  EXPECT_TRUE(ec == std::errc() && end == s.data() + s.size()) << "not a number: '" << s << "'";
-  return v;
-}
-
 struct Csv {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;

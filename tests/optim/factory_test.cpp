@@ -12,9 +12,9 @@
 namespace descent::optim {
 namespace {
 
-struct Net {
+struct WeightAndBiasNet {
   Params<double> params;
-  explicit Net(std::size_t b_group = 1) {
+  explicit WeightAndBiasNet(std::size_t b_group = 1) {
     params.add("w", {3, 2});
     params.add("b", {2}, b_group);
     params.allocate();
@@ -23,7 +23,7 @@ struct Net {
 
 /// make(spec) throws a ConfigError whose what() contains every needle.
 void expect_config_error(const std::string& spec, std::initializer_list<std::string> needles) {
-  Net net;
+  WeightAndBiasNet net;
   try {
     make<double>(net.params, spec);
     ADD_FAILURE() << "expected a ConfigError for " << spec;
@@ -39,13 +39,13 @@ TEST(Factory, BuildsEveryRegisteredOptimizerWithTorchDefaults) {
     // L-BFGS and Newton take one parameter group (as torch's LBFGS); the others two.
     std::size_t groups = 2;
     try {
-      Net net;
+      WeightAndBiasNet net;
       make<double>(net.params, info.name);
     } catch (const ConfigError& e) {
       EXPECT_NE(std::string(e.what()).find("one parameter group"), std::string::npos) << e.what();
       groups = 1;
     }
-    Net net(groups - 1);
+    WeightAndBiasNet net(groups - 1);
     auto opt = make<double>(net.params, info.name);
     EXPECT_EQ(opt->name(), info.name);
     EXPECT_EQ(opt->num_groups(), groups);
@@ -53,7 +53,7 @@ TEST(Factory, BuildsEveryRegisteredOptimizerWithTorchDefaults) {
       EXPECT_EQ(opt->group_options(groups - 1).at(row["name"].get<std::string>()), row["default"])
           << info.name << "." << row["name"];
   }
-  Net net;
+  WeightAndBiasNet net;
   auto adamw = make<double>(net.params, "adamw");
   EXPECT_EQ(adamw->group_options(0)["weight_decay"], 1e-2);  // torch's AdamW default
   EXPECT_EQ(adamw->group_options(0)["betas"], nlohmann::json::array({0.9, 0.999}));
@@ -61,7 +61,7 @@ TEST(Factory, BuildsEveryRegisteredOptimizerWithTorchDefaults) {
 }
 
 TEST(Factory, SpecOptionsAndGroupOverrides) {
-  Net net;
+  WeightAndBiasNet net;
   auto opt = make<double>(net.params, R"({"name": "sgd", "lr": 0.1, "momentum": 0.9,
       "groups": [{"nesterov": true}, {"lr": 0.01, "weight_decay": 0.5}]})");
   auto& sgd = dynamic_cast<SGD<double>&>(*opt);
@@ -138,7 +138,7 @@ TEST(Factory, OutOfRangeValuesNameTheKey) {
   expect_config_error(R"({"name": "sgd", "lr": 1e999})",
                       {"optimizer: malformed JSON", "number overflow parsing '1e999'"});
   // From a JSON object built in C++, which can hold them.
-  Net net;
+  WeightAndBiasNet net;
   try {
     make<double>(net.params, nlohmann::json{{"name", "sgd"}, {"lr", INFINITY}});
     ADD_FAILURE() << "expected a ConfigError";
@@ -165,7 +165,7 @@ TEST(Factory, MalformedJsonText) {
 }
 
 TEST(Factory, SetGroupOptionsIsStrictAndAtomic) {
-  Net net;
+  WeightAndBiasNet net;
   auto opt = make<double>(net.params, R"({"name": "sgd", "lr": 0.1})");
   EXPECT_THROW(opt->set_group_options(0, {{"lr", 0.2}, {"nesterov", true}}), ConfigError);
   EXPECT_EQ(opt->lr(0), 0.1);  // the refused update changed nothing

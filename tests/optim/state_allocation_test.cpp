@@ -21,9 +21,9 @@ namespace {
 using ::testing::HasSubstr;
 
 /// Two groups of 5 and 3 elements, p0_i = cos(i).
-struct Net {
+struct TwoGroupNet {
   Params<double> params;
-  Net() {
+  TwoGroupNet() {
     params.add("a", {5}, 0);
     params.add("b", {3}, 1);
     params.allocate();
@@ -56,11 +56,11 @@ TEST(StateAllocation, OnlyTheBuffersTheOptionsUse) {
       {R"({"name": "sgd", "groups": [{}, {"momentum": 0.5}]})", {"momentum_buffer"}},
   };
   for (const auto& [spec, names] : cases) {
-    Net net;
+    TwoGroupNet net;
     auto opt = make<double>(net.params, spec);
     EXPECT_EQ(buffer_names(*opt), names) << spec;
   }
-  Net net;
+  TwoGroupNet net;
   Adam<double> adam(net.params, {});
   EXPECT_FALSE(adam.has_state(2));
   EXPECT_TRUE(adam.state("max_exp_avg_sq").empty());
@@ -72,7 +72,7 @@ TEST(StateAllocation, OnlyTheBuffersTheOptionsUse) {
 void expect_late_allocation_matches(const std::string& spec, const nlohmann::json& late_option,
                                     const nlohmann::json& group1_from_start) {
   SCOPED_TRACE(spec);
-  Net a, b;
+  TwoGroupNet a, b;
   auto late = make<double>(a.params, spec);
   nlohmann::json early_spec = nlohmann::json::parse(spec);
   early_spec["groups"] = {nlohmann::json::object(), group1_from_start};
@@ -106,7 +106,7 @@ TEST(StateAllocation, SetGroupOptionsAllocatesWhatAnOptionTurnsOn) {
 }
 
 TEST(StateAllocation, AnOptionTurnedOnThroughGroupIsAUsageErrorInStep) {
-  Net net;
+  TwoGroupNet net;
   RMSprop<double> opt(net.params, {});
   opt.group(1).centered = true;
   net.set_gradient(1);
@@ -120,7 +120,7 @@ TEST(StateAllocation, AnOptionTurnedOnThroughGroupIsAUsageErrorInStep) {
 }
 
 TEST(StateAllocation, LoadingAStateKeepsExactlyItsBuffers) {
-  Net a, b;
+  TwoGroupNet a, b;
   auto plain = make<double>(a.params, R"({"name": "adam"})");
   auto ams = make<double>(b.params, R"({"name": "adam", "amsgrad": true})");
   a.set_gradient(1), plain->step();
@@ -129,7 +129,7 @@ TEST(StateAllocation, LoadingAStateKeepsExactlyItsBuffers) {
   EXPECT_EQ(buffer_names(*ams), (Names{"exp_avg", "exp_avg_sq"}));
   EXPECT_EQ(ams->group_options(0)["amsgrad"], false);
   // A state holding a buffer no option uses now (amsgrad switched off) keeps it.
-  Net c;
+  TwoGroupNet c;
   auto off = make<double>(c.params, R"({"name": "adam", "amsgrad": true})");
   c.set_gradient(1), off->step();
   off->set_group_options(0, {{"amsgrad", false}});

@@ -14,9 +14,9 @@ namespace {
 
 /// Three tensors in two groups (group 0 is not declared first), p0_i = cos(i).
 template <class T>
-struct Net {
+struct ThreeTensorNet {
   Params<T> params;
-  explicit Net(std::size_t extra = 0) {
+  explicit ThreeTensorNet(std::size_t extra = 0) {
     params.add("a", {3, 5}, 1);
     params.add("b", {4 + extra}, 0);
     params.add("c", {2, 2}, 1);
@@ -54,14 +54,14 @@ void expect_same_state(const StateDict<T>& a, const StateDict<T>& b) {
 /// steps on both: the same bits.
 template <class T>
 void round_trip(const std::string& spec) {
-  Net<T> a;
+  ThreeTensorNet<T> a;
   auto opt_a = make<T>(a.params, spec);
   for (int t = 1; t <= 20; ++t) {
     if (t == 10) opt_a->set_lr(1, opt_a->lr(1) * 0.5);
     a.set_gradient(t);
     opt_a->step();
   }
-  Net<T> b;
+  ThreeTensorNet<T> b;
   std::copy(a.params.values().begin(), a.params.values().end(), b.params.values().begin());
   auto opt_b = make<T>(b.params, std::string(opt_a->name()));
   opt_b->load_state_dict(opt_a->state_dict());
@@ -105,9 +105,9 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"name": "lion", "lr": 0.001, "weight_decay": 0.1, "groups": [{"betas": [0.95, 0.98]}, {}]})"),
     [](const auto& info) { return "Case" + std::to_string(info.index); });
 
-/// A trained Adam state over Net<double>(extra) for the error tests.
+/// A trained Adam state over ThreeTensorNet<double>(extra) for the error tests.
 StateDict<double> adam_state(std::size_t extra = 0) {
-  Net<double> net(extra);
+  ThreeTensorNet<double> net(extra);
   auto opt = make<double>(net.params, "adam");
   net.set_gradient(1);
   opt->step();
@@ -117,7 +117,7 @@ StateDict<double> adam_state(std::size_t extra = 0) {
 /// Loading `state` into a stepped Adam throws a CheckpointError whose what() contains `needle`,
 /// and leaves the optimizer's state as it was.
 void expect_refused(const StateDict<double>& state, const std::string& needle) {
-  Net<double> net;
+  ThreeTensorNet<double> net;
   auto opt = make<double>(net.params, R"({"name": "adam", "lr": 0.01})");
   net.set_gradient(1);
   opt->step();
@@ -132,7 +132,7 @@ void expect_refused(const StateDict<double>& state, const std::string& needle) {
 }
 
 TEST(LoadStateDict, RefusesAnotherOptimizersState) {
-  Net<double> net;
+  ThreeTensorNet<double> net;
   auto sgd = make<double>(net.params, R"({"name": "sgd", "momentum": 0.9})");
   try {
     sgd->load_state_dict(adam_state());
@@ -202,7 +202,7 @@ TEST(LoadStateDict, RefusesBadOptionValues) {
 /// the step count, required on load, and it matters -- resuming with it reset to 1 diverges.
 TEST(LoadStateDict, NAdamMuProductIsSavedAndMatters) {
   const std::string spec = R"({"name": "nadam", "lr": 0.01, "momentum_decay": 0.01})";
-  Net<double> a;
+  ThreeTensorNet<double> a;
   auto opt_a = make<double>(a.params, spec);
   for (int t = 1; t <= 20; ++t) a.set_gradient(t), opt_a->step();
   const StateDict<double> state = opt_a->state_dict();
@@ -213,7 +213,7 @@ TEST(LoadStateDict, NAdamMuProductIsSavedAndMatters) {
 
   StateDict<double> reset = state;
   for (auto& g : reset.groups) g["mu_product"] = 1.0;
-  Net<double> b;
+  ThreeTensorNet<double> b;
   std::copy(a.params.values().begin(), a.params.values().end(), b.params.values().begin());
   auto opt_b = make<double>(b.params, "nadam");
   opt_b->load_state_dict(reset);

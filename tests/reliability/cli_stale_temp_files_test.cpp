@@ -27,12 +27,12 @@ pid_t dead_pid() {
   return child;
 }
 
-const std::string kRun =
+const std::string kSmallRun =
     "train --data synthetic:blobs --samples 60 --model mlp:4 --seed 1 --progress none";
 
 TEST(StaleTempFiles, AResumeRemovesThoseOfAKilledWriterAndNothingElse) {
   const fs::path dir = scratch_dir() / "run";
-  ASSERT_EQ(run_cli(kRun + " --epochs 1 --out " + dir.string()).code, 0);
+  ASSERT_EQ(run_cli(kSmallRun + " --epochs 1 --out " + dir.string()).code, 0);
   const std::string dead = std::to_string(dead_pid());
   const std::string live = std::to_string(::getpid());
   // What a kill -9 between open and rename leaves: "<target>.tmp<pid>.<n>", up to 512 KB.
@@ -60,7 +60,7 @@ TEST(StaleTempFiles, ANewRunIntoTheDirectoryRemovesThem) {
   const fs::path dir = scratch_dir() / "run";
   const fs::path stale = dir / ("config.toml.tmp" + std::to_string(dead_pid()) + ".42");
   descent::write_file_atomic(stale, "[data]\npath = ");
-  ASSERT_EQ(run_cli(kRun + " --epochs 1 --out " + dir.string()).code, 0);
+  ASSERT_EQ(run_cli(kSmallRun + " --epochs 1 --out " + dir.string()).code, 0);
   EXPECT_FALSE(fs::exists(stale));
   EXPECT_TRUE(fs::exists(dir / "metrics.csv"));
   fs::remove_all(dir.parent_path());

@@ -54,12 +54,12 @@ class Browser : public ::testing::Test {
   fs::path chromium_, dir_;
 };
 
-const std::string kRun =
+const std::string kBrowserRun =
     "train --data synthetic:blobs --samples 300 --model mlp:16 --epochs 6 --val-split 0.2 "
     "--test-split 0.2 --progress none ";
 
 TEST_F(Browser, TrainReportDrawsEveryEpochAndStepChart) {
-  const auto r = run_cli(kRun + "--log-steps --out " + (dir_ / "run").string());
+  const auto r = run_cli(kBrowserRun + "--log-steps --out " + (dir_ / "run").string());
   ASSERT_EQ(r.code, 0) << r.err;
   ASSERT_TRUE(fs::exists(dir_ / "run" / "report.html"));
   // Per epoch: loss, accuracy, lr, skipped_steps, grad_norm, update_ratio, dead_relu; per step:
@@ -69,7 +69,8 @@ TEST_F(Browser, TrainReportDrawsEveryEpochAndStepChart) {
 
 // 2/lambda_max is drawn on the lr's chart (per epoch and per step); lambda_max has its own.
 TEST_F(Browser, SharpnessIsDrawnBesideTheLr) {
-  const auto r = run_cli(kRun + "--log-steps --sharpness-every 4 --out " + (dir_ / "run").string());
+  const auto r =
+      run_cli(kBrowserRun + "--log-steps --sharpness-every 4 --out " + (dir_ / "run").string());
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(expect_drawn(dir_ / "run" / "report.html"), 13);
 }
@@ -89,7 +90,8 @@ TEST_F(Browser, RegressionReportDrawsPredictedVsActual) {
 
 TEST_F(Browser, OverlaidRunsDrawWithoutError) {
   for (const char* bs : {"8", "32"})
-    ASSERT_EQ(run_cli(kRun + "--batch-size " + bs + " --out " + (dir_ / bs).string()).code, 0);
+    ASSERT_EQ(run_cli(kBrowserRun + "--batch-size " + bs + " --out " + (dir_ / bs).string()).code,
+              0);
   const auto r = run_cli("report " + (dir_ / "8").string() + " " + (dir_ / "32").string() +
                          " --out " + (dir_ / "compare.html").string());
   ASSERT_EQ(r.code, 0) << r.err;
@@ -125,7 +127,7 @@ TEST_F(Browser, TraceReportDrawsThePathsAndPerStepCharts) {
 TEST_F(Browser, AScriptErrorIsCaught) {
   // The check itself: a page whose script throws must be reported as such.
   const auto page = dir_ / "broken.html";
-  const auto r = run_cli(kRun + "--out " + (dir_ / "run").string());
+  const auto r = run_cli(kBrowserRun + "--out " + (dir_ / "run").string());
   ASSERT_EQ(r.code, 0) << r.err;
   std::string html = descent::read_file(dir_ / "run" / "report.html");
   const auto at = html.find("<script type=\"application/json\" id=\"descent-data\">");

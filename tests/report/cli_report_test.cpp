@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 using descent::read_file;
 using descent::test::run_cli;
 
-const std::string kRun =
+const std::string kReportRun =
     "train --data synthetic:blobs --samples 200 --model mlp:8 --epochs 3 --val-split 0.2 "
     "--test-split 0.2 --progress none ";
 
@@ -31,7 +31,7 @@ std::size_t lines(const std::string& s) {
 
 TEST(CliReport, TrainLeavesReportPlotsAndEvents) {
   const auto dir = descent::test::scratch_dir();
-  const auto r = run_cli(kRun + "--log-steps --out " + (dir / "run").string());
+  const auto r = run_cli(kReportRun + "--log-steps --out " + (dir / "run").string());
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string html = read_file(dir / "run" / "report.html");
   EXPECT_NE(html.find("<h1>descent run <code>run</code></h1>"), std::string::npos);
@@ -107,7 +107,7 @@ TEST(CliReport, RegressionLeavesPredictedVsActual) {
 TEST(CliReport, WithoutGnuplotTheRunSucceedsAndSaysHowToGetPlots) {
   const auto dir = descent::test::scratch_dir();
   ::setenv("DESCENT_GNUPLOT", (dir / "none").c_str(), 1);  // a gnuplot that is not there
-  const auto r = run_cli(kRun + "--out " + (dir / "run").string());
+  const auto r = run_cli(kReportRun + "--out " + (dir / "run").string());
   ::unsetenv("DESCENT_GNUPLOT");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("no plots: gnuplot is not installed (apt-get install gnuplot-nox"),
@@ -120,7 +120,7 @@ TEST(CliReport, WithoutGnuplotTheRunSucceedsAndSaysHowToGetPlots) {
 TEST(CliReport, OverlayIsNamedByTheDifferingConfigKeys) {
   const auto dir = descent::test::scratch_dir();
   for (const char* bs : {"1", "32"})
-    ASSERT_EQ(run_cli(kRun + "--batch-size " + bs + " --out " + (dir / bs).string()).code, 0);
+    ASSERT_EQ(run_cli(kReportRun + "--batch-size " + bs + " --out " + (dir / bs).string()).code, 0);
   const auto out = dir / "compare.html";
   const auto r = run_cli("report " + (dir / "1").string() + " " + (dir / "32").string() +
                          " --out " + out.string());
@@ -135,7 +135,7 @@ TEST(CliReport, OverlayIsNamedByTheDifferingConfigKeys) {
 
 TEST(CliReport, BadInputIsOneLineExit2AndNoFile) {
   const auto dir = descent::test::scratch_dir();
-  ASSERT_EQ(run_cli(kRun + "--out " + (dir / "good").string()).code, 0);
+  ASSERT_EQ(run_cli(kReportRun + "--out " + (dir / "good").string()).code, 0);
   fs::create_directories(dir / "torn");
   descent::write_file_atomic(dir / "torn" / "metrics.csv", "epoch,train_loss\n1,0.5\n2,0.4");
   fs::create_directories(dir / "empty");
@@ -186,7 +186,7 @@ TEST(CliReport, AFailedRunStillWritesItsSummaryAndReport) {
 // PNG on request: --png adds plots/*.png beside the SVGs; trace --plot FILE.png draws a PNG.
 TEST(CliReport, PngOnRequest) {
   const auto dir = descent::test::scratch_dir();
-  const auto r = run_cli(kRun + "--png --out " + (dir / "run").string());
+  const auto r = run_cli(kReportRun + "--png --out " + (dir / "run").string());
   ASSERT_EQ(r.code, 0) << r.err;
   if (r.out.find("no plots: gnuplot is not installed") != std::string::npos)
     GTEST_SKIP() << "gnuplot is not installed: PNG plots are not checked";

@@ -10,12 +10,12 @@
 namespace descent::test {
 namespace {
 
-const nlohmann::json kSgd = {
+const nlohmann::json kMomentumSgd = {
     {"name", "sgd"}, {"lr", 0.1}, {"momentum", 0.9}, {"groups", {{{"lr", 0.1}}, {{"lr", 0.2}}}}};
 const nlohmann::json kAdam = {{"name", "adam"}, {"groups", {{{"lr", 0.1}}}}};
 
 /// The ConfigError sched::make throws for `spec`, or a failure if it throws none.
-ConfigError config_error(const std::string& spec, const nlohmann::json& optimizer = kSgd) {
+ConfigError config_error(const std::string& spec, const nlohmann::json& optimizer = kMomentumSgd) {
   Rig rig(optimizer);
   try {
     sched::make(*rig.optimizer, spec);
@@ -123,7 +123,7 @@ TEST(SchedFactory, MomentumCyclingNeedsAMomentumOption) {
 }
 
 TEST(SchedFactory, BareNameAndJsonText) {
-  Rig rig(kSgd);
+  Rig rig(kMomentumSgd);
   EXPECT_EQ(sched::make(*rig.optimizer, "plateau")->name(), "plateau");
   EXPECT_EQ(sched::make(*rig.optimizer, R"({"name": "step", "step_size": 2})")->name(), "step");
   const auto& names = sched::registry();
@@ -131,7 +131,7 @@ TEST(SchedFactory, BareNameAndJsonText) {
 }
 
 TEST(SchedUsage, OneCycleStoppedPastTotalSteps) {
-  Rig rig(kSgd);
+  Rig rig(kMomentumSgd);
   auto s = sched::make(*rig.optimizer, R"({"name": "onecycle", "max_lr": 1, "total_steps": 5})");
   for (int t = 0; t < 5; ++t) s->step();  // last_epoch 5 = total_steps: allowed, as in torch
   try {
@@ -143,7 +143,7 @@ TEST(SchedUsage, OneCycleStoppedPastTotalSteps) {
 }
 
 TEST(SchedUsage, MetricAndStepAreNotInterchangeable) {
-  Rig rig(kSgd);
+  Rig rig(kMomentumSgd);
   auto plateau = sched::make(*rig.optimizer, "plateau");
   EXPECT_TRUE(plateau->needs_metric());
   EXPECT_THROW(plateau->step(), UsageError);
@@ -165,7 +165,7 @@ TEST(SchedUsage, MetricAndStepAreNotInterchangeable) {
 }
 
 TEST(SchedUsage, CompositeChildrenMustShareParamGroups) {
-  Rig rig(kSgd);
+  Rig rig(kMomentumSgd);
   std::vector<std::unique_ptr<sched::LRScheduler>> children;
   children.push_back(
       std::make_unique<sched::StepLR>(sched::ParamGroups(*rig.optimizer), sched::StepLROptions{}));
@@ -176,7 +176,7 @@ TEST(SchedUsage, CompositeChildrenMustShareParamGroups) {
 }
 
 TEST(SchedState, MismatchedStateIsACheckpointError) {
-  Rig rig(kSgd);
+  Rig rig(kMomentumSgd);
   auto cosine = sched::make(*rig.optimizer, R"({"name": "cosine", "T_max": 3})");
   auto step = sched::make(*rig.optimizer, R"({"name": "step", "step_size": 3})");
   EXPECT_THROW(cosine->load_state_dict(step->state_dict()), CheckpointError);
@@ -193,7 +193,7 @@ TEST(SchedState, MismatchedStateIsACheckpointError) {
 }
 
 TEST(SchedState, PlateauStateRoundTripsBeforeAnyImprovement) {
-  Rig rig(kSgd);
+  Rig rig(kMomentumSgd);
   sched::ParamGroups groups(*rig.optimizer);
   sched::ReduceLROnPlateau a(groups, {.patience = 1});
   sched::ReduceLROnPlateau b(groups, {.patience = 1});

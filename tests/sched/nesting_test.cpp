@@ -11,7 +11,7 @@
 namespace descent::test {
 namespace {
 
-const nlohmann::json kSgd = {
+const nlohmann::json kTwoGroupSgd = {
     {"name", "sgd"}, {"lr", 0.1}, {"groups", {{{"lr", 0.1}}, {{"lr", 0.2}}}}};
 const double kLr0[] = {0.1, 0.2};
 
@@ -29,7 +29,7 @@ void step(sched::Scheduler& s, double metric) {
 void expect_run(const nlohmann::json& spec, const std::vector<double>& metrics,
                 const std::vector<double>& factors) {
   ASSERT_EQ(metrics.size() + 1, factors.size());
-  Rig rig(kSgd);
+  Rig rig(kTwoGroupSgd);
   auto s = sched::make(*rig.optimizer, spec);
   std::vector<nlohmann::json> states{s->state_dict()};
   std::vector<std::vector<double>> lrs{s->last_lr()};
@@ -44,7 +44,7 @@ void expect_run(const nlohmann::json& spec, const std::vector<double>& metrics,
   }
   for (std::size_t k = 0; k < metrics.size(); ++k) {
     SCOPED_TRACE(fmt::format("resumed after step {}", k));
-    Rig fresh(kSgd);
+    Rig fresh(kTwoGroupSgd);
     auto resumed = sched::make(*fresh.optimizer, spec);
     const auto state = nlohmann::json::parse(states[k].dump());
     for (std::size_t g = 0; g < 2; ++g) fresh.optimizer->set_lr(g, lrs[k][g]);
@@ -62,7 +62,7 @@ TEST(SchedNesting, PlateauInsideWarmupStartsCountingAtItsMilestone) {
   const nlohmann::json spec = {{"name", "warmup"},
                                {"warmup_steps", 3},
                                {"then", {{"name", "plateau"}, {"factor", 0.5}, {"patience", 1}}}};
-  Rig rig(kSgd);
+  Rig rig(kTwoGroupSgd);
   auto s = sched::make(*rig.optimizer, spec);
   EXPECT_TRUE(s->needs_metric());
   EXPECT_THROW(s->step(), UsageError);

@@ -5,7 +5,9 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -46,6 +48,22 @@ inline CliResult run_cli(const std::string& args) {
   r.err = read_file(err);
   std::filesystem::remove_all(dir);
   return r;
+}
+
+/// The number a CSV cell or an output line holds; a test failure when it is not one.
+inline double number(const std::string& s) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  EXPECT_TRUE(ec == std::errc() && end == s.data() + s.size()) << "not a number: '" << s << "'";
+  return v;
+}
+
+/// The data rows of a CSV file with a header (0 when it does not exist).
+inline std::size_t metric_rows(const std::filesystem::path& csv) {
+  if (!std::filesystem::exists(csv)) return 0;
+  const std::string text = read_file(csv);
+  const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  return lines ? lines - 1 : 0;
 }
 
 }  // namespace descent::test

@@ -41,13 +41,6 @@ std::string joined(const std::vector<std::string>& args) {
 }
 
 /// Rows of a metrics.csv (lines after the header); 0 while it does not exist.
-std::size_t metric_rows(const fs::path& csv) {
-  if (!fs::exists(csv)) return 0;
-  const std::string text = descent::read_file(csv);
-  const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-  return lines ? lines - 1 : 0;
-}
-
 struct Interrupted {
   int code = -1;  // exit code, -1 when ended by a signal
   std::string out;
@@ -88,7 +81,7 @@ Interrupted interrupt(const std::vector<std::string>& args, const fs::path& dir,
       ADD_FAILURE() << "the interrupted run did not end";
       break;
     }
-    if (!signalled && metric_rows(dir / "metrics.csv") >= 1) {
+    if (!signalled && descent::test::metric_rows(dir / "metrics.csv") >= 1) {
       kill(pid, signal);
       signalled = true;
     }
@@ -117,7 +110,7 @@ TEST(CliInterrupt, SigintStopsAfterTheEpochAndResumesBitIdentically) {
   EXPECT_TRUE(s.at("stopped_early").get<bool>());
   EXPECT_NE(s.at("stop_reason").get<std::string>().find("SIGINT"), std::string::npos) << s;
   EXPECT_NE(r.out.find("descent train --resume " + resumed.string()), std::string::npos) << r.out;
-  const std::size_t k = metric_rows(resumed / "metrics.csv");
+  const std::size_t k = descent::test::metric_rows(resumed / "metrics.csv");
   ASSERT_GE(k, 1u);
   EXPECT_EQ(s.at("epochs_run").get<std::size_t>(), k);
   ASSERT_LT(k, 100000u);
@@ -129,7 +122,7 @@ TEST(CliInterrupt, SigintStopsAfterTheEpochAndResumesBitIdentically) {
   const auto whole = descent::test::run_cli(joined(kRun) + epochs + " --out " + straight.string());
   ASSERT_EQ(whole.code, 0) << whole.out << whole.err;
   EXPECT_FALSE(summary(resumed).at("stopped_early").get<bool>());
-  EXPECT_EQ(metric_rows(resumed / "metrics.csv"), k + 2);
+  EXPECT_EQ(descent::test::metric_rows(resumed / "metrics.csv"), k + 2);
   EXPECT_EQ(descent::read_file(resumed / "metrics.csv"),
             descent::read_file(straight / "metrics.csv"));
   EXPECT_TRUE(descent::read_file(resumed / "model.safetensors") ==

@@ -171,12 +171,6 @@ pid_t rank_pid(pid_t parent, int rank) {
   return -1;
 }
 
-std::size_t metric_rows(const fs::path& csv) {
-  if (!fs::exists(csv)) return 0;
-  const std::string text = bytes(csv);
-  const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-  return lines ? lines - 1 : 0;
-}
 }  // namespace
 
 // SIGKILL to rank 1 of 2 after the first epoch: mpirun ends within seconds, non-zero; resuming
@@ -204,7 +198,7 @@ TEST(CliMpi, KilledRankEndsTheJobAndResumeContinues) {
       waitpid(pid, &status, 0);
       FAIL() << "the job did not end: " << bytes(root / "log");
     }
-    if (!killed && metric_rows(dir / "metrics.csv") >= 1) {
+    if (!killed && descent::test::metric_rows(dir / "metrics.csv") >= 1) {
       const pid_t victim = rank_pid(pid, 1);
       ASSERT_GT(victim, 0) << "no rank 1 among mpirun's children";
       kill(victim, SIGKILL);
@@ -220,7 +214,7 @@ TEST(CliMpi, KilledRankEndsTheJobAndResumeContinues) {
   EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << bytes(root / "log");
   EXPECT_NE(bytes(root / "log").find("rank 1"), std::string::npos) << bytes(root / "log");
 
-  const std::size_t k = metric_rows(dir / "metrics.csv");
+  const std::size_t k = descent::test::metric_rows(dir / "metrics.csv");
   ASSERT_GE(k, 1u);
   const int epochs = static_cast<int>(k) + 1;
   const auto more = run_mpi(3, "train --resume " + dir.string() + " --epochs " +
