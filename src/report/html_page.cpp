@@ -149,12 +149,18 @@ std::vector<fs::path> svg_files(const fs::path& dir) {
   return files;
 }
 
-std::string svg_figures(const std::vector<fs::path>& files) {
+std::string static_figures(const std::vector<fs::path>& files) {
   std::string out;
   for (const auto& f : files) {
-    std::string svg = read_file(f);
-    if (const auto start = svg.find("<svg"); start != std::string::npos) svg.erase(0, start);
-    out += "<figure class=\"static\">" + svg + "</figure>\n";
+    std::string image = read_file(f);
+    if (f.extension() == ".png") {
+      image = fmt::format(
+          "<img alt=\"{}\" src=\"data:image/png;base64,{}\">", html_escape(f.filename().string()),
+          base64(reinterpret_cast<const unsigned char*>(image.data()), image.size()));
+    } else if (const auto start = image.find("<svg"); start != std::string::npos) {
+      image.erase(0, start);
+    }
+    out += "<figure class=\"static\">" + image + "</figure>\n";
   }
   if (files.empty()) out += "<p class=\"note\">No static plots either (install gnuplot-nox).</p>\n";
   return out;

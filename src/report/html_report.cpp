@@ -282,7 +282,7 @@ std::string report_html(const std::vector<RunData>& runs,
   }
   for (std::size_t r = 0; r < runs.size(); ++r) {
     if (!single) body.fallback += "<h2>" + escape(labels[r]) + "</h2>\n";
-    body.fallback += svg_figures(svg_files(runs[r].dir / "plots"));
+    body.fallback += static_figures(svg_files(runs[r].dir / "plots"));
   }
   if (single) body.footer += confusion_html(runs.front().summary);
   for (std::size_t r = 0; r < runs.size(); ++r)

@@ -120,6 +120,13 @@ TEST_F(Browser, TraceReportDrawsThePathsAndPerStepCharts) {
   const std::string dom = dump_dom(chromium_, page);
   for (const char* id : {"paths", "f", "grad_norm", "distance"})
     EXPECT_NE(dom.find("data-chart=\"" + std::string(id) + "\""), std::string::npos) << id;
+  // Every legend entry of the paths chart shows its marker: the minimum its cross.
+  const auto minimum = dom.find("<div class=\"u-label\">minimum</div>");
+  ASSERT_NE(minimum, std::string::npos);
+  const auto marker = dom.rfind("<div class=\"u-marker\"", minimum);
+  ASSERT_NE(marker, std::string::npos);
+  EXPECT_NE(dom.substr(marker, minimum - marker).find("<svg"), std::string::npos)
+      << dom.substr(marker, minimum - marker);
 }
 
 TEST_F(Browser, AScriptErrorIsCaught) {

@@ -44,7 +44,7 @@ struct PageBody {
   std::string title;   // <title>
   std::string header;  // HTML above the charts: heading, what was run, results, warnings
   std::string footer;  // HTML below the charts (e.g. the configuration)
-  /// HTML shown instead of the charts when the chart library is missing (svg_figures()), after a
+  /// HTML shown instead of the charts when the chart library is missing (static_figures()), after a
   /// line saying how to get the interactive charts.
   std::string fallback;
 };
@@ -56,7 +56,8 @@ std::string html_page(const PageBody& body, const PageData& data,
 /// The SVG files in `dir`, sorted by name (none when it does not exist).
 std::vector<std::filesystem::path> svg_files(const std::filesystem::path& dir);
 
-/// The SVG files inlined as figures, or a note that there are none (no gnuplot).
-std::string svg_figures(const std::vector<std::filesystem::path>& files);
+/// The plots as figures (an SVG inlined, a PNG as a data: image), or a note that there are none
+/// (no gnuplot).
+std::string static_figures(const std::vector<std::filesystem::path>& files);
 
 }  // namespace descent::report

@@ -705,6 +705,13 @@
         }]
       }
     }, data, holder);
+    // uPlot's legend marker of the minima would be an invisible white box: show their cross.
+    if (c.minima.length) {
+      var marker = holder.querySelector('.u-legend .u-series:last-child .u-marker');
+      marker.style.border = 'none';
+      marker.innerHTML = '<svg width="14" height="14" viewBox="0 0 14 14">' +
+                         '<path d="M2 2L12 12M2 12L12 2" stroke="#000" stroke-width="1.5"/></svg>';
+    }
     var me = {plot: function () { return plot; },
               drawnRows: function () { return c.paths.reduce(function (a, p) { return a + p.x.length; }, 0); },
               resmooth: function () {}, resize: function () {}};
