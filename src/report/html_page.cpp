@@ -40,11 +40,13 @@ constexpr std::size_t kBinaryRows = 2000;
 // ~0.5 s for 7 MB).
 constexpr std::size_t kBlockChars = 1 << 18;
 
-/// Cuts `text` into blocks appended to `blocks`; returns their ids as a JSON array.
-std::string add_blocks(const std::string& text, std::vector<std::string>& blocks) {
+/// Cuts `text` into blocks appended to `blocks`, their ids `prefix` and their index; returns the
+/// ids as a JSON array.
+std::string add_blocks(const std::string& text, std::vector<std::string>& blocks,
+                       std::string_view prefix) {
   std::string ids = "[";
   for (std::size_t at = 0; at < text.size(); at += kBlockChars) {
-    ids += fmt::format("{}\"b{}\"", at ? "," : "", blocks.size());
+    ids += fmt::format("{}\"{}{}\"", at ? "," : "", prefix, blocks.size());
     blocks.push_back(text.substr(at, kBlockChars));
   }
   return ids + "]";
@@ -76,7 +78,7 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
-void PageData::append_column(const std::vector<double>& c) {
+void PageData::append_column(const std::vector<double>& c, bool deferred) {
   static_assert(std::endian::native == std::endian::little, "binary columns are little-endian");
   auto number = [](double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; };
   if (c.size() <= kBinaryRows) {
@@ -109,15 +111,15 @@ void PageData::append_column(const std::vector<double>& c) {
                return v == std::floor(v) && std::abs(v) < 2147483647.0;
              })) {
     std::vector<std::int32_t> ints(c.begin(), c.end());
-    json += "{\"i32\":" +
-            add_blocks(base64(reinterpret_cast<const unsigned char*>(ints.data()), ints.size() * 4),
-                       blocks) +
-            "}";
+    json += fmt::format(
+        "{{\"i32\":{}}}",
+        add_blocks(base64(reinterpret_cast<const unsigned char*>(ints.data()), ints.size() * 4),
+                   deferred ? deferred_blocks : blocks, deferred ? "d" : "b"));
   } else {
-    json +=
-        "{\"f64\":" +
-        add_blocks(base64(reinterpret_cast<const unsigned char*>(c.data()), c.size() * 8), blocks) +
-        "}";
+    json += fmt::format(
+        "{{\"f64\":{}}}",
+        add_blocks(base64(reinterpret_cast<const unsigned char*>(c.data()), c.size() * 8),
+                   deferred ? deferred_blocks : blocks, deferred ? "d" : "b"));
   }
 }
 
@@ -190,6 +192,10 @@ std::string html_page(const PageBody& body, const PageData& data,
       out += fmt::format("<script type=\"text/plain\" id=\"b{}\">{}</script>\n", b, data.blocks[b]);
     out += "<script>" + library->script + "</script>\n<script>" + std::string(report_script()) +
            "</script>\n";
+    // After the script: parsed while the page draws its preview.
+    for (std::size_t b = 0; b < data.deferred_blocks.size(); ++b)
+      out += fmt::format("<script type=\"text/plain\" id=\"d{}\">{}</script>\n", b,
+                         data.deferred_blocks[b]);
   } else {
     out += "<p class=\"warnings\">Static plots only: " + html_escape(kChartLibraryHint) + ".</p>\n";
     out += body.fallback;
