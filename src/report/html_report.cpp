@@ -48,7 +48,7 @@ constexpr double kStepSmoothing = 0.6;  // the per-step section's smoothing slid
 /// The preview's rows: per bucket of rows its first and last, and every column's rows of least and
 /// greatest finite value (report.js decimate() over all the columns).
 std::vector<std::size_t> preview_rows(const Table& t) {
-  const std::size_t n = t.columns.front().size();
+  const std::size_t n = t.rows();
   std::vector<std::size_t> rows;
   for (std::size_t b = 0; b < kPreviewBuckets; ++b) {
     const std::size_t from = b * n / kPreviewBuckets, to = (b + 1) * n / kPreviewBuckets - 1;
@@ -96,7 +96,7 @@ void append_table_json(PageData& data, const Table& t, bool previewed) {
   data.json += "{\"names\":";
   data.json += Json(t.names).dump();
   data.json += ",\"columns\":[";
-  previewed = previewed && !t.columns.empty() && t.columns.front().size() > 4 * kPreviewBuckets;
+  previewed = previewed && t.rows() > 4 * kPreviewBuckets;
   for (std::size_t j = 0; j < t.columns.size(); ++j) {
     if (j) data.json += ',';
     data.append_column(t.columns[j], previewed);

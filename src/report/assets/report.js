@@ -7,7 +7,8 @@
 // curve faint behind), linear/log y per chart, hover readout of the exact values (the legend),
 // zoom (drag across a chart; double-click or "reset zoom" to undo), show/hide a series (click its
 // legend entry). Long curves are decimated for drawing (per-bucket min/max, refined on zoom), and
-// the legend reads the exact logged values. Sets body[data-charts-drawn] once every chart has drawn.
+// the legend reads the exact logged values; a run's long per-step table is drawn first from the
+// preview the page carries (exactRows()). Sets body[data-charts-drawn] once every chart has drawn.
 (function () {
   'use strict';
   var payload = JSON.parse(document.getElementById('descent-data').textContent);
@@ -70,7 +71,7 @@
     c.paths.forEach(function (p) { p.x = decodeColumn(p.x); p.y = decodeColumn(p.y); });
   });
   window.descentRuns = runs;      // the decoded data, for checks from the console or a test
-  window.descentSmooth = smooth;
+  window.descentSmooth = smooth;  // the smoothing, for a test to compare a preview's with
   window.descentPage = payload;
   window.descentCharts = [];      // the charts (plot(): the uPlot instance, drawnRows())
   var overlay = runs.length > 1;
@@ -842,7 +843,7 @@
     document.body.setAttribute('data-exact-ms', performance.now().toFixed(1));
     document.dispatchEvent(new Event('descent-exact'));
   }
-  var whenParsed = function () { setTimeout(exactRows, 0); };  // after the preview has painted
+  var whenParsed = function () { setTimeout(exactRows, 0); };  // a task later: may paint first
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', whenParsed);
   else whenParsed();
   var resizeTimer = null;
