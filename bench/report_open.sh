@@ -4,7 +4,8 @@
 # 200,000 steps, each logged to steps.csv), then loads its report.html `runs` times (5) and prints:
 #   draw   the page's own clock when every chart has drawn (performance.now() from navigation start:
 #          parsing the page and its data, decoding, smoothing, drawing), set by the page as
-#          data-draw-ms: the open-and-draw time;
+#          data-draw-ms: the open-and-draw time (the per-step charts drawn from their preview);
+#   exact  when the exact rows have replaced the preview on the charts (data-exact-ms);
 #   wall / cpu  of a whole chromium run that loads and paints the page (--screenshot), and of one
 #          that loads an empty page (browser start-up): on a busy machine the cpu difference says
 #          what the page costs when it has a core to itself.
@@ -36,9 +37,10 @@ for ((i = 1; i <= runs; i++)); do
   body=$("$chromium" "${flags[@]}" --dump-dom "file://$work/run/report.html" 2>/dev/null |
          grep -o '<body[^>]*>' | head -1)
   draw=$(grep -o 'data-draw-ms="[0-9.]*"' <<<"$body" | grep -o '[0-9.]*' || echo "?")
+  exact=$(grep -o 'data-exact-ms="[0-9.]*"' <<<"$body" | grep -o '[0-9.]*' || echo "?")
   charts=$(grep -o 'data-charts-drawn="[0-9]*"' <<<"$body" | grep -o '[0-9]*' || echo "0")
   read -r wall cpu < <(shoot "$work/run/report.html")
   read -r empty_wall empty_cpu < <(shoot "$work/empty.html")
-  printf 'run %d: draw %s ms (%s charts); chromium wall %s s, cpu %s s; empty page wall %s s, cpu %s s\n' \
-    "$i" "$draw" "$charts" "$wall" "$cpu" "$empty_wall" "$empty_cpu"
+  printf 'run %d: draw %s ms (%s charts), exact %s ms; chromium wall %s s, cpu %s s; empty page wall %s s, cpu %s s\n' \
+    "$i" "$draw" "$charts" "$exact" "$wall" "$cpu" "$empty_wall" "$empty_cpu"
 done

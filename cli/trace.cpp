@@ -184,8 +184,7 @@ void write_report(const objective::Function& f, const TraceArgs& args,
   d.table = table;
   d.warnings = warnings;
   std::vector<std::filesystem::path> figures;
-  if (std::filesystem::path(args.plot).extension() == ".svg" && std::filesystem::exists(args.plot))
-    figures.push_back(args.plot);
+  if (!args.plot.empty() && std::filesystem::exists(args.plot)) figures.push_back(args.plot);
   const bool interactive =
       report::write_chart_page(page, report::trace_page(f, d, records, figures));
   fmt::print("{}{}\n", page.string(), interactive ? "" : " (static plots only)");

@@ -40,11 +40,13 @@ constexpr std::size_t kBinaryRows = 2000;
 // ~0.5 s for 7 MB).
 constexpr std::size_t kBlockChars = 1 << 18;
 
-/// Cuts `text` into blocks appended to `blocks`; returns their ids as a JSON array.
-std::string add_blocks(const std::string& text, std::vector<std::string>& blocks) {
+/// Cuts `text` into blocks appended to `blocks`, their ids `prefix` and their index; returns the
+/// ids as a JSON array.
+std::string add_blocks(const std::string& text, std::vector<std::string>& blocks,
+                       std::string_view prefix) {
   std::string ids = "[";
   for (std::size_t at = 0; at < text.size(); at += kBlockChars) {
-    ids += fmt::format("{}\"b{}\"", at ? "," : "", blocks.size());
+    ids += fmt::format("{}\"{}{}\"", at ? "," : "", prefix, blocks.size());
     blocks.push_back(text.substr(at, kBlockChars));
   }
   return ids + "]";
@@ -76,7 +78,7 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
-void PageData::append_column(const std::vector<double>& c) {
+void PageData::append_column(const std::vector<double>& c, bool deferred) {
   static_assert(std::endian::native == std::endian::little, "binary columns are little-endian");
   auto number = [](double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; };
   if (c.size() <= kBinaryRows) {
@@ -109,15 +111,15 @@ void PageData::append_column(const std::vector<double>& c) {
                return v == std::floor(v) && std::abs(v) < 2147483647.0;
              })) {
     std::vector<std::int32_t> ints(c.begin(), c.end());
-    json += "{\"i32\":" +
-            add_blocks(base64(reinterpret_cast<const unsigned char*>(ints.data()), ints.size() * 4),
-                       blocks) +
-            "}";
+    json += fmt::format(
+        "{{\"i32\":{}}}",
+        add_blocks(base64(reinterpret_cast<const unsigned char*>(ints.data()), ints.size() * 4),
+                   deferred ? deferred_blocks : blocks, deferred ? "d" : "b"));
   } else {
-    json +=
-        "{\"f64\":" +
-        add_blocks(base64(reinterpret_cast<const unsigned char*>(c.data()), c.size() * 8), blocks) +
-        "}";
+    json += fmt::format(
+        "{{\"f64\":{}}}",
+        add_blocks(base64(reinterpret_cast<const unsigned char*>(c.data()), c.size() * 8),
+                   deferred ? deferred_blocks : blocks, deferred ? "d" : "b"));
   }
 }
 
@@ -149,12 +151,18 @@ std::vector<fs::path> svg_files(const fs::path& dir) {
   return files;
 }
 
-std::string svg_figures(const std::vector<fs::path>& files) {
+std::string static_figures(const std::vector<fs::path>& files) {
   std::string out;
   for (const auto& f : files) {
-    std::string svg = read_file(f);
-    if (const auto start = svg.find("<svg"); start != std::string::npos) svg.erase(0, start);
-    out += "<figure class=\"static\">" + svg + "</figure>\n";
+    std::string image = read_file(f);
+    if (f.extension() == ".png") {
+      image = fmt::format(
+          "<img alt=\"{}\" src=\"data:image/png;base64,{}\">", html_escape(f.filename().string()),
+          base64(reinterpret_cast<const unsigned char*>(image.data()), image.size()));
+    } else if (const auto start = image.find("<svg"); start != std::string::npos) {
+      image.erase(0, start);
+    }
+    out += "<figure class=\"static\">" + image + "</figure>\n";
   }
   if (files.empty()) out += "<p class=\"note\">No static plots either (install gnuplot-nox).</p>\n";
   return out;
@@ -184,6 +192,10 @@ std::string html_page(const PageBody& body, const PageData& data,
       out += fmt::format("<script type=\"text/plain\" id=\"b{}\">{}</script>\n", b, data.blocks[b]);
     out += "<script>" + library->script + "</script>\n<script>" + std::string(report_script()) +
            "</script>\n";
+    // After the script: parsed while the page draws its preview.
+    for (std::size_t b = 0; b < data.deferred_blocks.size(); ++b)
+      out += fmt::format("<script type=\"text/plain\" id=\"d{}\">{}</script>\n", b,
+                         data.deferred_blocks[b]);
   } else {
     out += "<p class=\"warnings\">Static plots only: " + html_escape(kChartLibraryHint) + ".</p>\n";
     out += body.fallback;

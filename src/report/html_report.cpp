@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include <fmt/core.h>
@@ -37,30 +38,111 @@ std::string config_value(const RunData& run, const std::string& key, std::string
   return it == run.config.end() || it->second.empty() ? fallback : it->second;
 }
 
-/// {"names": [...], "columns": [column, ...]} (append_column_json).
-void append_table_json(PageData& data, const Table& t) {
+// A table of more rows than 4 x kPreviewBuckets is drawn first from a preview: the rows report.js
+// would draw of it on a chart of kPreviewBuckets pixel columns (a wide screen's), with the smoothed
+// values at the per-step section's start weight. The exact rows (blocks after the page's script)
+// replace it once the page is parsed.
+constexpr std::size_t kPreviewBuckets = 1024;
+constexpr double kStepSmoothing = 0.6;  // the per-step section's smoothing slider starts here
+
+/// The preview's rows: per bucket of rows its first and last, and every column's rows of least and
+/// greatest finite value (report.js decimate() over all the columns).
+std::vector<std::size_t> preview_rows(const Table& t) {
+  const std::size_t n = t.rows();
+  std::vector<std::size_t> rows;
+  for (std::size_t b = 0; b < kPreviewBuckets; ++b) {
+    const std::size_t from = b * n / kPreviewBuckets, to = (b + 1) * n / kPreviewBuckets - 1;
+    std::vector<std::size_t> picks{from, to};
+    for (const auto& c : t.columns) {
+      std::size_t min = to + 1, max = to + 1;
+      for (std::size_t i = from; i <= to; ++i) {
+        if (!std::isfinite(c[i])) continue;
+        if (min > to || c[i] < c[min]) min = i;
+        if (max > to || c[i] > c[max]) max = i;
+      }
+      if (min <= to) picks.insert(picks.end(), {min, max});
+    }
+    std::sort(picks.begin(), picks.end());
+    picks.erase(std::unique(picks.begin(), picks.end()), picks.end());
+    rows.insert(rows.end(), picks.begin(), picks.end());
+  }
+  return rows;
+}
+
+/// report.js smooth() in the same arithmetic (so the same doubles): TensorBoard's debiased
+/// exponential moving average over the finite values, a non-finite one kept as it is; a constant
+/// column as it is.
+std::vector<double> smoothed(const std::vector<double>& ys, double w) {
+  if (std::all_of(ys.begin(), ys.end(), [&](double y) { return y == ys.front(); })) return ys;
+  std::vector<double> out(ys.size());
+  double last = 0, wn = 1;
+  for (std::size_t k = 0; k < ys.size(); ++k) {
+    if (!std::isfinite(ys[k])) {
+      out[k] = std::numeric_limits<double>::quiet_NaN();
+      continue;
+    }
+    last = last * w + (1 - w) * ys[k];
+    wn *= w;
+    out[k] = last / (w == 1 ? 1 : 1 - wn);
+  }
+  return out;
+}
+
+/// {"names": [...], "columns": [column, ...]} (PageData::append_column), and for a long table
+/// (`previewed`) "preview": {"rows": [row numbers], "columns": [the columns at those rows],
+/// "smoothed": [smoothed at kStepSmoothing at those rows, null for the x columns epoch and step]},
+/// its exact columns deferred.
+void append_table_json(PageData& data, const Table& t, bool previewed) {
   data.json += "{\"names\":";
   data.json += Json(t.names).dump();
   data.json += ",\"columns\":[";
+  previewed = previewed && t.rows() > 4 * kPreviewBuckets;
   for (std::size_t j = 0; j < t.columns.size(); ++j) {
     if (j) data.json += ',';
-    data.append_column(t.columns[j]);
+    data.append_column(t.columns[j], previewed);
   }
-  data.json += "]}";
+  data.json += ']';
+  if (previewed) {
+    const auto rows = preview_rows(t);
+    const auto at_rows = [&](const std::vector<double>& c) {
+      std::vector<double> out;
+      out.reserve(rows.size());
+      for (const auto r : rows) out.push_back(c[r]);
+      return out;
+    };
+    data.json += ",\"preview\":{\"rows\":";
+    data.append_column(std::vector<double>(rows.begin(), rows.end()));
+    data.json += ",\"columns\":[";
+    for (std::size_t j = 0; j < t.columns.size(); ++j) {
+      if (j) data.json += ',';
+      data.append_column(at_rows(t.columns[j]));
+    }
+    data.json += "],\"smoothed\":[";
+    for (std::size_t j = 0; j < t.columns.size(); ++j) {
+      if (j) data.json += ',';
+      if (t.names[j] == "epoch" || t.names[j] == "step")
+        data.json += "null";
+      else
+        data.append_column(at_rows(smoothed(t.columns[j], kStepSmoothing)));
+    }
+    data.json += "]}";
+  }
+  data.json += '}';
 }
 
 PageData page_data(const std::vector<RunData>& runs, const std::vector<std::string>& labels) {
   PageData data;
-  data.json = "{\"runs\":[";
+  // One run's long per-step table is drawn first from its preview (overlaid runs: exact rows).
+  data.json = fmt::format("{{\"step_smoothing\":{},\"runs\":[", kStepSmoothing);
   for (std::size_t r = 0; r < runs.size(); ++r) {
     if (r) data.json += ',';
     data.json += "{\"name\":" + Json(runs[r].name).dump() + ",\"label\":" + Json(labels[r]).dump();
     data.json += ",\"epochs\":";
-    append_table_json(data, runs[r].epochs);
+    append_table_json(data, runs[r].epochs, false);
     data.json += ",\"steps\":";
-    append_table_json(data, runs[r].steps);
+    append_table_json(data, runs[r].steps, runs.size() == 1);
     data.json += ",\"predictions\":";
-    append_table_json(data, runs[r].predictions);
+    append_table_json(data, runs[r].predictions, false);
     data.json += '}';
   }
   data.json += "]}";
@@ -282,7 +364,7 @@ std::string report_html(const std::vector<RunData>& runs,
   }
   for (std::size_t r = 0; r < runs.size(); ++r) {
     if (!single) body.fallback += "<h2>" + escape(labels[r]) + "</h2>\n";
-    body.fallback += svg_figures(svg_files(runs[r].dir / "plots"));
+    body.fallback += static_figures(svg_files(runs[r].dir / "plots"));
   }
   if (single) body.footer += confusion_html(runs.front().summary);
   for (std::size_t r = 0; r < runs.size(); ++r)

@@ -47,7 +47,7 @@ ChartPage range_test_page(const sched::LRRangeTest& test, const sched::RangeTest
   h += warning_box(warnings);
   page.heading = "Range test";
   page.charts.push_back(std::move(chart));
-  page.body.fallback = svg_figures(static_plots);
+  page.body.fallback = static_figures(static_plots);
   return page;
 }
 

@@ -91,7 +91,7 @@ ChartPage trace_page(const objective::Function& f, const TraceDescription& descr
     page.charts.push_back(per_step("lr", "learning rate per step", records, &TraceRecord::lr));
     page.charts.back().log_y = false;
   }
-  page.body.fallback = svg_figures(static_plots);
+  page.body.fallback = static_figures(static_plots);
   return page;
 }
 

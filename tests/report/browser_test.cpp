@@ -122,6 +122,13 @@ TEST_F(Browser, TraceReportDrawsThePathsAndPerStepCharts) {
   const std::string dom = dump_dom(chromium_, page);
   for (const char* id : {"paths", "f", "grad_norm", "distance"})
     EXPECT_NE(dom.find("data-chart=\"" + std::string(id) + "\""), std::string::npos) << id;
+  // Every legend entry of the paths chart shows its marker: the minimum its cross.
+  const auto minimum = dom.find("<div class=\"u-label\">minimum</div>");
+  ASSERT_NE(minimum, std::string::npos);
+  const auto marker = dom.rfind("<div class=\"u-marker\"", minimum);
+  ASSERT_NE(marker, std::string::npos);
+  EXPECT_NE(dom.substr(marker, minimum - marker).find("<svg"), std::string::npos)
+      << dom.substr(marker, minimum - marker);
 }
 
 TEST_F(Browser, AScriptErrorIsCaught) {
@@ -145,7 +152,7 @@ namespace {
 
 TEST_F(Browser, LongRunsAreEmbeddedInBinaryAndDecodeToTheExactValues) {
   // 5000 logged steps: steps.csv's columns are embedded as base64 doubles, a sequence (the step
-  // numbers) and constants.
+  // numbers) and constants, after the page's script; before it a preview of the rows to draw.
   const auto r = run_cli(
       "train --data synthetic:linear --samples 5000 --val-split 0 --model linear --batch-size 1 "
       "--epochs 1 --optimizer '{\"name\":\"sgd\",\"lr\":0.001}' --log-steps --progress none "
@@ -153,7 +160,8 @@ TEST_F(Browser, LongRunsAreEmbeddedInBinaryAndDecodeToTheExactValues) {
       (dir_ / "run").string());
   ASSERT_EQ(r.code, 0) << r.err;
   std::string html = descent::read_file(dir_ / "run" / "report.html");
-  ASSERT_NE(html.find("{\"f64\":[\"b"), std::string::npos);
+  ASSERT_NE(html.find("{\"f64\":[\"d"), std::string::npos);
+  ASSERT_NE(html.find("\"preview\":{\"rows\":{\"i32\":[\"b"), std::string::npos);
   ASSERT_NE(html.find("{\"seq\":[1,1],\"n\":5000}"), std::string::npos);
   // The sum of the loss column and of the step column, in row order, in C++ from steps.csv...
   std::istringstream csv(descent::read_file(dir_ / "run" / "steps.csv"));
@@ -169,24 +177,39 @@ TEST_F(Browser, LongRunsAreEmbeddedInBinaryAndDecodeToTheExactValues) {
     ++rows;
   }
   ASSERT_EQ(rows, 5000u);
-  // ... and in the page from the decoded data.
+  // ... and in the page from the decoded data, once the exact rows replaced the preview; the
+  // preview holds the exact values at its rows and the values smoothed as the page smooths them
+  // (the per-step section's start weight; NaN where a value is missing).
   const std::string check =
-      "<script>(function () { var t = window.descentRuns[0].steps, loss = "
-      "t.columns[t.names.indexOf('loss')], step = t.columns[t.names.indexOf('step')], a = 0, b = 0;"
+      "<script>document.addEventListener('descent-exact', function () {"
+      " var t = window.descentRuns[0].steps, loss = t.columns[t.names.indexOf('loss')],"
+      " step = t.columns[t.names.indexOf('step')], a = 0, b = 0, p = t.preview, wrong = 0;"
       " for (var i = 0; i < loss.length; i++) { a += loss[i]; b += step[i]; }"
-      " document.body.setAttribute('data-check', loss.length + ' ' + a + ' ' + b); })();</script>";
+      " function same(u, v) { return u === v || (u !== u && v !== v); }"
+      " t.columns.forEach(function (c, j) {"
+      "  var sm = p.smoothed[j] && window.descentSmooth(c, window.descentPage.step_smoothing);"
+      "  for (var i = 0; i < p.rows.length; i++)"
+      "   if (!same(p.columns[j][i], c[p.rows[i]]) || (sm && !same(p.smoothed[j][i], "
+      "sm[p.rows[i]])))"
+      "    wrong++; });"
+      " document.body.setAttribute('data-check', loss.length + ' ' + a + ' ' + b + ' ' +"
+      "  p.rows.length + ' ' + wrong); });</script>";
   html.insert(html.rfind("</body>"), check);
   const auto page = dir_ / "check.html";
   descent::write_file_atomic(page, html);
   const auto body = body_attributes(dump_dom(chromium_, page));
   ASSERT_TRUE(body.contains("data-check")) << "the check script did not run";
   std::istringstream got(body.at("data-check"));
-  std::size_t n = 0;
+  std::size_t n = 0, preview_rows = 0, wrong = 1;
   std::string a, b;
-  got >> n >> a >> b;
+  got >> n >> a >> b >> preview_rows >> wrong;
   EXPECT_EQ(n, rows);
   EXPECT_EQ(std::stod(a), loss_sum) << a;  // every double decoded exactly
   EXPECT_EQ(std::stod(b), step_sum) << b;
+  EXPECT_GT(preview_rows, 1024u);  // at least a row per bucket
+  EXPECT_LT(preview_rows, rows);
+  EXPECT_EQ(wrong, 0u) << "preview values differing from the exact ones";
+  EXPECT_TRUE(body.contains("data-exact-ms"));
   EXPECT_FALSE(body.contains("data-js-error"));
   EXPECT_EQ(body.at("data-charts-drawn"), body.at("data-charts-announced"));
 }

@@ -1,6 +1,6 @@
 // The report pages of `descent lr-find` and `descent trace`: written beside their CSV (or where
 // --report says), atomically, carrying exactly the curve the CSV holds, the suggestions / paths,
-// and falling back to the static SVGs without the chart library.
+// and falling back to the static plots without the chart library.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -224,12 +224,16 @@ TEST(ChartPage, WithoutTheChartLibraryItShowsTheStaticPlotsAndSaysHow) {
   descent::report::ChartPage page;
   page.body.title = "a page";
   page.body.header = "<h1>the header</h1>";
-  page.body.fallback = descent::report::svg_figures({dir / "curve.svg"});
+  // The first bytes of a PNG (descent trace --plot FILE.png): an image with the file's data.
+  descent::write_file_atomic(dir / "paths.png", std::string("\x89PNG\r\n\x1a\n", 8));
+  page.body.fallback = descent::report::static_figures({dir / "curve.svg", dir / "paths.png"});
   page.charts.push_back({"c", "a chart", "x", {1, 2, 3}, {{"y", {1, 4, 9}}}, false, false, {}});
   const std::string html = descent::report::chart_page_html(page, std::nullopt);
   EXPECT_NE(html.find("<h1>the header</h1>"), std::string::npos);
   EXPECT_NE(html.find("<svg id=\"the-plot\"/>"), std::string::npos);
   EXPECT_EQ(html.find("<?xml"), std::string::npos);
+  EXPECT_NE(html.find("<img alt=\"paths.png\" src=\"data:image/png;base64,iVBORw0KGgo=\">"),
+            std::string::npos);
   EXPECT_NE(html.find("Static plots only"), std::string::npos);
   EXPECT_EQ(html.find("descent-data"), std::string::npos);
   // With a library: the data and no fallback.

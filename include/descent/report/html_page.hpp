@@ -20,17 +20,19 @@ namespace descent::report {
 /// Text made safe inside HTML (& < > ").
 std::string html_escape(std::string_view s);
 
-/// The data of a page: JSON text and the binary blocks its long columns refer to.
+/// The data of a page: JSON text and the binary blocks its long columns refer to, those the
+/// page's script needs to draw (`blocks`, before it) and those it reads once the page is parsed
+/// (`deferred_blocks`, after it: the exact rows of a table drawn first from its preview).
 struct PageData {
   std::string json;
-  std::vector<std::string> blocks;
+  std::vector<std::string> blocks, deferred_blocks;
 
   /// Appends a numeric column to `json`: an array (shortest round-trip numbers, NaN/inf as null)
   /// or, when long, {"const": v, "n": rows} / {"seq": [first, step], "n": rows} (whole numbers
   /// first + i step) / {"i32": [block ids]} / {"f64": [block ids]}, the
   /// blocks holding the values in base64 little-endian binary (exact). report.js decodeColumn()
-  /// reads either form.
-  void append_column(const std::vector<double>& column);
+  /// reads either form. `deferred`: its blocks go into `deferred_blocks`.
+  void append_column(const std::vector<double>& column, bool deferred = false);
 };
 
 /// A box listing the problems a run met, one sentence each ("" for none).
@@ -44,7 +46,7 @@ struct PageBody {
   std::string title;   // <title>
   std::string header;  // HTML above the charts: heading, what was run, results, warnings
   std::string footer;  // HTML below the charts (e.g. the configuration)
-  /// HTML shown instead of the charts when the chart library is missing (svg_figures()), after a
+  /// HTML shown instead of the charts when the chart library is missing (static_figures()), after a
   /// line saying how to get the interactive charts.
   std::string fallback;
 };
@@ -56,7 +58,8 @@ std::string html_page(const PageBody& body, const PageData& data,
 /// The SVG files in `dir`, sorted by name (none when it does not exist).
 std::vector<std::filesystem::path> svg_files(const std::filesystem::path& dir);
 
-/// The SVG files inlined as figures, or a note that there are none (no gnuplot).
-std::string svg_figures(const std::vector<std::filesystem::path>& files);
+/// The plots as figures (an SVG inlined, a PNG as a data: image), or a note that there are none
+/// (no gnuplot).
+std::string static_figures(const std::vector<std::filesystem::path>& files);
 
 }  // namespace descent::report

@@ -7,7 +7,8 @@
 // curve faint behind), linear/log y per chart, hover readout of the exact values (the legend),
 // zoom (drag across a chart; double-click or "reset zoom" to undo), show/hide a series (click its
 // legend entry). Long curves are decimated for drawing (per-bucket min/max, refined on zoom), and
-// the legend reads the exact logged values. Sets body[data-charts-drawn] once every chart has drawn.
+// the legend reads the exact logged values; a run's long per-step table is drawn first from the
+// preview the page carries (exactRows()). Sets body[data-charts-drawn] once every chart has drawn.
 (function () {
   'use strict';
   var payload = JSON.parse(document.getElementById('descent-data').textContent);
@@ -43,9 +44,22 @@
 
   function missing(y) { return y === null || y === undefined || !isFinite(y); }
   var runs = payload.runs || [];
+  // A long per-step table comes with a preview (report/html_report.cpp): the rows to draw of it
+  // and their smoothed values, drawn first; its exact rows follow the script, decoded once the
+  // page is parsed (exactRows()).
   runs.forEach(function (run) {
     run.epochs.columns = run.epochs.columns.map(decodeColumn);
-    run.steps.columns = run.steps.columns.map(decodeColumn);
+    var p = run.steps.preview;
+    if (p) {
+      p.rows = decodeColumn(p.rows);
+      p.columns = p.columns.map(decodeColumn);
+      p.smoothed = p.smoothed.map(function (c) { return c && decodeColumn(c); });
+      run.steps.exact = run.steps.columns;
+      run.steps.columns = p.columns;
+      run.steps.smoothed = p.smoothed;
+    } else {
+      run.steps.columns = run.steps.columns.map(decodeColumn);
+    }
     if (run.predictions) run.predictions.columns = run.predictions.columns.map(decodeColumn);
   });
   (payload.charts || []).forEach(function (c) {
@@ -57,6 +71,7 @@
     c.paths.forEach(function (p) { p.x = decodeColumn(p.x); p.y = decodeColumn(p.y); });
   });
   window.descentRuns = runs;      // the decoded data, for checks from the console or a test
+  window.descentSmooth = smooth;  // the smoothing, for a test to compare a preview's with
   window.descentPage = payload;
   window.descentCharts = [];      // the charts (plot(): the uPlot instance, drawnRows())
   var overlay = runs.length > 1;
@@ -133,7 +148,8 @@
     return groups;
   }
 
-  // The chart's series: [{label, color, dash, ys}] on one shared x (uPlot.join for overlays).
+  // The chart's series: [{label, color, dash, ys, smoothed}] on one shared x (uPlot.join for
+  // overlays); smoothed: a preview's values smoothed at payload.step_smoothing, or null.
   function chartData(kind, xName, group) {
     var tables = [], series = [];
     runs.forEach(function (run, r) {
@@ -146,6 +162,7 @@
         cols.push(ys);
         var split = splitOf(name);
         series.push({
+          smoothed: t.smoothed ? t.smoothed[t.names.indexOf(name)] : null,
           label: overlay ? run.label + ' ' + (split || name) : name,
           color: overlay ? palette[r % palette.length]
                          : splitColor[split] || palette[series.length % palette.length],
@@ -295,13 +312,11 @@
     d.log = kind === 'steps' && logByDefault.test(group.metric);
     d.integerX = true;
     d.syncKey = kind;
-    return new Chart(section, d);
+    var chart = new Chart(section, d);
+    chart.group = group;
+    return chart;
   }
 
-  // One chart with its title bar; rebuilt (keeping the x range) when the y scale changes.
-  // d: {id, title, xName, x (increasing), series: [{label, color, dash, ys}], log (y, initially),
-  //     logX, integerX (whole numbers on the x axis), markers: [{label, x}], syncKey, wide (the
-  //     whole row)}.
   // A chart's box: a bar with its title (callers add buttons), then the holder uPlot draws into.
   function chartFrame(id, titleText) {
     var box = document.createElement('div');
@@ -318,6 +333,10 @@
     return {box: box, bar: bar, holder: holder};
   }
 
+  // One chart with its title bar; rebuilt (keeping the x range) when the y scale changes.
+  // d: {id, title, xName, x (increasing), series: [{label, color, dash, ys, smoothed}], log (y,
+  //     initially), logX, integerX (whole numbers on the x axis), markers: [{label, x}], syncKey,
+  //     wide (the whole row)}.
   function Chart(section, d) {
     var n = d.x.length;
     var id = d.id, xName = d.xName;
@@ -348,7 +367,10 @@
 
     function arrays() {
       if (smoothedWeight !== section.weight) {
-        smoothed = d.series.map(function (s) { return smooth(s.ys, section.weight); });
+        smoothed = d.series.map(function (s) {
+          return s.smoothed && section.weight === payload.step_smoothing
+              ? s.smoothed : smooth(s.ys, section.weight);
+        });
         smoothedWeight = section.weight;
       }
       var out = [gather(d.x, picked)];
@@ -360,20 +382,27 @@
       return out;
     }
 
+    // The first and last row in the x range shown.
+    function shownRows(u) {
+      return [Math.max(0, lowerBound(d.x, u.scales.x.min)),
+              Math.min(n - 1, lowerBound(d.x, u.scales.x.max + 1e-9 * Math.abs(u.scales.x.max)))];
+    }
+
     // After a zoom, draw the visible rows at full resolution (deferred: not inside uPlot's commit).
     function refine(u) {
       if (!picked && n <= 4 * fine) return;
-      var i0 = Math.max(0, lowerBound(d.x, u.scales.x.min));
-      var i1 = Math.min(n - 1, lowerBound(d.x, u.scales.x.max + 1e-9 * Math.abs(u.scales.x.max)));
-      if (i0 === window_[0] && i1 === window_[1]) return;
-      window_ = [i0, i1];
-      setTimeout(function () {
-        if (u !== plot) return;  // rebuilt meanwhile
-        var min = u.scales.x.min, max = u.scales.x.max;
-        picked = decimate(d.series, n, i0, i1, fine);
-        u.setData(arrays(), false);
-        u.setScale('x', {min: min, max: max});
-      }, 0);
+      var rows = shownRows(u);
+      if (rows[0] === window_[0] && rows[1] === window_[1]) return;
+      window_ = rows;
+      setTimeout(function () { if (u === plot) redraw(); }, 0);  // else rebuilt meanwhile
+    }
+
+    // Draws the rows window_ at full resolution in the x range shown.
+    function redraw() {
+      var min = plot.scales.x.min, max = plot.scales.x.max;
+      picked = decimate(d.series, n, window_[0], window_[1], fine);
+      plot.setData(arrays(), false);
+      plot.setScale('x', {min: min, max: max});
     }
 
     function build() {
@@ -443,6 +472,16 @@
       plot.setScale('x', {min: d.x[0], max: d.x[n - 1]});
     });
     this.resmooth = function () { plot.setData(arrays(), false); plot.redraw(); };
+    // The exact rows in place of a preview's (the same least and greatest values: the y range
+    // stays), drawn in the x range shown.
+    this.setRows = function (exact) {
+      d.x = exact.x;
+      d.series.forEach(function (s, k) { s.ys = exact.series[k].ys; s.smoothed = null; });
+      n = d.x.length;
+      smoothedWeight = -1;
+      window_ = shownRows(plot);
+      redraw();
+    };
     this.resize = function () { plot.setSize({width: width(), height: d.wide ? 360 : 260}); };
     this.plot = function () { return plot; };
     this.drawnRows = function () { return picked ? picked.length : n; };
@@ -705,6 +744,13 @@
         }]
       }
     }, data, holder);
+    // uPlot's legend marker of the minima would be an invisible white box: show their cross.
+    if (c.minima.length) {
+      var marker = holder.querySelector('.u-legend .u-series:last-child .u-marker');
+      marker.style.border = 'none';
+      marker.innerHTML = '<svg width="14" height="14" viewBox="0 0 14 14">' +
+                         '<path d="M2 2L12 12M2 12L12 2" stroke="#000" stroke-width="1.5"/></svg>';
+    }
     var me = {plot: function () { return plot; },
               drawnRows: function () { return c.paths.reduce(function (a, p) { return a + p.x.length; }, 0); },
               resmooth: function () {}, resize: function () {}};
@@ -773,11 +819,33 @@
   }
 
   var sections = payload.runs
-      ? [RunSection('epochs', 'epoch', 'Per epoch', 0), RunSection('steps', 'step', 'Per step', 0.6)]
+      ? [RunSection('epochs', 'epoch', 'Per epoch', 0),
+         RunSection('steps', 'step', 'Per step', payload.step_smoothing)]
       : [ChartsSection(payload)];
+  var stepSection = payload.runs ? sections[1] : null;
   sections = sections.filter(Boolean);
   if (payload.runs && !overlay && runs[0].predictions) PredictedVsActual(runs[0]);
   sections.forEach(function (s) { s.build(); });
+
+  // Once the page is parsed, the exact rows of a previewed table replace its preview on the
+  // charts; then body[data-exact-ms] is set and the event 'descent-exact' is sent (also without a
+  // preview), after which window.descentRuns holds every row.
+  function exactRows() {
+    runs.forEach(function (run) {
+      if (!run.steps.exact) return;
+      run.steps.columns = run.steps.exact.map(decodeColumn);
+      run.steps.smoothed = null;
+      delete run.steps.exact;
+      (stepSection ? stepSection.charts : []).forEach(function (c) {
+        c.setRows(chartData('steps', 'step', c.group));
+      });
+    });
+    document.body.setAttribute('data-exact-ms', performance.now().toFixed(1));
+    document.dispatchEvent(new Event('descent-exact'));
+  }
+  var whenParsed = function () { setTimeout(exactRows, 0); };  // a task later: may paint first
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', whenParsed);
+  else whenParsed();
   var resizeTimer = null;
   window.addEventListener('resize', function () {
     clearTimeout(resizeTimer);
