@@ -3,11 +3,10 @@
 # the sanitizer pass (preset asan: clang 14, ASan + UBSan, -O1) and the libFuzzer targets of that
 # build for a fixed time each (fuzz/run.sh). Without clang 14 both print SKIPPED.
 # DESCENT_SANITIZE chooses the sanitizer pass:
-#   readers (default)  the layers that read what users and files hand in (core, data, config, optim:
-#                      CSV, IDX, checkpoints, TOML and JSON), built once for the fuzz targets: each
-#                      replays its committed corpus (tests labelled fuzz), then fuzzes.
-#   full               every test but the accuracy floors (label slow), then the same fuzzing:
-#                      ~12 min to build and ~5 min to run on 2 cores, past CI's 30-minute budget.
+#   full (default)     every test but the accuracy floors (label slow), then fuzzing.
+#   readers            only the layers that read what users and files hand in (core, data, config,
+#                      optim: CSV, IDX, checkpoints, TOML and JSON), built once for the fuzz targets:
+#                      each replays its committed corpus (tests labelled fuzz), then fuzzes.
 #   0                  none, and no fuzzing.
 # DESCENT_FUZZ_SECONDS per fuzz target (default 20, 0 skips); DESCENT_PRESET (default ci) for the
 # first pass. Arguments go to every ctest run (e.g. -R 'Csv').
@@ -25,7 +24,7 @@ preset=${DESCENT_PRESET:-ci}
 cmake --preset "$preset" >/dev/null
 timed "$preset build" cmake --build --preset "$preset" -j "$jobs"
 timed "$preset tests" ctest --preset "$preset" -j "$jobs" "$@"
-sanitize=${DESCENT_SANITIZE:-readers}
+sanitize=${DESCENT_SANITIZE:-full}
 if [[ $sanitize == 0 ]]; then
   echo "test.sh: the sanitizer pass and fuzzing are off (DESCENT_SANITIZE=0)"
 elif ! command -v clang++-14 >/dev/null; then

@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -89,6 +90,11 @@ void render(const fs::path& dir, const GnuplotFigure& figure, const fs::path& gn
   }
   fs::rename(part, svg, ec);
   if (ec) throw Error("cannot rename: " + ec.message(), svg.string());
+}
+
+std::size_t drawn_every(std::size_t points) {
+  constexpr std::size_t kMaxDrawnPoints = 4000;
+  return std::max<std::size_t>(1, (points + kMaxDrawnPoints - 1) / kMaxDrawnPoints);
 }
 
 }  // namespace descent::report

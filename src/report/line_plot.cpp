@@ -17,9 +17,6 @@ bool all_positive(const std::vector<Series>& series, bool x_axis) {
       if (std::isfinite(v) && v <= 0) return false;
   return true;
 }
-
-// Curves longer than this are drawn every k-th point (the .dat file keeps every value).
-constexpr std::size_t kMaxDrawnPoints = 4000;
 }  // namespace
 
 GnuplotFigure line_figure(const LinePlot& plot) {
@@ -58,8 +55,7 @@ GnuplotFigure line_figure(const LinePlot& plot) {
                  ? fmt::format("{} {}\n", series.x[i], series.y[i])
                  : std::string("NaN NaN\n");
     fig.data.emplace_back(file, std::move(dat));
-    const std::size_t every =
-        std::max<std::size_t>(1, (series.x.size() + kMaxDrawnPoints - 1) / kMaxDrawnPoints);
+    const std::size_t every = drawn_every(series.x.size());
     s += fmt::format("{}{} {}using 1:2 with {} lw 2 lc rgb \"{}\"{} title {}",
                      k ? ", \\\n     " : "", gnuplot_quote(file),
                      every > 1 ? fmt::format("every {} ", every) : "",

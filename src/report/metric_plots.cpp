@@ -24,9 +24,6 @@ bool log_by_default(const std::string& metric) {
          metric == "update_ratio";
 }
 
-// Per-step plots draw at most this many points (every k-th row); the .dat keeps every row.
-constexpr std::size_t kMaxDrawnPoints = 4000;
-
 std::vector<GnuplotFigure> figures(const Table& t, const std::string& x, const std::string& prefix,
                                    const std::string& per, bool log_metrics) {
   std::vector<GnuplotFigure> out;
@@ -37,8 +34,7 @@ std::vector<GnuplotFigure> figures(const Table& t, const std::string& x, const s
     if (name != "epoch" && name != "step" &&
         std::find(metrics.begin(), metrics.end(), metric_of(name)) == metrics.end())
       metrics.push_back(metric_of(name));
-  const std::size_t every =
-      std::max<std::size_t>(1, (t.rows() + kMaxDrawnPoints - 1) / kMaxDrawnPoints);
+  const std::size_t every = drawn_every(t.rows());
   for (const auto& metric : metrics) {
     std::vector<std::size_t> cols;
     for (std::size_t j = 0; j < t.names.size(); ++j)

@@ -7,7 +7,7 @@
 namespace descent::train {
 
 namespace {
-constexpr const char* kFormat = "descent-checkpoint-1";
+constexpr const char* kCheckpointFormat = "descent-checkpoint-1";
 
 nlohmann::json parse_metadata(const SafetensorsFile& file, const std::string& key) {
   try {
@@ -23,9 +23,10 @@ SafetensorsFile open(const std::filesystem::path& path) {
                           "resume from a run directory that holds " + std::string(kCheckpointFile));
   auto file = SafetensorsFile::read(path);
   const auto it = file.metadata().find("format");
-  if (it == file.metadata().end() || it->second != kFormat)
-    throw CheckpointError("not a descent checkpoint (format is not " + std::string(kFormat) + ")",
-                          path.string());
+  if (it == file.metadata().end() || it->second != kCheckpointFormat)
+    throw CheckpointError(
+        "not a descent checkpoint (format is not " + std::string(kCheckpointFormat) + ")",
+        path.string());
   return file;
 }
 }  // namespace
@@ -38,7 +39,7 @@ void save_checkpoint(Trainer<T>& trainer, const std::filesystem::path& path,
   for (const auto& c : trainer.callbacks())
     for (const auto& [name, data] : c->buffers())
       if (!data->empty()) w.add<T>(name, *data, {data->size()});
-  w.set_metadata("format", kFormat);
+  w.set_metadata("format", kCheckpointFormat);
   w.set_metadata("trainer", trainer.state().dump());
   w.set_metadata("run", run.dump());
   w.write(path);

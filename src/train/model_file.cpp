@@ -16,7 +16,7 @@
 namespace descent::train {
 
 namespace {
-constexpr int kFormat = 1;
+constexpr int kModelFormat = 1;
 constexpr const char* kMetadataKey = "model";
 constexpr Eigen::Index kBatchRows = 1024;
 
@@ -27,7 +27,7 @@ std::string shape_text(const Shape& shape) {
 
 nlohmann::ordered_json ModelCard::to_json(const std::vector<std::string>& layers) const {
   nlohmann::ordered_json j;
-  j["format"] = kFormat;
+  j["format"] = kModelFormat;
   j["descent_version"] = version.empty() ? std::string(descent::version()) : version;
   j["task"] = data::to_string(task);
   j["loss"] = loss;

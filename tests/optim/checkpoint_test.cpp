@@ -13,9 +13,12 @@
 #include "descent/core/atomic_file.hpp"
 #include "descent/optim/factory.hpp"
 #include "descent/optim/newton.hpp"
+#include "support/golden.hpp"
 
 namespace descent::optim {
 namespace {
+
+using descent::test::same_bits;
 
 using ::testing::HasSubstr;
 
@@ -61,11 +64,6 @@ void attach_hessian(Optimizer<T>& opt, Params<T>& p) {
         h[i * n + i] = 1 + double(i) / 4 + 1.2 * x * x;
       }
     });
-}
-
-template <class T>
-bool same_bits(std::span<const T> a, std::span<const T> b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size_bytes()) == 0;
 }
 
 /// Runs `spec` for 4 steps, saves, runs 4 more; a fresh optimizer loaded from the file and run 4

@@ -8,9 +8,12 @@
 #include <string>
 
 #include "descent/optim/factory.hpp"
+#include "support/golden.hpp"
 
 namespace descent::optim {
 namespace {
+
+using descent::test::same_bits;
 
 /// Three tensors in two groups (group 0 is not declared first), p0_i = cos(i).
 template <class T>
@@ -32,11 +35,6 @@ struct ThreeTensorNet {
       g[i] = T(std::sin(0.3 * t + double(i)) + 0.2 * double(p[i]));
   }
 };
-
-template <class T>
-bool same_bits(std::span<const T> a, std::span<const T> b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
-}
 
 template <class T>
 void expect_same_state(const StateDict<T>& a, const StateDict<T>& b) {

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <span>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -37,6 +39,12 @@ inline ::testing::AssertionResult close(double actual, double expected, double r
   return ::testing::AssertionFailure()
          << "actual " << actual << " vs expected " << expected << " (relative error " << err / scale
          << " > " << rtol << ")";
+}
+
+/// The same values to the bit (sizes and bytes equal).
+template <class T>
+bool same_bits(std::span<const T> a, std::span<const T> b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size_bytes()) == 0;
 }
 
 }  // namespace descent::test

@@ -24,7 +24,7 @@ using namespace descent::train;
 using support::Rig;
 
 namespace {
-data::Dataset linear_data(std::size_t samples) {
+data::Dataset regression_rows(std::size_t samples) {
   return data::make_linear_regression({.samples = samples, .seed = 7});
 }
 
@@ -54,7 +54,7 @@ std::string sgd(double lr) {
 }
 
 TEST(Sharpness, FiniteDifferencesMatchTheExactHessianOfLeastSquares) {
-  const auto data = linear_data(200);
+  const auto data = regression_rows(200);
   Rig<double> rig({.optimizer = sgd(0.01), .options = {.epochs = 1, .batch_size = 0}});
   auto& params = rig.model->params;
   // Some gradient in the buffer: the estimate must leave it (and the weights) bit-equal.
@@ -71,7 +71,7 @@ TEST(Sharpness, FiniteDifferencesMatchTheExactHessianOfLeastSquares) {
 }
 
 TEST(Sharpness, LoggerWritesLambdaBesideLrAndLeavesTrainingBitIdentical) {
-  const auto data = linear_data(200);
+  const auto data = regression_rows(200);
   auto train = [&](bool with_logger) {
     Rig<float> rig({.optimizer = sgd(0.05), .options = {.epochs = 2, .batch_size = 50}});
     rig.trainer->add_callback(std::make_unique<StepLogger<float>>());
@@ -100,7 +100,7 @@ TEST(Sharpness, LoggerWritesLambdaBesideLrAndLeavesTrainingBitIdentical) {
 // `descent train` estimates the sharpness for its start check just before fit(): the logger's
 // estimate at the start of fit (the same weights, the same probe) is that one, not a second one.
 TEST(Sharpness, LoggerDoesNotEstimateTwiceAtTheSameStep) {
-  const auto data = linear_data(200);
+  const auto data = regression_rows(200);
   Rig<double> rig({.optimizer = sgd(0.01), .options = {.epochs = 1, .batch_size = 0}});
   auto& logger = static_cast<SharpnessLogger<double>&>(rig.trainer->add_callback(
       std::make_unique<SharpnessLogger<double>>(ProbeBatch<double>::from(data, 100), 0)));
@@ -119,7 +119,7 @@ TEST(Sharpness, LoggerDoesNotEstimateTwiceAtTheSameStep) {
 // Gradient descent on least squares with lr = 2.5 / lambda_max: every step multiplies the error
 // along the top eigenvector by |1 - 2.5| = 1.5, so the loss rises from the first steps.
 TEST(Divergence, WarnsWithTheStepAndTheStableLr) {
-  const auto data = linear_data(200);
+  const auto data = regression_rows(200);
   const double lambda = exact_lambda_max(data);
   Rig<double> rig({.optimizer = sgd(2.5 / lambda), .options = {.epochs = 40, .batch_size = 0}});
   auto& sharpness = static_cast<SharpnessLogger<double>&>(rig.trainer->add_callback(
@@ -142,7 +142,7 @@ TEST(Divergence, WarnsWithTheStepAndTheStableLr) {
 }
 
 TEST(Divergence, StaysQuietBelowTheStableLr) {
-  const auto data = linear_data(200);
+  const auto data = regression_rows(200);
   const double lambda = exact_lambda_max(data);
   for (const std::size_t batch : {std::size_t{0}, std::size_t{10}}) {
     Rig<double> rig(
@@ -155,7 +155,7 @@ TEST(Divergence, StaysQuietBelowTheStableLr) {
 }
 
 TEST(Divergence, NonFiniteGuardHintIsTwoOverLambda) {
-  const auto data = linear_data(200);
+  const auto data = regression_rows(200);
   const double lambda = exact_lambda_max(data);
   Rig<float> rig({.optimizer = sgd(50 / lambda), .options = {.epochs = 100, .batch_size = 0}});
   auto sharpness = std::make_unique<SharpnessLogger<float>>(ProbeBatch<float>::from(data, 200), 0);
@@ -198,7 +198,7 @@ TEST(StartChecks, InitialLossIsComparedWithLnC) {
 }
 
 TEST(StartChecks, ZeroInitOfAnMlpWarnsOfSymmetricUnits) {
-  const auto data = linear_data(50);
+  const auto data = regression_rows(50);
   Rig<double> rig({.model = "mlp:8,4", .optimizer = sgd(0.1)});
   const auto probe = ProbeBatch<double>::from(data, 50);
   EXPECT_TRUE(start_checks(*rig.trainer, probe).empty());  // default init: no finding (MSE)
@@ -216,7 +216,7 @@ TEST(StartChecks, ZeroInitOfAnMlpWarnsOfSymmetricUnits) {
 }
 
 TEST(DeadUnits, FractionOfReluUnitsThatNeverFire) {
-  const auto data = linear_data(100);
+  const auto data = regression_rows(100);
   Rig<double> rig({.model = "mlp:8,6", .optimizer = sgd(0.01), .options = {.epochs = 1}});
   auto& first = static_cast<nn::Linear<double>&>((*rig.model->net)[0]);
   // Units 0..3 of the first layer never fire on these inputs (bias -1e6), units 4..7 always do.
@@ -237,7 +237,7 @@ TEST(DeadUnits, FractionOfReluUnitsThatNeverFire) {
 }
 
 TEST(LRFinder, RestoresWeightsAndOptimizerStateBitForBit) {
-  const auto data = linear_data(300);
+  const auto data = regression_rows(300);
   Rig<float> rig({.model = "mlp:8",
                   .optimizer = R"({"name":"adam","lr":0.01})",
                   .options = {.epochs = 1, .batch_size = 32}});

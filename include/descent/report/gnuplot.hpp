@@ -3,6 +3,7 @@
 // files; both stay beside the SVG (plots/NAME.gp, plots/NAME*.dat) so a user can restyle the plot
 // and redraw it with `gnuplot NAME.gp`. The script writes to `outfile` when that is set (descent
 // sets it to a temporary name and renames the finished SVG, so no half-written plot is left).
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -33,6 +34,10 @@ std::string gnuplot_output(const std::string& name, int width, int height);
 /// dir/NAME.svg (or NAME.png). Throws descent::Error with gnuplot's last error line when it fails.
 void render(const std::filesystem::path& dir, const GnuplotFigure& figure,
             const std::filesystem::path& gnuplot, ImageFormat format = ImageFormat::svg);
+
+/// The k of gnuplot's `every k` that draws at most 4000 of a curve's `points` (its .dat file keeps
+/// every value): 1 for a short curve.
+std::size_t drawn_every(std::size_t points);
 
 /// "a'b" -> "'a'\''b'" for /bin/sh; `"x"` in gnuplot strings: backslashes and quotes escaped.
 std::string shell_quote(const std::string& s);
