@@ -3,13 +3,13 @@
 # which git ignores, for bench/course_sgd's comparison; they are never committed. With Debian's
 # libarmadillo-dev installed, the next CMake configure of the release preset then builds
 # course_sgd with ensmallen's SGD beside descent's Trainer.
-# Usage: bench/get_ensmallen.sh [git ref, default: the default branch's head]
+# Usage: bench/get_ensmallen.sh [repository: a URL or a local clone; default the public one on GitHub]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dest=$root/.deps/ensmallen
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git clone --quiet --depth 1 ${1:+--branch "$1"} https://github.com/mlpack/ensmallen.git "$tmp/src"
+git clone --quiet --depth 1 "${1:-https://github.com/mlpack/ensmallen.git}" "$tmp/src"
 rm -rf "$dest/include"
 mkdir -p "$dest"
 cp -R "$tmp/src/include" "$dest/include"
