@@ -181,7 +181,7 @@ int main(int argc, char** argv) {
   }
 #ifndef DESCENT_HAVE_ENSMALLEN
   std::printf(
-      "ensmallen: not built (put its include/ in .deps/ensmallen/include and install "
-      "Debian libarmadillo-dev)\n");
+      "ensmallen: not built (bench/get_ensmallen.sh puts its headers in .deps/ensmallen, and "
+      "install Debian libarmadillo-dev)\n");
 #endif
 }

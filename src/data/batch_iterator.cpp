@@ -24,7 +24,7 @@ BatchIterator::BatchIterator(const Dataset& data, BatchOptions options)
   samples_per_epoch_ = options.drop_last ? n / batch_size_ * batch_size_ : n;
   batches_per_epoch_ = (samples_per_epoch_ + batch_size_ - 1) / batch_size_;
   std::iota(order_.begin(), order_.end(), std::size_t{0});
-  if (options.shuffle) {
+  if (options.shuffle && batch_size_ > 1) {
     x_buffer_.resize(static_cast<Eigen::Index>(batch_size_), data.x.cols());
     if (data.task == Task::regression) {
       y_buffer_.resize(batch_size_);
@@ -62,13 +62,14 @@ std::optional<Batch> BatchIterator::next() {
               .indices = std::span<const std::size_t>(order_).subspan(begin, size),
               .features = data_.features(),
               .index = next_batch_};
-  if (!options_.shuffle) {
-    // Rows begin..begin+size are contiguous in the data set: view them.
-    batch.x_data = data_.x.data() + begin * data_.features();
+  if (!options_.shuffle || size == 1) {
+    // The batch's rows are consecutive in the data set (unshuffled, or a single row): view them.
+    const std::size_t first = batch.indices[0];
+    batch.x_data = data_.x.data() + first * data_.features();
     if (regression) {
-      batch.y_data = data_.y.data() + begin;
+      batch.y_data = data_.y.data() + first;
     } else {
-      batch.labels_data = data_.labels.data() + begin;
+      batch.labels_data = data_.labels.data() + first;
     }
   } else {
     const std::size_t features = data_.features();

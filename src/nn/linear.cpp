@@ -39,11 +39,9 @@ void Linear<T>::bind(Params<T>& params) {
 }
 
 template <class T>
-const typename Linear<T>::Views& Linear<T>::bound() const {
-  if (!views_.w)
-    throw UsageError("linear layer used before bind()", describe(),
-                     "declare its tensors, allocate the Params, then bind()");
-  return views_;
+void Linear<T>::throw_unbound() const {
+  throw UsageError("linear layer used before bind()", describe(),
+                   "declare its tensors, allocate the Params, then bind()");
 }
 
 template <class T>
@@ -56,7 +54,7 @@ std::size_t Linear<T>::output_dim(std::size_t input_dim) const {
 
 template <class T>
 const Matrix<T>& Linear<T>::forward(ConstRef<T> x) {
-  output_dim(static_cast<std::size_t>(x.cols()));
+  if (x.cols() != Eigen::Index(in_)) output_dim(static_cast<std::size_t>(x.cols()));  // throws
   x_.set(x);
   y_.resize(x.rows(), Eigen::Index(out_));
   y_.noalias() = x * weight().transpose();  // Z = X W^T

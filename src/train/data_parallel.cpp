@@ -22,16 +22,17 @@ const nn::Matrix<T>& DataParallel<T>::run(nn::Sequential<T>& model, const nn::Lo
                                           const nn::Matrix<T>& target, T scale, bool group_start,
                                           double& batch_loss) {
   const auto rows = static_cast<std::size_t>(x.rows());
-  const std::size_t R = options_.chunk_rows ? std::min(options_.chunk_rows, rows) : rows;
-  const std::size_t chunks = (rows + R - 1) / R;
   const int size = comm_->size();
-  if (size == 1 && chunks == 1) {  // the whole batch at once
+  if (size == 1 && (options_.chunk_rows == 0 || rows <= options_.chunk_rows)) {
+    // One chunk in one process: the whole batch at once.
     const nn::Matrix<T>& out = model.forward(x);
     batch_loss = loss.evaluate(out, target, &grad_output_);
     if (scale != T(1)) grad_output_ *= scale;
     model.backward(grad_output_);
     return out;
   }
+  const std::size_t R = options_.chunk_rows ? std::min(options_.chunk_rows, rows) : rows;
+  const std::size_t chunks = (rows + R - 1) / R;
   const bool ship_grads = size > 1 && !options_.allreduce;
   const auto cols = static_cast<Eigen::Index>(model.output_dim(static_cast<std::size_t>(x.cols())));
   const std::size_t P = ship_grads ? params.size() : 0;

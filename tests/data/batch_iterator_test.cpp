@@ -122,6 +122,22 @@ TEST(BatchIterator, UnshuffledBatchesViewTheDataInOrder) {
   EXPECT_EQ(run_epoch(it, d, 5), iota(5));
 }
 
+TEST(BatchIterator, ShuffledBatchesOfOneRowViewTheirRow) {
+  for (Task task : {Task::regression, Task::classification}) {
+    Dataset d = make_indexed(6, task);
+    BatchIterator it(d, {.batch_size = 1, .seed = 3});
+    it.start_epoch(2);
+    while (auto batch = it.next()) {
+      const std::size_t row = batch->indices[0];
+      EXPECT_EQ(batch->x().data(), d.x.data() + row * 2);  // no copy
+      if (task == Task::regression)
+        EXPECT_EQ(batch->y().data(), d.y.data() + row);
+      else
+        EXPECT_EQ(batch->labels().data(), d.labels.data() + row);
+    }
+  }
+}
+
 TEST(BatchIterator, ReshufflesPerEpochDeterministicallyFromTheSeed) {
   Dataset d = make_indexed(50, Task::regression);
   BatchIterator a(d, {.batch_size = 8, .seed = 42});

@@ -5,8 +5,9 @@
 // mt19937_64(derive_seed(seed, e)). So the iterator's whole state is (epoch, next batch): save
 // those two numbers and start_epoch(epoch, batch) continues bit-identically after a restart.
 //
-// Shuffled batches are gathered into buffers allocated once; unshuffled batches are views of the
-// data set's rows (no copy). A batch is valid until the next call to next() or start_epoch().
+// Shuffled batches of several rows are gathered into buffers allocated once; unshuffled batches
+// and batches of one row are views of the data set's rows (no copy). A batch is valid until the
+// next call to next() or start_epoch().
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -40,7 +40,11 @@ class Linear final : public Layer<T> {
   struct Views {
     T *w = nullptr, *gw = nullptr, *b = nullptr, *gb = nullptr;
   };
-  const Views& bound() const;
+  const Views& bound() const {
+    if (!views_.w) throw_unbound();
+    return views_;
+  }
+  [[noreturn]] void throw_unbound() const;
 
   std::size_t in_, out_;
   bool has_bias_;
