@@ -29,8 +29,8 @@ void RegressionMetrics<T>::update(const EvalBatch<T>& batch) {
       c.sum_sq += e * e;
       c.sum_abs += std::abs(e);
       n_b += 1;
-      const double d = y - mean_b;     // Welford: mean += d/n, M2 += d*(y - mean)
-      mean_b += i == 0 ? d : d / n_b;  // d / 1 is d: one division less per batch
+      const double d = y - mean_b;  // Welford: mean += d/n, M2 += d*(y - mean)
+      mean_b += d / n_b;
       m2_b += d * (y - mean_b);
     }
     if (n_b == 0) continue;

@@ -122,7 +122,7 @@ void Trainer<T>::run_epoch(data::BatchIterator& batches) {
     set_targets(batch->labels(), {y.data(), static_cast<std::size_t>(y.size())});
     // Gradient accumulation: batches [first, first + group) make one step; each contributes
     // (1/group) dL_b/dOutput, so the step sees the mean gradient of the group.
-    const std::size_t first = k == 1 ? i : i - i % k, group = std::min(k, count - first);
+    const std::size_t first = i - i % k, group = std::min(k, count - first);
     const T scale = group > 1 ? T(1) / static_cast<T>(group) : T(1);
     const nn::Matrix<T>& out =
         parallel_.run(model_, loss_, params_, inputs(batch->x()), batch_target_, scale, i == first,
