@@ -20,9 +20,13 @@ std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream) {
 std::uint64_t uniform_below(Rng& rng, std::uint64_t n) {
   // Rejection of the biased low zone (as OpenBSD's arc4random_uniform): draws r < 2^64 mod n are
   // redrawn, so r mod n is uniform over the remaining multiple of n values.
-  const std::uint64_t threshold = (0 - n) % n;  // 2^64 mod n
+  // As 2^64 mod n < n, a draw r >= n is never rejected: the threshold (a division) is computed
+  // only for the rare r < n.
   std::uint64_t r = rng();
-  while (r < threshold) r = rng();
+  if (r < n) {
+    const std::uint64_t threshold = (0 - n) % n;  // 2^64 mod n
+    while (r < threshold) r = rng();
+  }
   return r % n;
 }
 

@@ -51,17 +51,18 @@ void BatchIterator::start_epoch(std::uint64_t epoch, std::size_t first_batch) {
   next_batch_ = first_batch;
 }
 
-std::optional<Batch> BatchIterator::next() {
-  if (next_batch_ == batches_per_epoch_) return std::nullopt;
+const Batch* BatchIterator::next() {
+  if (next_batch_ == batches_per_epoch_) return nullptr;
   const std::size_t begin = next_batch_ * batch_size_;
   const std::size_t size = std::min(batch_size_, samples_per_epoch_ - begin);
   const bool regression = data_.task == Task::regression;
-  Batch batch{.x_data = nullptr,
-              .y_data = nullptr,
-              .labels_data = nullptr,
-              .indices = std::span<const std::size_t>(order_).subspan(begin, size),
-              .features = data_.features(),
-              .index = next_batch_};
+  Batch& batch = batch_;
+  batch = {.x_data = nullptr,
+           .y_data = nullptr,
+           .labels_data = nullptr,
+           .indices = std::span<const std::size_t>(order_).subspan(begin, size),
+           .features = data_.features(),
+           .index = next_batch_};
   if (!options_.shuffle || size == 1) {
     // The batch's rows are consecutive in the data set (unshuffled, or a single row): view them.
     const std::size_t first = batch.indices[0];
@@ -87,7 +88,7 @@ std::optional<Batch> BatchIterator::next() {
     batch.labels_data = regression ? nullptr : labels_buffer_.data();
   }
   ++next_batch_;
-  return batch;
+  return &batch;
 }
 
 }  // namespace descent::data

@@ -10,7 +10,6 @@
 // next call to next() or start_epoch().
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <vector>
 
@@ -58,8 +57,9 @@ class BatchIterator {
 
   /// Starts epoch `epoch` (any order, any number of times) at batch `first_batch`.
   void start_epoch(std::uint64_t epoch, std::size_t first_batch = 0);
-  /// The next batch of the current epoch, or nullopt when the epoch is over.
-  std::optional<Batch> next();
+  /// The next batch of the current epoch, or nullptr when the epoch is over. The batch lives in
+  /// the iterator (no copy per step) until the next call to next() or start_epoch().
+  const Batch* next();
 
   std::uint64_t epoch() const { return epoch_; }
   /// Index of the batch the next call to next() returns (== batches_per_epoch() at the end).
@@ -77,6 +77,7 @@ class BatchIterator {
   Matrix x_buffer_;
   std::vector<float> y_buffer_;
   std::vector<std::int32_t> labels_buffer_;
+  Batch batch_{};
 };
 
 }  // namespace descent::data
