@@ -1,5 +1,6 @@
 #include "comparison.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
@@ -117,14 +118,15 @@ std::vector<std::string> draw(const std::filesystem::path& dir,
                               const std::vector<report::GnuplotFigure>& figures) {
   const auto gnuplot = report::find_gnuplot();
   if (gnuplot.empty()) return {report::kGnuplotHint};
+  const report::ImageFormat svg = report::ImageFormat::svg;
+  const auto failures = report::render(dir / "plots", figures, gnuplot, std::span(&svg, 1));
   std::vector<std::string> lines;
   for (const auto& figure : figures) {
-    try {
-      report::render(dir / "plots", figure, gnuplot);
-      lines.push_back("figure: " + (dir / "plots" / (figure.name + ".svg")).string());
-    } catch (const Error& e) {
-      lines.push_back("no figure " + figure.name + ": " + e.what());
-    }
+    const auto failed = std::find_if(failures.begin(), failures.end(),
+                                     [&](const auto& f) { return f.figure == figure.name; });
+    lines.push_back(failed == failures.end()
+                        ? "figure: " + (dir / "plots" / (figure.name + ".svg")).string()
+                        : "no figure " + figure.name + ": " + failed->error.what());
   }
   return lines;
 }

@@ -58,38 +58,95 @@ std::string gnuplot_output(const std::string& name, int width, int height) {
       name, width, height);
 }
 
-void render(const fs::path& dir, const GnuplotFigure& figure, const fs::path& gnuplot,
-            ImageFormat format) {
-  for (const auto& [name, contents] : figure.data)
-    write_file_atomic(dir / name, contents, Durability::unsynced);
-  write_file_atomic(dir / (figure.name + ".gp"), figure.script, Durability::unsynced);
-  const std::string ext = format == ImageFormat::png ? ".png" : ".svg";
-  const fs::path svg = dir / (figure.name + ext);
-  const fs::path part = dir / (figure.name + ext + ".part");
-  const fs::path err = dir / (figure.name + ".err.part");
-  const std::string command =
-      "cd " + shell_quote(dir.string()) + " && " + shell_quote(gnuplot.string()) + " -e " +
-      shell_quote(std::string(format == ImageFormat::png ? "png=1; " : "") +
-                  "outfile=" + gnuplot_quote(part.filename().string())) +
-      " " + shell_quote(figure.name + ".gp") + " 2>" + shell_quote(err.filename().string());
+namespace {
+
+/// One figure in one format.
+struct Drawing {
+  const GnuplotFigure* figure;
+  ImageFormat format;
+  std::string image() const {
+    return figure->name + (format == ImageFormat::png ? ".png" : ".svg");
+  }
+  std::string part() const { return image() + ".part"; }
+};
+
+constexpr const char* kDrawnMarker = "descent: drawn";
+
+/// Runs one gnuplot process in `dir` that draws `drawings` in order, each into its .part file and
+/// then printing kDrawnMarker. Returns how many were drawn, and gnuplot's last error line when it
+/// stopped before the end (gnuplot ends at a script's first error).
+std::pair<std::size_t, std::string> run_gnuplot(const fs::path& dir,
+                                                std::span<const Drawing> drawings,
+                                                const fs::path& gnuplot) {
+  std::string driver;
+  for (const Drawing& d : drawings)
+    driver += fmt::format("reset session\n{}outfile = {}\nload {}\nunset output\nprint {}\n",
+                          d.format == ImageFormat::png ? "png = 1\n" : "", gnuplot_quote(d.part()),
+                          gnuplot_quote(d.figure->name + ".gp"), gnuplot_quote(kDrawnMarker));
+  const std::string driver_name = ".draw.gnu.part", err_name = ".draw.err.part";
+  write_file_atomic(dir / driver_name, driver, Durability::unsynced);
+  const std::string command = "cd " + shell_quote(dir.string()) + " && " +
+                              shell_quote(gnuplot.string()) + " " + driver_name + " 2>" + err_name;
   const int status = std::system(command.c_str());
+  std::size_t drawn = 0;
   std::string message;
   {
-    std::ifstream in(err);
+    std::ifstream in(dir / err_name);
     std::string line;
-    while (std::getline(in, line))
-      if (line.find_first_not_of(" ^") != std::string::npos) message = line;  // the last one
+    while (std::getline(in, line)) {
+      if (line == kDrawnMarker)
+        ++drawn;
+      else if (line.find_first_not_of(" ^") != std::string::npos)
+        message = line;  // the last one
+    }
   }
   std::error_code ec;
-  fs::remove(err, ec);
-  if (status != 0 || !fs::is_regular_file(part)) {
-    fs::remove(part, ec);
-    throw Error(
-        "gnuplot failed: " + (message.empty() ? "exit status " + std::to_string(status) : message),
-        (dir / (figure.name + ".gp")).string(), "run gnuplot on the script to see why");
+  fs::remove(dir / err_name, ec);
+  fs::remove(dir / driver_name, ec);
+  if (drawn < drawings.size() && message.empty()) message = "exit status " + std::to_string(status);
+  return {drawn, drawn < drawings.size() ? message : std::string()};
+}
+
+}  // namespace
+
+std::vector<RenderFailure> render(const fs::path& dir, std::span<const GnuplotFigure> figures,
+                                  const fs::path& gnuplot, std::span<const ImageFormat> formats) {
+  std::vector<Drawing> drawings;
+  for (const auto& figure : figures) {
+    for (const auto& [name, contents] : figure.data)
+      write_file_atomic(dir / name, contents, Durability::unsynced);
+    write_file_atomic(dir / (figure.name + ".gp"), figure.script, Durability::unsynced);
+    for (const ImageFormat format : formats) drawings.push_back({&figure, format});
   }
-  fs::rename(part, svg, ec);
-  if (ec) throw Error("cannot rename: " + ec.message(), svg.string());
+  std::vector<RenderFailure> failures;
+  std::span<const Drawing> rest(drawings);
+  while (!rest.empty()) {
+    const auto [drawn, message] = run_gnuplot(dir, rest, gnuplot);
+    for (std::size_t i = 0; i < std::min(drawn + 1, rest.size()); ++i) {
+      const Drawing& d = rest[i];
+      std::error_code ec;
+      if (i < drawn && fs::is_regular_file(dir / d.part())) {
+        fs::rename(dir / d.part(), dir / d.image(), ec);
+        if (!ec) continue;
+        failures.push_back(
+            {d.figure->name, Error("cannot rename: " + ec.message(), (dir / d.image()).string())});
+      } else {
+        failures.push_back(
+            {d.figure->name, Error("gnuplot failed: " + (i < drawn ? "no image" : message),
+                                   (dir / (d.figure->name + ".gp")).string(),
+                                   "run gnuplot on the script to see why")});
+      }
+      fs::remove(dir / d.part(), ec);
+    }
+    rest = rest.subspan(std::min(drawn + 1, rest.size()));
+  }
+  return failures;
+}
+
+void render(const fs::path& dir, const GnuplotFigure& figure, const fs::path& gnuplot,
+            ImageFormat format) {
+  const auto failures = render(dir, std::span(&figure, 1), gnuplot, std::span(&format, 1));
+  if (!failures.empty()) throw failures.front().error;
 }
 
 std::size_t drawn_every(std::size_t points) {

@@ -27,10 +27,10 @@ std::vector<std::string> write_run_views(const std::filesystem::path& dir, bool 
     if (const auto gnuplot = find_gnuplot(); gnuplot.empty()) {
       notes.emplace_back(kGnuplotHint);
     } else {
-      for (const auto& figure : metric_figures(run)) {
-        render(dir / "plots", figure, gnuplot);
-        if (png) render(dir / "plots", figure, gnuplot, ImageFormat::png);
-      }
+      const std::vector<ImageFormat> formats =
+          png ? std::vector{ImageFormat::svg, ImageFormat::png} : std::vector{ImageFormat::svg};
+      const auto failures = render(dir / "plots", metric_figures(run), gnuplot, formats);
+      if (!failures.empty()) throw failures.front().error;
     }
   } catch (const Error& e) {
     notes.push_back(std::string("plots incomplete: ") + e.what());

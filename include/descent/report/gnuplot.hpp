@@ -5,9 +5,12 @@
 // sets it to a temporary name and renames the finished SVG, so no half-written plot is left).
 #include <cstddef>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "descent/core/error.hpp"
 
 namespace descent::report {
 
@@ -30,8 +33,22 @@ enum class ImageFormat { svg, png };
 /// `png` set (`gnuplot -e png=1 NAME.gp`) NAME.png (pngcairo); `outfile` overrides the file name.
 std::string gnuplot_output(const std::string& name, int width, int height);
 
-/// Writes the figure's script and data into `dir` (atomically) and runs gnuplot there, leaving
-/// dir/NAME.svg (or NAME.png). Throws descent::Error with gnuplot's last error line when it fails.
+/// A figure gnuplot could not draw, with gnuplot's last error line.
+struct RenderFailure {
+  std::string figure;
+  Error error;
+};
+
+/// Writes each figure's script and data into `dir` (atomically) and draws every figure in every
+/// format in one gnuplot process (its start-up, about 70 ms, is paid once, not per figure),
+/// leaving dir/NAME.svg (or NAME.png). A figure that fails leaves no image and is returned; the
+/// figures after it are still drawn (in a new process).
+std::vector<RenderFailure> render(const std::filesystem::path& dir,
+                                  std::span<const GnuplotFigure> figures,
+                                  const std::filesystem::path& gnuplot,
+                                  std::span<const ImageFormat> formats);
+
+/// One figure in one format; throws descent::Error with gnuplot's last error line when it fails.
 void render(const std::filesystem::path& dir, const GnuplotFigure& figure,
             const std::filesystem::path& gnuplot, ImageFormat format = ImageFormat::svg);
 
