@@ -1,7 +1,5 @@
 #include "descent/report/gnuplot.hpp"
 
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
