@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """descent vs torch.optim: one optimizer step on 10M float32 parameters, same thread count.
 
-    /usr/bin/python3 bench/compare_torch.py [--bench build/dev/bench/optim_bench] [--threads 1 2]
+    /usr/bin/python3 bench/compare_torch.py [--bench build/release/bench/optim_bench] [--threads 1 2]
 
 For each thread count it runs descent's benchmark binary (bench/optim_bench.cpp: the step of
 SGD with momentum, Adam and AdamW, and the triad a = b + s*c as the memory-bandwidth ceiling),
@@ -61,7 +61,7 @@ def run_descent(bench, threads, repetitions):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bench", default=os.path.join("build", "dev", "bench", "optim_bench"))
+    parser.add_argument("--bench", default=os.path.join("build", "release", "bench", "optim_bench"))
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repetitions", type=int, default=5)
     parser.add_argument("--steps", type=int, default=10, help="torch steps per repetition")

@@ -1,6 +1,6 @@
 // Optimizer step speed on 10M float parameters as memory bandwidth, against a triad kernel
 // (a = b + s*c, the STREAM ceiling) measured in the same run at the same thread count:
-//   build/dev/bench/optim_bench [--benchmark_filter=threads:2]
+//   build/release/bench/optim_bench [--benchmark_filter=threads:2]
 // An element-wise step is memory bound, so the figure of merit is bytes/s relative to the triad.
 // bytes_per_second counts each array a step must read or write once per element (4 bytes each):
 //   SGD momentum: read p, g, b; write p, b            = 5 streams
