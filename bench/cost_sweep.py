@@ -3,12 +3,15 @@
 
     /usr/bin/python3 bench/cost_sweep.py [--descent build/release/descent] [--out cost_sweep]
                                          [--full] [--threads 1] [--repetitions 3]
+                                         [--min-samples 200000]
 
-Each point is one epoch of `descent train` on synthetic blobs (2 features, 3 classes, MLP
-2-W-3 with ReLU, SGD lr 0.01 momentum 0.9, shuffled, no validation/test split; summary.json's
-samples_per_second, the training's wall time) and the same epoch in torch (same shapes, optimizer,
-shuffling, batch; timed around the epoch after a warm-up batch), alternated point by point in one
-run with the same thread count; each point is the median of --repetitions. The sweep varies one axis at a time around width 256, batch 128,
+Each point is `descent train` on synthetic blobs (2 features, 3 classes, MLP 2-W-3 with ReLU,
+SGD lr 0.01 momentum 0.9, shuffled, no validation/test split; summary.json's samples_per_second,
+the training's wall time) and the same epochs in torch (same shapes, optimizer, shuffling, batch;
+timed around the epochs after a warm-up batch), alternated point by point in one run with the
+same thread count; each point trains whole epochs until it has seen --min-samples samples (so a
+point of 10k rows lasts long enough to time) and is the median of --repetitions. The sweep varies
+one axis at a time around width 256, batch 128,
 10k rows: by default a short grid (a few minutes), with --full widths 64..2048, batches 1..1024
 and rows 10k..1M. Writes OUT/cost_sweep.csv (axis, width, batch, rows, descent and torch
 samples/s, ratio) and, when gnuplot is installed, OUT/cost_sweep.svg with the .gp script and .dat
@@ -26,7 +29,7 @@ import subprocess
 import tempfile
 import time
 
-import torch
+torch = None  # imported in main() once OMP_NUM_THREADS is set: OpenBLAS reads it when loaded
 
 BASE = {"width": 256, "batch": 128, "rows": 10000}
 SHORT = {"width": [64, 256, 1024], "batch": [1, 32, 128, 512], "rows": [10000, 100000]}
@@ -34,11 +37,16 @@ FULL = {"width": [64, 128, 256, 512, 1024, 2048], "batch": [1, 4, 16, 64, 256, 1
         "rows": [10000, 100000, 1000000]}
 
 
-def descent_rate(binary, width, batch, rows, tmp):
+def epochs_for(rows, min_samples):
+    """Epochs that make at least min_samples samples: a point of 10k rows lasts long enough to time."""
+    return max(1, -(-min_samples // rows))
+
+
+def descent_rate(binary, width, batch, rows, epochs, tmp):
     run = os.path.join(tmp, "run")
     subprocess.run([binary, "train", "--data", "synthetic:blobs", "--samples", str(rows),
                     "--model", f"mlp:{width}", "--activation", "relu", "--batch-size", str(batch),
-                    "--epochs", "1", "--val-split", "0", "--test-split", "0", "--seed", "0",
+                    "--epochs", str(epochs), "--val-split", "0", "--test-split", "0", "--seed", "0",
                     "--optimizer", '{"name":"sgd","lr":0.01,"momentum":0.9}', "--out", run,
                     "--force", "--progress", "none"],
                    check=True, capture_output=True)
@@ -46,7 +54,7 @@ def descent_rate(binary, width, batch, rows, tmp):
         return json.load(f)["samples_per_second"]
 
 
-def torch_rate(width, batch, rows):
+def torch_rate(width, batch, rows, epochs):
     torch.manual_seed(0)
     x = torch.randn(rows, 2)
     y = torch.arange(rows) % 3
@@ -61,10 +69,11 @@ def torch_rate(width, batch, rows):
 
     step(torch.arange(min(batch, rows)))  # warm-up: allocator, momentum buffers
     start = time.perf_counter()
-    order = torch.randperm(rows)
-    for begin in range(0, rows, batch):
-        step(order[begin:begin + batch])
-    return rows / (time.perf_counter() - start)
+    for _ in range(epochs):
+        order = torch.randperm(rows)
+        for begin in range(0, rows, batch):
+            step(order[begin:begin + batch])
+    return epochs * rows / (time.perf_counter() - start)
 
 
 def plot(out, rows):
@@ -101,8 +110,16 @@ def main():
     parser.add_argument("--full", action="store_true", help="the whole grid (long)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--min-samples", type=int, default=200000,
+                        help="each point trains whole epochs until it has seen this many samples")
     args = parser.parse_args()
+    # One BLAS thread pool of --threads beside torch's own: OpenBLAS sizes its pool from
+    # OMP_NUM_THREADS when torch loads it, so set it before the import (two pools of 2 threads on
+    # 2 cores ran the 1024-wide point ~5x slower).
     os.environ["OMP_NUM_THREADS"] = str(args.threads)
+    global torch
+    import torch as torch_module
+    torch = torch_module
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     grid = FULL if args.full else SHORT
@@ -114,11 +131,13 @@ def main():
         for axis, values in grid.items():
             for value in values:
                 point = dict(BASE, **{axis: value})
+                epochs = epochs_for(point["rows"], args.min_samples)
                 d = statistics.median(
-                    descent_rate(args.descent, point["width"], point["batch"], point["rows"], tmp)
+                    descent_rate(args.descent, point["width"], point["batch"], point["rows"],
+                                 epochs, tmp) for _ in range(args.repetitions))
+                t = statistics.median(
+                    torch_rate(point["width"], point["batch"], point["rows"], epochs)
                     for _ in range(args.repetitions))
-                t = statistics.median(torch_rate(point["width"], point["batch"], point["rows"])
-                                      for _ in range(args.repetitions))
                 rows.append(dict(axis=axis, **point, descent=d, torch=t))
                 print(f"  {axis:>5} = {value:>7}: descent {d:>10.0f}, torch {t:>10.0f} samples/s,"
                       f" ratio {d / t:.2f}", flush=True)
