@@ -29,14 +29,12 @@ CsvBlocks::~CsvBlocks() {
   if (ahead_.valid()) ahead_.wait();
 }
 
-void CsvBlocks::HugePageDelete::operator()(char* p) const {
-  ::operator delete[](p, std::align_val_t{kHugePageBytes});
-}
-
 void CsvBlocks::resize(Round& round, std::size_t size) {
-  // Aligned to huge pages: the buffer takes a few page faults, not one per 4 KiB.
-  std::unique_ptr<char[], HugePageDelete> buffer(
-      static_cast<char*>(::operator new[](size, std::align_val_t{kHugePageBytes})));
+  // A large buffer is aligned to huge pages: a few page faults, not one per 4 KiB. A small one
+  // (a small file) is not: the alignment would cost more than the buffer.
+  const std::align_val_t alignment{size >= kHugePageBytes ? kHugePageBytes : alignof(char)};
+  std::unique_ptr<char[], AlignedDelete> buffer(
+      static_cast<char*>(::operator new[](size, alignment)), AlignedDelete{alignment});
   advise_huge_pages(buffer.get(), size);
   if (round.filled > 0) std::memcpy(buffer.get(), round.buffer.get(), round.filled);
   round.buffer = std::move(buffer);

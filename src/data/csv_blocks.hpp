@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <future>
 #include <memory>
+#include <new>
 #include <string_view>
 #include <vector>
 
@@ -46,11 +47,12 @@ class CsvBlocks {
   const std::vector<Piece>& pieces() const { return current().pieces; }
 
  private:
-  struct HugePageDelete {
-    void operator()(char* p) const;
+  struct AlignedDelete {
+    std::align_val_t alignment;
+    void operator()(char* p) const { ::operator delete[](p, alignment); }
   };
   struct Round {
-    std::unique_ptr<char[], HugePageDelete> buffer;
+    std::unique_ptr<char[], AlignedDelete> buffer;
     std::size_t size = 0;
     std::size_t filled = 0;     // buffer[0, filled) holds text
     std::size_t round_end = 0;  // the round is buffer[0, round_end)
