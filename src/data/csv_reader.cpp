@@ -90,6 +90,9 @@ class CsvParser {
 
  private:
   void read_header();
+  /// Reads the data into x_ and the target arrays; returns the row count. Its read buffers are
+  /// freed on return, before the labels take their memory.
+  std::size_t read_rows();
   /// Takes the target cells of a piece in file order (rows from `row` on; the piece's text starts
   /// on `first_line`), then throws the piece's bad cell, if any.
   void take_targets(CsvPiece& piece, std::size_t row, std::size_t first_line);
@@ -261,6 +264,7 @@ void CsvParser::finish_target(Dataset& data, std::size_t rows) {
       rank[static_cast<std::size_t>(sorted[r].second)] = static_cast<std::int32_t>(r);
       data.class_names.emplace_back(sorted[r].first);
     }
+    target_value_ = Vector();  // not needed any more: its memory goes before the labels take theirs
     fill_labels(data.labels, rows, [&](std::size_t i) {
       return rank[static_cast<std::size_t>(text_id_[static_cast<Eigen::Index>(i)])];
     });
@@ -319,14 +323,14 @@ void CsvParser::finish_target(Dataset& data, std::size_t rows) {
   } else {
     std::vector<std::int32_t> text_classes(text_values.size());
     std::transform(text_values.begin(), text_values.end(), text_classes.begin(), class_of);
+    target_value_ = Vector();  // as above
     fill_labels(data.labels, rows, [&](std::size_t i) {
       return text_classes[static_cast<std::size_t>(text_id_[static_cast<Eigen::Index>(i)])];
     });
   }
 }
 
-Dataset CsvParser::parse() {
-  read_header();
+std::size_t CsvParser::read_rows() {
   std::error_code ec;
   const auto file_bytes = std::filesystem::file_size(path_, ec);
   // Two pieces per thread, taken in turn: a thread slowed down (a shared machine) holds the round
@@ -374,6 +378,12 @@ Dataset CsvParser::parse() {
       line += pieces[i]->lines();
     }
   }
+  return rows;
+}
+
+Dataset CsvParser::parse() {
+  read_header();
+  const std::size_t rows = read_rows();
   if (rows == 0) {
     throw DataError("the CSV file has a header but no data rows", path_.string(),
                     "add rows below the header");
