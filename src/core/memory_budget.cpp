@@ -3,6 +3,7 @@
 #include <array>
 
 #include <fmt/core.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace descent {
@@ -11,6 +12,13 @@ std::uint64_t physical_memory_bytes() {
   const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
   if (pages <= 0 || page <= 0) return UINT64_MAX;  // unknown: no limit
   return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
+}
+
+void advise_huge_pages(void* data, std::size_t bytes) {
+  constexpr std::uintptr_t kPage = kHugePageBytes;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kPage - 1) & ~(kPage - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kPage - 1);
+  if (begin < end) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
 std::string format_bytes(double bytes) {

@@ -2,72 +2,94 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "csv_tokenizer.hpp"
 #include "descent/core/error.hpp"
+#include "descent/core/memory_budget.hpp"
 
 namespace descent::data::detail {
 
 CsvBlocks::CsvBlocks(const std::filesystem::path& path, std::FILE* file,
-                     std::string_view read_ahead, std::size_t pieces)
-    : path_(path), file_(file), max_pieces_(std::max<std::size_t>(1, pieces)) {
+                     std::string_view read_ahead, std::size_t pieces, std::size_t columns)
+    : path_(path), file_(file), max_pieces_(std::max<std::size_t>(1, pieces)), columns_(columns) {
   // Sized to the input: a small file costs a small buffer.
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(path, ec);
   const std::size_t round = max_pieces_ * kPieceBytes;
-  buffer_.resize(std::max(read_ahead.size(), ec ? round : std::min<std::size_t>(bytes, round)) + 1);
-  std::memcpy(buffer_.data(), read_ahead.data(), read_ahead.size());
-  filled_ = read_ahead.size();
+  Round& first = rounds_[0];
+  resize(first, std::max(read_ahead.size(), ec ? round : std::min<std::size_t>(bytes, round)) + 1);
+  std::memcpy(first.buffer.get(), read_ahead.data(), read_ahead.size());
+  first.filled = read_ahead.size();
+  // Nothing to overlap with yet: the first round is read by the first next(), on its thread.
+  ahead_ = std::async(std::launch::deferred, [this, &first] { return prepare(first); });
 }
 
-void CsvBlocks::fill() {
-  while (!eof_ && filled_ < buffer_.size()) {
-    const std::size_t n = std::fread(buffer_.data() + filled_, 1, buffer_.size() - filled_, file_);
+CsvBlocks::~CsvBlocks() {
+  if (ahead_.valid()) ahead_.wait();
+}
+
+void CsvBlocks::resize(Round& round, std::size_t size) {
+  // A large buffer is aligned to huge pages: a few page faults, not one per 4 KiB. A small one
+  // (a small file) is not: the alignment would cost more than the buffer.
+  const std::align_val_t alignment{size >= kHugePageBytes ? kHugePageBytes : alignof(char)};
+  std::unique_ptr<char[], AlignedDelete> buffer(
+      static_cast<char*>(::operator new[](size, alignment)), AlignedDelete{alignment});
+  advise_huge_pages(buffer.get(), size);
+  if (round.filled > 0) std::memcpy(buffer.get(), round.buffer.get(), round.filled);
+  round.buffer = std::move(buffer);
+  round.size = size;
+}
+
+void CsvBlocks::fill(Round& round) {
+  while (!eof_ && round.filled < round.size) {
+    const std::size_t n =
+        std::fread(round.buffer.get() + round.filled, 1, round.size - round.filled, file_);
     if (n == 0) {
       if (std::ferror(file_))
         throw DataError("read error", path_.string(), "check that the file is readable");
       eof_ = true;
     }
-    filled_ += n;
+    round.filled += n;
   }
 }
 
-bool CsvBlocks::find_round_end() {
-  const char* begin = buffer_.data();
-  quotes_ = std::memchr(begin, '"', filled_) != nullptr;
+bool CsvBlocks::find_round_end(Round& round) const {
+  const char* begin = round.buffer.get();
+  round.quotes = std::memchr(begin, '"', round.filled) != nullptr;
   if (eof_) {
-    round_end_ = filled_;
+    round.round_end = round.filled;
     return true;
   }
   const char* last = nullptr;
-  if (!quotes_) {
-    last = static_cast<const char*>(memrchr(begin, '\n', filled_));
+  if (!round.quotes) {
+    last = static_cast<const char*>(memrchr(begin, '\n', round.filled));
   } else {
     std::size_t inner_lines;
-    for (const char *p = begin, *end = begin + filled_;
+    for (const char *p = begin, *end = begin + round.filled;
          (p = find_record_end(p, end, inner_lines)) != nullptr; ++p)
       last = p;
   }
   if (!last) return false;
-  round_end_ = static_cast<std::size_t>(last - begin) + 1;
+  round.round_end = static_cast<std::size_t>(last - begin) + 1;
   return true;
 }
 
-void CsvBlocks::cut_pieces() {
-  pieces_.clear();
-  const char* begin = buffer_.data();
-  const char* end = begin + round_end_;
-  const std::size_t n = std::clamp<std::size_t>(round_end_ / kMinPieceBytes, 1, max_pieces_);
+void CsvBlocks::cut_pieces(Round& round) const {
+  round.pieces.clear();
+  const char* begin = round.buffer.get();
+  const char* end = begin + round.round_end;
+  const std::size_t n = std::clamp<std::size_t>(round.round_end / kMinPieceBytes, 1, max_pieces_);
   const char* piece = begin;
   std::size_t inner_lines;
   for (std::size_t i = 1; i <= n && piece != end; ++i) {
     const char* cut = end;
     if (i < n) {
       // The first record end at or after the nominal cut; quotes toggle from the round's start.
-      const char* nominal = begin + i * round_end_ / n;
+      const char* nominal = begin + i * round.round_end / n;
       if (nominal <= piece) continue;
       const char* nl = nullptr;
-      if (!quotes_) {
+      if (!round.quotes) {
         nl = static_cast<const char*>(std::memchr(nominal, '\n', end - nominal));
       } else {
         for (const char* p = piece; (p = find_record_end(p, end, inner_lines)) != nullptr; ++p) {
@@ -79,23 +101,40 @@ void CsvBlocks::cut_pieces() {
       }
       cut = nl ? nl + 1 : end;
     }
-    pieces_.emplace_back(piece, static_cast<std::size_t>(cut - piece));
+    const auto size = static_cast<std::size_t>(cut - piece);
+    const auto lines = static_cast<std::size_t>(std::count(piece, cut, '\n'));
+    round.pieces.push_back({{piece, size}, std::min(lines, size / columns_) + 1});
     piece = cut;
   }
 }
 
-bool CsvBlocks::next() {
-  // The unfinished record after the last round moves to the front.
-  std::memmove(buffer_.data(), buffer_.data() + round_end_, filled_ - round_end_);
-  filled_ -= round_end_;
-  round_end_ = 0;
+bool CsvBlocks::prepare(Round& round) {
+  round.round_end = 0;
   for (;;) {
-    fill();
-    if (filled_ == 0) return false;
-    if (find_round_end()) break;
-    buffer_.resize(buffer_.size() * 2);  // a record longer than the buffer
+    fill(round);
+    if (round.filled == 0) return false;
+    if (find_round_end(round)) break;
+    resize(round, round.size * 2);  // a record longer than the buffer
   }
-  cut_pieces();
+  cut_pieces(round);
+  return true;
+}
+
+void CsvBlocks::read_ahead() {
+  if (eof_) return;  // the current round ends the file
+  const Round& now = rounds_[current_];
+  Round& next = rounds_[current_ ^ 1];
+  next.filled = 0;
+  if (next.size < now.size) resize(next, now.size);
+  next.filled = now.filled - now.round_end;
+  std::memcpy(next.buffer.get(), now.buffer.get() + now.round_end, next.filled);
+  ahead_ = std::async(std::launch::async, [this, &next] { return prepare(next); });
+}
+
+bool CsvBlocks::next() {
+  if (!ahead_.valid() || !ahead_.get()) return false;
+  current_ ^= 1;
+  read_ahead();
   return true;
 }
 

@@ -1,11 +1,16 @@
 #pragma once
 // The data part of a CSV file (after its header) read in rounds of whole records, each round cut
-// into pieces of whole records so that threads can parse the pieces side by side. Memory is one
-// round (`pieces` x kPieceBytes, plus a record longer than that) whatever the file size.
+// into pieces of whole records so that threads can parse the pieces side by side. The next round is
+// read, cut and counted on a thread of its own while the caller parses the current one (read-ahead,
+// double buffering), so the parsing threads never wait for the file. Memory is two rounds
+// (`pieces` x kPieceBytes each, plus a record longer than that) whatever the file size.
 // Record ends are found as CsvTokenizer finds them (quote-aware). Internal to src/data.
 #include <cstddef>
 #include <cstdio>
 #include <filesystem>
+#include <future>
+#include <memory>
+#include <new>
 #include <string_view>
 #include <vector>
 
@@ -18,33 +23,66 @@ class CsvBlocks {
   /// A round shorter than pieces x this is cut into fewer pieces (a small file: one).
   static constexpr std::size_t kMinPieceBytes = std::size_t{64} << 10;
 
-  /// Continues reading `file` (owned by the caller, named `path` in errors) after the bytes
-  /// `read_ahead` already taken from it, which start at a record. `pieces` >= 1.
-  CsvBlocks(const std::filesystem::path& path, std::FILE* file, std::string_view read_ahead,
-            std::size_t pieces);
+  struct Piece {
+    std::string_view text;  // non-empty, ending after a record's '\n' (or at the end of the file)
+    /// The most rows the text can hold: its line ends + 1, and no more than a row of empty cells
+    /// (delimiters and a line end: `columns` bytes) per `columns` bytes.
+    std::size_t max_rows;
+  };
 
-  /// Reads the next round; false when the file has no more text.
+  /// Continues reading `file` (owned by the caller, named `path` in errors) after the bytes
+  /// `read_ahead` already taken from it, which start at a record, of `columns` columns.
+  /// `pieces` >= 1. Starts reading the first round.
+  CsvBlocks(const std::filesystem::path& path, std::FILE* file, std::string_view read_ahead,
+            std::size_t pieces, std::size_t columns);
+  /// Waits for the round being read ahead.
+  ~CsvBlocks();
+  CsvBlocks(const CsvBlocks&) = delete;
+  CsvBlocks& operator=(const CsvBlocks&) = delete;
+
+  /// Makes the round read ahead the current one (rethrowing its read error) and starts reading the
+  /// next; false when the file has no more text. The previous round's pieces become invalid.
   bool next();
-  /// The current round's pieces in file order: non-empty, each ending after a record's '\n'
-  /// (or at the end of the file).
-  const std::vector<std::string_view>& pieces() const { return pieces_; }
+  /// The current round's pieces in file order.
+  const std::vector<Piece>& pieces() const { return current().pieces; }
 
  private:
-  void fill();
-  /// Sets round_end_ after the last record end in the buffer (all of it at the end of the file);
+  struct AlignedDelete {
+    std::align_val_t alignment;
+    void operator()(char* p) const { ::operator delete[](p, alignment); }
+  };
+  struct Round {
+    std::unique_ptr<char[], AlignedDelete> buffer;
+    std::size_t size = 0;
+    std::size_t filled = 0;     // buffer[0, filled) holds text
+    std::size_t round_end = 0;  // the round is buffer[0, round_end)
+    bool quotes = false;        // the round contains '"' (the slow, quote-aware cuts)
+    std::vector<Piece> pieces;
+  };
+
+  const Round& current() const { return rounds_[current_]; }
+  /// Grows the buffer to `size` bytes, keeping its text; new bytes are not initialized.
+  static void resize(Round& round, std::size_t size);
+  /// Fills `round` (which already holds the previous round's unfinished record), finds its last
+  /// record end, cuts and counts its pieces; false when the file has no more text. Runs on the
+  /// read-ahead thread, one round at a time.
+  bool prepare(Round& round);
+  void fill(Round& round);
+  /// Sets round_end after the last record end in the buffer (all of it at the end of the file);
   /// false when it holds no whole record.
-  bool find_round_end();
-  void cut_pieces();
+  bool find_round_end(Round& round) const;
+  void cut_pieces(Round& round) const;
+  /// Moves the current round's unfinished record to the other buffer and reads it ahead.
+  void read_ahead();
 
   const std::filesystem::path& path_;
   std::FILE* file_;
   std::size_t max_pieces_;
-  std::vector<char> buffer_;
-  std::size_t filled_ = 0;     // buffer_[0, filled_) holds text
-  std::size_t round_end_ = 0;  // the round is buffer_[0, round_end_)
-  bool eof_ = false;
-  bool quotes_ = false;  // the current round contains '"' (the slow, quote-aware cuts)
-  std::vector<std::string_view> pieces_;
+  std::size_t columns_;
+  bool eof_ = false;  // only the read-ahead thread reads and writes it
+  Round rounds_[2];
+  int current_ = 1;  // the round being read ahead is the other one
+  std::future<bool> ahead_;
 };
 
 }  // namespace descent::data::detail

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include <fmt/format.h>
+
+#include "plain_decimal.hpp"
 
 namespace descent::data::detail {
 
@@ -12,9 +15,10 @@ template <class Row>
 void CsvPiece::for_each_record(Row&& row) {
   const char* p = text_.data();
   const char* const end = p + text_.size();
-  std::size_t inner_lines;
   while (p != end) {
-    const char* nl = find_record_end(p, end, inner_lines);
+    std::size_t inner_lines = 0;
+    const char* nl = quotes_ ? find_record_end(p, end, inner_lines)
+                             : static_cast<const char*>(std::memchr(p, '\n', end - p));
     const char* record_end = nl ? nl : end;
     lines_ += inner_lines + (nl ? 1 : 0);
     // CRLF: the '\r' belongs to the line end, not to the last field.
@@ -24,13 +28,9 @@ void CsvPiece::for_each_record(Row&& row) {
   }
 }
 
-std::size_t CsvPiece::max_rows(std::string_view text, std::size_t columns) {
-  const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-  return std::min(lines, text.size() / columns) + 1;
-}
-
 void CsvPiece::parse(std::string_view text, bool track_texts, float* features) {
   text_ = text;
+  quotes_ = std::memchr(text.data(), '"', text.size()) != nullptr;
   features_ = features;
   track_texts_ = track_texts;
   rows_ = lines_ = 0;
@@ -41,7 +41,8 @@ void CsvPiece::parse(std::string_view text, bool track_texts, float* features) {
   failure_.reset();
   try {
     for_each_record([&](const char* begin, const char* end) {
-      read_row(begin, end, features_ + rows_ * layout_.features);
+      float* out = features_ + rows_ * layout_.features;
+      if (!read_plain_row(begin, end, out)) read_row(begin, end, out);
       ++rows_;
       return true;
     });
@@ -62,9 +63,11 @@ void CsvPiece::read_row(const char* p, const char* end, float* out) {
       case Role::feature:
         *out++ = number(p, end, columns[column]);
         break;
-      case Role::target:
-        read_target(next_field(p, end));
+      case Role::target: {
+        const Field field = next_field(p, end);
+        read_target(unescaped(field), field.start);
         break;
+      }
       case Role::ignored:
         next_field(p, end);
         break;
@@ -79,18 +82,43 @@ void CsvPiece::read_row(const char* p, const char* end, float* out) {
   }
 }
 
-void CsvPiece::read_target(const Field& field) {
+bool CsvPiece::read_plain_row(const char* p, const char* end, float* out) {
+  const char delimiter = delimiter_;
+  const char* target = nullptr;
+  const char* target_end = nullptr;
+  const std::size_t columns = layout_.columns.size();
+  for (std::size_t column = 0; column < columns; ++column) {
+    if (column > 0) {
+      if (p == end || *p != delimiter) return false;  // fewer fields than the header
+      ++p;
+    }
+    if (layout_.roles[column] == Role::feature) {
+      p = parse_plain_decimal(p, end, *out++);
+      if (!p) return false;
+    } else {
+      const char* cell = p;
+      p = static_cast<const char*>(std::memchr(p, delimiter, end - p));
+      if (!p) p = end;
+      if (cell != p && (*cell == '"' || is_blank(*cell) || is_blank(p[-1]))) return false;
+      if (layout_.roles[column] == Role::target) target = cell, target_end = p;
+    }
+  }
+  if (p != end) return false;  // more fields than the header
+  read_target(std::string_view(target, target_end - target), target);
+  return true;
+}
+
+void CsvPiece::read_target(std::string_view text, const char* start) {
   const std::string& name = layout_.columns[layout_.target_column];
-  std::string_view text = unescaped(field);
   if (text.empty()) {
-    fail(field.start, fmt::format("empty target cell in column '{}'", name),
+    fail(start, fmt::format("empty target cell in column '{}'", name),
          "every row needs a target value: fill or drop this row");
   }
   float value;
   auto [stop, ec] = parse_float(text.data(), text.data() + text.size(), value);
   const bool numeric = ec == std::errc{} && stop == text.data() + text.size();
   if (numeric && !std::isfinite(value)) {
-    fail(field.start, fmt::format("non-finite target '{}' in column '{}'", shown(text), name),
+    fail(start, fmt::format("non-finite target '{}' in column '{}'", shown(text), name),
          "replace or drop NaN and infinite values before training");
   }
   target_values_.push_back(numeric ? value : std::numeric_limits<float>::quiet_NaN());

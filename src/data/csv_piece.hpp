@@ -38,12 +38,9 @@ class CsvPiece : public CsvLexer {
   CsvPiece(const CsvLayout& layout, char delimiter, std::size_t max_texts)
       : CsvLexer(delimiter), layout_(layout), max_texts_(max_texts) {}
 
-  /// The most rows `text` can hold: its line ends + 1, and no more than a row of empty cells
-  /// (delimiters and a line end: `columns` bytes) per `columns` bytes.
-  static std::size_t max_rows(std::string_view text, std::size_t columns);
   /// Parses the records of `text` (which must outlive the results), up to the first bad cell
   /// (failure()), writing the features of row r to features[r * layout.features, ...) (room for
-  /// max_rows(text) rows). Target texts get local ids (first seen = 0, 1, ...) while
+  /// CsvBlocks::Piece::max_rows rows). Target texts get local ids (first seen = 0, 1, ...) while
   /// `track_texts` and fewer than max_texts distinct ones were seen; else -1.
   void parse(std::string_view text, bool track_texts, float* features);
 
@@ -74,12 +71,20 @@ class CsvPiece : public CsvLexer {
   /// Calls row(begin, end) for each non-empty record of the text, in order.
   template <class Row>
   void for_each_record(Row&& row);
+  /// The row's cells into `out` and the target's value and text id; fail() at its first bad cell.
   void read_row(const char* p, const char* end, float* out);
-  void read_target(const Field& field);
+  /// The common row, read without the general lexer: every feature a plain decimal
+  /// (parse_plain_decimal) and the target and ignored cells neither quoted nor starting or ending
+  /// with a blank, in as many fields as the header has. False for any other row (its target not
+  /// read yet), which read_row then reads again (and reports, if bad).
+  bool read_plain_row(const char* p, const char* end, float* out);
+  /// The target's text (unquoted and unescaped), which starts at `start` in the piece.
+  void read_target(std::string_view text, const char* start);
 
   const CsvLayout& layout_;
   std::size_t max_texts_;
   std::string_view text_;
+  bool quotes_ = false;  // the text contains '"': records end where find_record_end says
   bool track_texts_ = true;
   std::size_t rows_ = 0, lines_ = 0;
   float* features_ = nullptr;

@@ -1,9 +1,11 @@
 #include "descent/data/csv_reader.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
 #include <functional>
+#include <future>
 #include <limits>
 #include <memory>
 #include <span>
@@ -30,7 +32,7 @@ using detail::Field;
 using detail::Role;
 using detail::shown;
 
-constexpr std::size_t kPiecesPerThread = 4;
+constexpr std::size_t kPiecesPerThread = 2;
 
 /// `distinct` = the distinct values in increasing order; false (and `distinct` incomplete) as soon
 /// as there are more than `limit`. One pass with a small sorted set, not a sort of all the rows.
@@ -44,6 +46,31 @@ bool distinct_up_to(std::span<const float> values, std::size_t limit,
     distinct.insert(it, v);
   }
   return true;
+}
+
+/// Calls body(i) for each i in [0, n) on `team` threads (the caller's and team - 1 more), each
+/// taking the next i in turn. The threads wait for each other blocked: OpenMP's default active wait
+/// spins, and between the rounds of a file that took a quarter of the CPU of a loaded 2-core
+/// machine away from the threads still parsing and the one reading ahead.
+template <class Body>
+void in_turn(int team, std::size_t n, Body body) {
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) body(i);
+  };
+  std::vector<std::future<void>> helpers;
+  for (int t = 1; t < team; ++t) helpers.push_back(std::async(std::launch::async, work));
+  work();
+  for (auto& helper : helpers) helper.get();
+}
+
+/// labels[i] = class_of_row(i) for `rows` rows, in huge pages where the system can.
+template <class ClassOfRow>
+void fill_labels(std::vector<std::int32_t>& labels, std::size_t rows, ClassOfRow class_of_row) {
+  labels.reserve(rows);
+  advise_huge_pages(labels.data(), rows * sizeof(std::int32_t));
+  labels.resize(rows);
+  for (std::size_t i = 0; i < rows; ++i) labels[i] = class_of_row(i);
 }
 
 struct TransparentHash {
@@ -63,6 +90,9 @@ class CsvParser {
 
  private:
   void read_header();
+  /// Reads the data into x_ and the target arrays; returns the row count. Its read buffers are
+  /// freed on return, before the labels take their memory.
+  std::size_t read_rows();
   /// Takes the target cells of a piece in file order (rows from `row` on; the piece's text starts
   /// on `first_line`), then throws the piece's bad cell, if any.
   void take_targets(CsvPiece& piece, std::size_t row, std::size_t first_line);
@@ -78,10 +108,11 @@ class CsvParser {
   detail::CsvLayout layout_;
   const std::vector<std::string>& columns_ = layout_.columns;
 
+  // Per row, grown together by reserve_rows; rows not read yet are not initialized.
   Matrix x_;
   std::size_t capacity_ = 0;
-  std::vector<float> target_value_;    // per row; NaN when the text is not a number
-  std::vector<std::int32_t> text_id_;  // per row: first-seen id of the target text, -1 if untracked
+  Vector target_value_;                                     // NaN when the text is not a number
+  Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1> text_id_;  // first-seen id of the text, or -1
   std::unordered_map<std::string, std::int32_t, TransparentHash, std::equal_to<>> texts_;
   std::vector<std::int32_t> global_id_;  // per text id of the current piece: id in texts_ or -1
   bool texts_overflow_ = false;
@@ -183,8 +214,8 @@ void CsvParser::take_targets(CsvPiece& piece, std::size_t row, std::size_t first
           "a classification target needs few classes; a regression target must be numeric");
     }
     if (r < piece.rows()) {
-      target_value_[row + r] = values[r];
-      text_id_[row + r] = id;
+      target_value_[static_cast<Eigen::Index>(row + r)] = values[r];
+      text_id_[static_cast<Eigen::Index>(row + r)] = id;
     }
   }
   if (const auto& failure = piece.failure())
@@ -204,11 +235,14 @@ void CsvParser::reserve_rows(std::size_t rows, double share_read) {
       !shortfall.empty())
     throw DataError(shortfall, path_.string(), "use fewer rows or columns (--ignore COLUMNS)");
   // Row-major with unchanged columns: growing is one realloc; rows not yet written are not
-  // touched, so they take no memory.
-  x_.conservativeResize(static_cast<Eigen::Index>(capacity),
-                        static_cast<Eigen::Index>(layout_.features));
-  target_value_.resize(capacity);
-  text_id_.resize(capacity);
+  // touched, so they take no memory until they are written, in huge pages where the system can.
+  const auto rows_of = static_cast<Eigen::Index>(capacity);
+  x_.conservativeResize(rows_of, static_cast<Eigen::Index>(layout_.features));
+  target_value_.conservativeResize(rows_of);
+  text_id_.conservativeResize(rows_of);
+  advise_huge_pages(x_.data(), capacity * layout_.features * sizeof(float));
+  advise_huge_pages(target_value_.data(), capacity * sizeof(float));
+  advise_huge_pages(text_id_.data(), capacity * sizeof(std::int32_t));
   capacity_ = capacity;
 }
 
@@ -230,16 +264,28 @@ void CsvParser::finish_target(Dataset& data, std::size_t rows) {
       rank[static_cast<std::size_t>(sorted[r].second)] = static_cast<std::int32_t>(r);
       data.class_names.emplace_back(sorted[r].first);
     }
-    data.labels.resize(rows);
-    for (std::size_t i = 0; i < rows; ++i) {
-      data.labels[i] = rank[static_cast<std::size_t>(text_id_[i])];
-    }
+    target_value_ = Vector();  // not needed any more: its memory goes before the labels take theirs
+    fill_labels(data.labels, rows, [&](std::size_t i) {
+      return rank[static_cast<std::size_t>(text_id_[static_cast<Eigen::Index>(i)])];
+    });
     data.task = Task::classification;
     return;
   }
-  bool integral = std::all_of(target_value_.begin(), target_value_.begin() + rows,
-                              [](float v) { return v == std::nearbyint(v); });
-  const std::span<const float> values(target_value_.data(), rows);
+  // With every text tracked, the values of the texts in first-seen order stand for the rows'
+  // values (each row has one of these texts, and the first row of each is in that order): the
+  // checks below then cost per text, not per row.
+  std::vector<float> text_values;
+  if (!texts_overflow_) {
+    text_values.resize(texts_.size());
+    for (const auto& [text, id] : texts_)
+      detail::parse_float(text.data(), text.data() + text.size(),
+                          text_values[static_cast<std::size_t>(id)]);
+  }
+  const std::span<const float> values = texts_overflow_
+                                            ? std::span<const float>(target_value_.data(), rows)
+                                            : std::span<const float>(text_values);
+  const bool integral =
+      std::all_of(values.begin(), values.end(), [](float v) { return v == std::nearbyint(v); });
   std::vector<float> distinct;
   bool few = false;  // at most max_auto_classes distinct values (max_classes when forced)
   if (forced == Task::classification || (!forced && integral)) {
@@ -254,7 +300,8 @@ void CsvParser::finish_target(Dataset& data, std::size_t rows) {
   bool classify = forced == Task::classification || (!forced && integral && few);
   if (!classify) {
     data.task = Task::regression;
-    data.y = Eigen::Map<const Vector>(target_value_.data(), static_cast<Eigen::Index>(rows));
+    target_value_.conservativeResize(static_cast<Eigen::Index>(rows));
+    data.y = std::move(target_value_);
     return;
   }
   if (distinct.size() > options_.max_classes) {
@@ -267,22 +314,30 @@ void CsvParser::finish_target(Dataset& data, std::size_t rows) {
   data.task = Task::classification;
   data.class_names.reserve(distinct.size());
   for (float v : distinct) data.class_names.push_back(fmt::format("{}", v));
-  data.labels.resize(rows);
-  for (std::size_t i = 0; i < rows; ++i) {
-    data.labels[i] = static_cast<std::int32_t>(
-        std::lower_bound(distinct.begin(), distinct.end(), target_value_[i]) - distinct.begin());
+  const auto class_of = [&](float v) {
+    return static_cast<std::int32_t>(std::lower_bound(distinct.begin(), distinct.end(), v) -
+                                     distinct.begin());
+  };
+  if (texts_overflow_) {
+    fill_labels(data.labels, rows, [&](std::size_t i) { return class_of(target_value_[i]); });
+  } else {
+    std::vector<std::int32_t> text_classes(text_values.size());
+    std::transform(text_values.begin(), text_values.end(), text_classes.begin(), class_of);
+    target_value_ = Vector();  // as above
+    fill_labels(data.labels, rows, [&](std::size_t i) {
+      return text_classes[static_cast<std::size_t>(text_id_[static_cast<Eigen::Index>(i)])];
+    });
   }
 }
 
-Dataset CsvParser::parse() {
-  read_header();
+std::size_t CsvParser::read_rows() {
   std::error_code ec;
   const auto file_bytes = std::filesystem::file_size(path_, ec);
-  // Several pieces per thread, taken in turn: a thread slowed down (a shared machine) holds the
-  // round back by one small piece, not by a quarter of it.
+  // Two pieces per thread, taken in turn: a thread slowed down (a shared machine) holds the round
+  // back by one piece, not by half of it. CsvBlocks holds two such rounds (it reads ahead).
   const int threads = std::max(1, num_threads());
   const auto count = static_cast<std::size_t>(threads) * kPiecesPerThread;
-  detail::CsvBlocks blocks(path_, tok_.file(), tok_.unread(), count);
+  detail::CsvBlocks blocks(path_, tok_.file(), tok_.unread(), count, columns_.size());
   std::vector<std::unique_ptr<CsvPiece>> pieces;
   for (std::size_t t = 0; t < count; ++t) {
     pieces.push_back(
@@ -292,28 +347,24 @@ Dataset CsvParser::parse() {
   std::vector<std::size_t> first_row(count + 1);
   std::size_t rows = 0, line = tok_.next_line(), bytes_read = 0;
   while (blocks.next()) {
-    const std::vector<std::string_view>& text = blocks.pieces();
-    const auto n = static_cast<long>(text.size());
-    const int team = static_cast<int>(std::min<long>(n, threads));
+    const std::vector<detail::CsvBlocks::Piece>& text = blocks.pieces();
+    const int team = static_cast<int>(std::min(text.size(), static_cast<std::size_t>(threads)));
     // Each piece parses straight into the matrix, from the row its predecessors can at most fill.
-#pragma omp parallel for schedule(dynamic, 1) num_threads(team) if (team > 1)
-    for (long i = 0; i < n; ++i) first_row[i + 1] = CsvPiece::max_rows(text[i], columns_.size());
     first_row[0] = rows;
     for (std::size_t i = 0; i < text.size(); ++i) {
-      first_row[i + 1] += first_row[i];
-      bytes_read += text[i].size();
+      first_row[i + 1] = first_row[i] + text[i].max_rows;
+      bytes_read += text[i].text.size();
     }
     reserve_rows(first_row[text.size()],
                  ec ? 0.0 : static_cast<double>(bytes_read) / static_cast<double>(file_bytes));
     const bool track_texts = !texts_overflow_;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(team) if (team > 1)
-    for (long i = 0; i < n; ++i) {
+    in_turn(team, text.size(), [&](std::size_t i) {
       try {
-        pieces[i]->parse(text[i], track_texts, x_.data() + first_row[i] * layout_.features);
+        pieces[i]->parse(text[i].text, track_texts, x_.data() + first_row[i] * layout_.features);
       } catch (...) {
         errors[i] = std::current_exception();
       }
-    }
+    });
     for (std::size_t i = 0; i < text.size(); ++i) {
       if (errors[i]) std::rethrow_exception(errors[i]);
       take_targets(*pieces[i], rows, line);
@@ -327,6 +378,12 @@ Dataset CsvParser::parse() {
       line += pieces[i]->lines();
     }
   }
+  return rows;
+}
+
+Dataset CsvParser::parse() {
+  read_header();
+  const std::size_t rows = read_rows();
   if (rows == 0) {
     throw DataError("the CSV file has a header but no data rows", path_.string(),
                     "add rows below the header");

@@ -10,6 +10,7 @@
 
 #include "descent/core/error.hpp"
 #include "descent/core/utf8.hpp"
+#include "plain_decimal.hpp"
 
 namespace descent::data::detail {
 
@@ -36,6 +37,7 @@ std::string shown(std::string_view text) {
 std::from_chars_result parse_float(const char* begin, const char* end, float& value) {
   const char* p = begin;
   if (p != end && *p == '+' && p + 1 != end && p[1] != '-') ++p;
+  if (const char* stop = parse_plain_decimal(p, end, value)) return {stop, std::errc{}};
   float parsed;
   const auto [stop, ec] = fast_float::from_chars(p, end, parsed);
   if (ec != std::errc{}) return {stop, ec};

@@ -24,7 +24,8 @@ struct Field {
 
 /// At most 40 characters of `text`, with "..." when cut.
 std::string shown(std::string_view text);
-/// Parses a whole text as a float, as std::from_chars does (correctly rounded, by fast_float):
+/// Parses a whole text as a float, as std::from_chars does (correctly rounded: plain decimals by
+/// parse_plain_decimal, the rest by fast_float):
 /// optional '+', nothing left over; result_out_of_range when a finite text overflows to infinity
 /// or a non-zero text underflows to zero.
 std::from_chars_result parse_float(const char* begin, const char* end, float& value);

@@ -1,5 +1,10 @@
 #include "descent/data/csv_reader.hpp"
 
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <random>
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -173,6 +178,50 @@ TEST(CsvReader, RecordsLongerThanOneBlockAndManyRows) {
   EXPECT_EQ(d.class_names[3], long_label);
   EXPECT_EQ(d.labels[2999], 2999 % 3);
   EXPECT_EQ(d.labels[3000], 3);
+}
+
+TEST(CsvReader, NumbersHaveTheBitsOfFromChars) {
+  // Plain decimals take a fast path (src/data/plain_decimal.hpp); every cell must still be the
+  // correctly rounded float of its text: float midpoints (2^24 + 1 and others; ties to even),
+  // texts just beside them, 9 to 20 significant digits, leading zeros, -0 and exponents.
+  std::vector<std::string> texts = {"16777217",
+                                    "16777219",
+                                    "-16777217",
+                                    "16777217.0000001",
+                                    "16777216.99999",
+                                    "33554434",
+                                    "0.000000000000000000001",
+                                    "-0",
+                                    "-0.0",
+                                    "00012.5000",
+                                    "1e3",
+                                    "123456789012345678901",
+                                    "9007199254740993",
+                                    "0.1",
+                                    "3.4028235e38"};
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 30000; ++i) {
+    const float f = std::bit_cast<float>(static_cast<std::uint32_t>(rng()) & 0x4fffffffu);
+    texts.push_back(fmt::format("{:.{}f}", f, static_cast<int>(rng() % 12)));
+    texts.push_back(fmt::format("{}", f));
+    // The exact decimal of a float midpoint, then rounded to fewer digits.
+    const double mid = (static_cast<double>(f) + std::nextafter(f, 2 * f)) / 2;
+    texts.push_back(fmt::format("{:.{}g}", mid, 9 + static_cast<int>(rng() % 12)));
+  }
+  std::string csv = "x,y\n";
+  for (const auto& t : texts) csv += fmt::format("{},0\n", t);
+  TempDir dir;
+  const Dataset d = read(dir, csv, {.target = "y"});
+  ASSERT_EQ(d.rows(), texts.size());
+  for (std::size_t r = 0; r < texts.size(); ++r) {
+    float expected = 0;
+    const auto [stop, ec] =
+        std::from_chars(texts[r].data(), texts[r].data() + texts[r].size(), expected);
+    ASSERT_EQ(ec, std::errc{}) << texts[r];
+    ASSERT_EQ(std::bit_cast<std::uint32_t>(d.x(static_cast<Eigen::Index>(r), 0)),
+              std::bit_cast<std::uint32_t>(expected))
+        << texts[r];
+  }
 }
 
 // ---- errors ----

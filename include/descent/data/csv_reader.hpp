@@ -1,9 +1,9 @@
 #pragma once
-// CSV reader. The file is read in rounds of a few MB per thread, cut at record ends into one piece
-// per thread; the threads parse their pieces side by side straight into the float matrix (numbers
-// with fast_float, correctly rounded like std::from_chars), so memory stays close to the matrix
-// it produces whatever the file size, and the result and the first error do not depend on the
-// thread count.
+// CSV reader. The file is read in rounds of a few MB per thread (the next round while the current
+// one is parsed), cut at record ends into two pieces per thread; the threads parse their pieces
+// side by side straight into the float matrix (numbers correctly rounded like std::from_chars), so
+// memory stays close to the matrix it produces whatever the file size, and the result and the
+// first error do not depend on the thread count.
 //
 // Format: the first non-empty line is the header (column names, unique, non-empty). Fields are
 // separated by `delimiter`; a field may be double-quoted ("a, ""b""" is the text a, "b"), and may
