@@ -11,7 +11,9 @@ a noisy machine; the absolute numbers are not.
 
 Debian's torch does its matrix products through the system's libblas.so.3: with the reference BLAS
 (the default) torch is ~15x slower than with OpenBLAS, so install `libopenblas0-openmp` (OpenMP
-threads, like torch's own pool) before comparing; the script prints which BLAS is in use.
+threads, like torch's own pool; scripts/deps.sh --with-blas) before comparing; the script prints
+which BLAS is in use. OpenBLAS 0.3.21 takes an AMD Zen 5 for a Haswell (AVX2 kernels);
+OPENBLAS_CORETYPE=SkylakeX gives it its AVX-512 kernels (~1.8x on these products, gemm_bench).
 """
 import argparse
 import json

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages descent builds and runs with, if any is missing, and the chart
 # library report.html inlines (npm `uplot`, into .deps/npm/ of this tree, which git ignores).
-# Usage: scripts/deps.sh [--with-data] [--with-browser] [--with-fuzz] [--with-mpi]
+# Usage: scripts/deps.sh [--with-data] [--with-browser] [--with-fuzz] [--with-mpi] [--with-blas]
 #   --with-data     also installs Fashion-MNIST (Debian dataset-fashion-mnist)
 #   --with-browser  also installs Chromium, for the headless browser test of report.html
 #   --with-fuzz     also tries clang 14, libFuzzer and OpenMP for clang (clang-14, libclang-rt-14-dev,
 #                   libomp-14-dev) for the sanitizer pass and fuzz/run.sh;
 #                   if they cannot be installed it warns, and both print SKIPPED
 #   --with-mpi      also installs OpenMPI, for data-parallel training (mpirun -np N descent train)
+#   --with-blas     also tries OpenBLAS, BLIS (their OpenMP builds) and oneDNN, which bench/gemm_bench
+#                   measures beside Eigen; OpenBLAS then becomes the system's libblas.so.3, which
+#                   Debian's torch multiplies with (bench/compare_torch_train.py)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(build-essential cmake ninja-build ccache pkg-config libeigen3-dev libfmt-dev libcli11-dev
@@ -20,7 +23,8 @@ for arg in "$@"; do
     --with-browser) pkgs+=(chromium) ;;
     --with-fuzz) optional+=(clang-14 libclang-rt-14-dev libomp-14-dev) ;;
     --with-mpi) pkgs+=(libopenmpi-dev openmpi-bin) ;;
-    *) echo "usage: scripts/deps.sh [--with-data] [--with-browser] [--with-fuzz] [--with-mpi]" >&2; exit 2 ;;
+    --with-blas) optional+=(libopenblas0-openmp libopenblas-openmp-dev libblis-openmp-dev libdnnl-dev) ;;
+    *) echo "usage: scripts/deps.sh [--with-data] [--with-browser] [--with-fuzz] [--with-mpi] [--with-blas]" >&2; exit 2 ;;
   esac
 done
 command -v npm >/dev/null || pkgs+=(npm)
@@ -43,7 +47,7 @@ fi
 if ((${#missing_optional[@]})); then
   echo "descent: installing optional Debian packages: ${missing_optional[*]}"
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing_optional[@]}" ||
-    echo "descent: warning: could not install ${missing_optional[*]}; the sanitizer pass and fuzz/run.sh will say SKIPPED"
+    echo "descent: warning: could not install ${missing_optional[*]}; without clang the sanitizer pass and fuzz/run.sh say SKIPPED, without a BLAS gemm_bench measures Eigen alone"
 fi
 # uPlot for report.html (descent finds it in .deps/npm above its executable, or $DESCENT_UPLOT_DIR).
 uplot_version=1.6.32

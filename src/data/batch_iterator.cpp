@@ -74,7 +74,18 @@ const Batch* BatchIterator::next() {
     }
   } else {
     const std::size_t features = data_.features();
+    // The rows are scattered over the data set: ask for the row two ahead while copying this one,
+    // so its cache misses overlap the copy (Fashion-MNIST, batch 128: the gather's CPU time went
+    // from ~82 to ~72 us per batch, medians of 3 runs; the rows copied, and so the bits, are the
+    // same).
+    constexpr std::size_t kAhead = 2, kLine = 64;
     for (std::size_t i = 0; i < size; ++i) {
+      if (i + kAhead < size) {
+        const auto* ahead =
+            reinterpret_cast<const char*>(data_.x.data() + batch.indices[i + kAhead] * features);
+        for (std::size_t b = 0; b < features * sizeof(float); b += kLine)
+          __builtin_prefetch(ahead + b);
+      }
       const std::size_t row = batch.indices[i];
       std::copy_n(data_.x.data() + row * features, features, x_buffer_.data() + i * features);
       if (regression) {
