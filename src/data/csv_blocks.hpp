@@ -79,7 +79,7 @@ class CsvBlocks {
   std::FILE* file_;
   std::size_t max_pieces_;
   std::size_t columns_;
-  bool eof_ = false;  // only the read-ahead thread reads and writes it
+  bool eof_ = false;  // written by prepare() only; next() reads it after taking that round
   Round rounds_[2];
   int current_ = 1;  // the round being read ahead is the other one
   std::future<bool> ahead_;
