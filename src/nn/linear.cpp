@@ -3,8 +3,35 @@
 #include <fmt/format.h>
 
 #include "descent/core/error.hpp"
+#include "descent/core/parallel.hpp"
 
 namespace descent::nn {
+namespace {
+
+// A product of at least kSplitMultiplyAdds multiply-adds is computed as kProductBlocks column
+// blocks of its result, one task each, spread over the threads. The blocks depend on the shape
+// alone, so Eigen's kernel sums every element in the same order at any thread count: 1 and N
+// threads train the same model. (Eigen's own threading would not: it changes its k blocking, and
+// so the sums, with the thread count.)
+constexpr double kSplitMultiplyAdds = 1 << 22;  // ~30 us on one core: pays for a parallel region
+constexpr Eigen::Index kProductBlocks = 2;
+constexpr Eigen::Index kBlockAlign = 16;  // blocks start on 64-byte boundaries of float rows
+
+// Calls product(begin, size) for the column blocks of [0, cols) of a product of multiply_adds.
+template <class Product>
+void by_column_blocks(Eigen::Index cols, double multiply_adds, Product&& product) {
+  const bool split = multiply_adds >= kSplitMultiplyAdds && cols >= kProductBlocks * kBlockAlign;
+  const Eigen::Index blocks = split ? kProductBlocks : 1;
+  auto start = [&](Eigen::Index i) {
+    return i == blocks ? cols : cols * i / blocks / kBlockAlign * kBlockAlign;
+  };
+  run_tasks(std::size_t(blocks), split, [&](std::size_t i) {
+    const Eigen::Index begin = start(Eigen::Index(i));
+    product(begin, start(Eigen::Index(i) + 1) - begin);
+  });
+}
+
+}  // namespace
 
 template <class T>
 Linear<T>::Linear(std::size_t in_features, std::size_t out_features, bool bias)
@@ -57,8 +84,11 @@ const Matrix<T>& Linear<T>::forward(ConstRef<T> x) {
   if (x.cols() != Eigen::Index(in_)) output_dim(static_cast<std::size_t>(x.cols()));  // throws
   x_.set(x);
   y_.resize(x.rows(), Eigen::Index(out_));
-  y_.noalias() = x * weight().transpose();  // Z = X W^T
-  if (has_bias_) y_.rowwise() += bias();    //   + 1 b^T
+  const WeightMap w = weight();
+  by_column_blocks(y_.cols(), double(x.rows()) * double(in_ * out_), [&](auto j, auto n) {
+    y_.middleCols(j, n).noalias() = x * w.middleRows(j, n).transpose();  // Z = X W^T
+  });
+  if (has_bias_) y_.rowwise() += bias();  //   + 1 b^T
   return y_;
 }
 
@@ -68,14 +98,22 @@ const Matrix<T>& Linear<T>::backward(ConstRef<T> dy) {
     throw UsageError(fmt::format("backward got a {}x{} gradient after a forward of {} rows",
                                  dy.rows(), dy.cols(), x_.rows()),
                      describe(), "call forward and backward on the same batch");
-  weight_grad().noalias() += dy.transpose() * x_.get();  // dW += dZ^T X
-  if (has_bias_) bias_grad() += dy.colwise().sum();      // db += 1^T dZ
+  const WeightMap w = weight();
+  WeightMap gw = weight_grad();
+  const auto x = x_.get();
+  const double multiply_adds = double(dy.rows()) * double(in_ * out_);
+  by_column_blocks(gw.cols(), multiply_adds, [&](auto j, auto n) {
+    gw.middleCols(j, n).noalias() += dy.transpose() * x.middleCols(j, n);  // dW += dZ^T X
+  });
+  if (has_bias_) bias_grad() += dy.colwise().sum();  // db += 1^T dZ
   if (!needs_input_grad_) {
     dx_.resize(0, 0);
     return dx_;
   }
   dx_.resize(dy.rows(), Eigen::Index(in_));
-  dx_.noalias() = dy * weight();  // dX = dZ W
+  by_column_blocks(dx_.cols(), multiply_adds, [&](auto j, auto n) {
+    dx_.middleCols(j, n).noalias() = dy * w.middleCols(j, n);  // dX = dZ W
+  });
   return dx_;
 }
 

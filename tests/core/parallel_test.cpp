@@ -1,9 +1,13 @@
 // parallel_for / parallel_sum: the same chunks whether they run on the calling thread (below
-// kParallelMin) or in parallel, so sums have the same bits either way.
+// kParallelMin) or in parallel, so sums have the same bits either way. run_tasks: every task runs
+// exactly once, however many threads share it, from nested and from concurrent callers.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
+#include <memory>
+#include <thread>
 #include <vector>
 
 #include "descent/core/parallel.hpp"
@@ -55,6 +59,41 @@ TEST(Parallel, ForCallsEachChunkOnceOnEitherPath) {
     for (int h : hits) ASSERT_EQ(h, 1) << n;
     for (int s : starts) ASSERT_EQ(s, 1) << n;
   }
+}
+
+// Runs `jobs` jobs of 1 to 40 tasks through run_tasks and checks that each task ran exactly once.
+void expect_each_task_once(int jobs, unsigned seed) {
+  for (int job = 0; job < jobs; ++job) {
+    const std::size_t n = 1 + (seed + 7u * unsigned(job)) % 40;
+    auto hits = std::make_unique<std::atomic<int>[]>(n);
+    run_tasks(n, true, [&](std::size_t i) { hits[i].fetch_add(1, std::memory_order_relaxed); });
+    for (std::size_t i = 0; i < n; ++i)
+      ASSERT_EQ(hits[i].load(), 1) << "job " << job << " task " << i;
+  }
+}
+
+TEST(Parallel, EachTaskRunsOnceOnAnyNumberOfThreads) {
+  const int saved = num_threads();
+  for (int threads : {1, 2, 3, 2}) {
+    set_num_threads(threads);
+    expect_each_task_once(3000, unsigned(threads));
+  }
+  set_num_threads(saved);
+}
+
+TEST(Parallel, TasksStartedFromATaskAndFromTwoThreadsAtOnceEachRunOnce) {
+  const int saved = num_threads();
+  set_num_threads(2);
+  std::atomic<int> inner{0};
+  run_tasks(4, true, [&](std::size_t) {  // nested: runs on the task's own thread
+    run_tasks(5, true, [&](std::size_t) { inner.fetch_add(1); });
+  });
+  EXPECT_EQ(inner.load(), 20);
+  // Two callers at once: one of them has the helpers, the other runs its tasks itself.
+  std::thread other([] { expect_each_task_once(2000, 11); });
+  expect_each_task_once(2000, 5);
+  other.join();
+  set_num_threads(saved);
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 // Every layer's backward against central finite differences (double), and the arena contract.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "descent/core/error.hpp"
+#include "descent/core/parallel.hpp"
 #include "descent/nn/activation.hpp"
 #include "descent/nn/dropout.hpp"
 #include "descent/nn/linear.hpp"
@@ -101,6 +104,52 @@ TEST(Linear, BackwardMatchesFiniteDifferencesAndAccumulates) {
   fc.forward(x);
   fc.backward(g);
   for (std::size_t i = 0; i < grads.size(); ++i) EXPECT_DOUBLE_EQ(p.grads()[i], 2 * grads[i]);
+}
+
+// A layer large enough that its products are cut into blocks shared between threads
+// (src/nn/linear.cpp): the same bits on 1, 2 and 3 threads, and the blocks put together are the
+// whole product.
+TEST(Linear, SharedProductsGiveTheSameBitsOnAnyNumberOfThreads) {
+  using MatrixF = Matrix<float>;
+  struct Result {
+    MatrixF y, dx;
+    std::vector<float> grads;
+  };
+  const MatrixF x = MatrixF::Random(96, 784), g = MatrixF::Random(96, 300);
+  const MatrixF w = MatrixF::Random(300, 784), b = MatrixF::Random(1, 300);
+  auto run = [&](int threads) {
+    set_num_threads(threads);
+    Params<float> p;
+    Linear<float> fc(784, 300);
+    fc.declare(p, "", {});
+    p.allocate();
+    fc.bind(p);
+    fc.weight() = w;
+    fc.bias() = b;
+    Result r;
+    r.y = fc.forward(x);
+    r.dx = fc.backward(g);
+    r.grads.assign(p.grads().begin(), p.grads().end());
+    if (threads == 1) {  // against the products computed whole, in double
+      const Eigen::MatrixXd wd = w.cast<double>(), xd = x.cast<double>(), gd = g.cast<double>();
+      const Eigen::MatrixXd y = (xd * wd.transpose()).rowwise() + b.cast<double>().row(0);
+      EXPECT_LT((r.y.cast<double>() - y).cwiseAbs().maxCoeff(), 1e-3);
+      EXPECT_LT((r.dx.cast<double>() - gd * wd).cwiseAbs().maxCoeff(), 1e-3);
+      EXPECT_LT((fc.weight_grad().cast<double>() - gd.transpose() * xd).cwiseAbs().maxCoeff(),
+                1e-3);
+    }
+    return r;
+  };
+  const int saved = num_threads();
+  const Result one = run(1);
+  for (int threads : {2, 3}) {
+    const Result many = run(threads);
+    EXPECT_EQ(std::memcmp(one.y.data(), many.y.data(), sizeof(float) * one.y.size()), 0) << threads;
+    EXPECT_EQ(std::memcmp(one.dx.data(), many.dx.data(), sizeof(float) * one.dx.size()), 0)
+        << threads;
+    EXPECT_EQ(one.grads, many.grads) << threads;
+  }
+  set_num_threads(saved);
 }
 
 TEST(Linear, ErrorsNameTheLayer) {

@@ -1,14 +1,14 @@
 #pragma once
-// Parallel loops over index ranges. Work is split into fixed-size chunks independent of the thread
-// count, so reductions give the same bits whatever the number of threads (and whether the chunks
-// run in parallel or one after the other).
+// Parallel loops over index ranges, and tasks shared between descent's threads (the calling
+// thread and num_threads() - 1 helpers, src/core/task_team.cpp). Work is split into fixed-size
+// chunks independent of the thread count, so reductions give the same bits whatever the number of
+// threads (and whether the chunks run in parallel or one after the other).
 //
 // Loops shorter than kParallelMin run on the calling thread: the loops here are memory-bound
 // (zero_grad, norms, clipping, the optimizers' element-wise steps: ~0.1-0.6 ns per element), so
-// below ~1M elements a parallel region saves less than it costs, and with OpenMP's default active
-// wait policy its worker threads then spin for milliseconds, taking the core from the matrix
-// products that follow (under load, the Fashion-MNIST MLP step at batch 128 went from ~1 ms to
-// ~6 ms wall because zero_grad of its 203k gradients opened a parallel region).
+// below ~1M elements sharing them saves less than waking a helper costs. (With OpenMP's spinning
+// workers it cost far more: under load, the Fashion-MNIST MLP step at batch 128 went from ~1 ms
+// to ~6 ms wall because zero_grad of its 203k gradients opened a parallel region.)
 #include <algorithm>
 #include <cstddef>
 #include <type_traits>
@@ -25,31 +25,34 @@ void set_num_threads(int n);
 int num_threads();
 
 namespace detail {
-void run_chunks(std::size_t num_chunks, void (*body)(void*, std::size_t), void* context);
+// src/core/task_team.cpp: the calling thread and num_threads() - 1 helper threads claim the tasks
+// one at a time; the call returns when every task has run.
+void run_tasks(std::size_t num_tasks, void (*task)(void*, std::size_t), void* context);
+}  // namespace detail
+
+/// Calls task(i) once for every i in [0, num_tasks): shared with descent's helper threads when
+/// in_parallel, else in order on the calling thread. The caller fixes the tasks independently of
+/// the thread count, so the results are the same bits whichever thread runs which task. A task
+/// must not throw.
+template <class Task>
+void run_tasks(std::size_t num_tasks, bool in_parallel, Task&& task) {
+  if (!in_parallel || num_tasks < 2) {
+    for (std::size_t i = 0; i < num_tasks; ++i) task(i);
+    return;
+  }
+  detail::run_tasks(
+      num_tasks,
+      [](void* t, std::size_t i) { (*static_cast<std::remove_reference_t<Task>*>(t))(i); }, &task);
 }
 
 /// Calls fn(begin, end) over [0, n) in chunks of kParallelChunk, in parallel when n >=
 /// kParallelMin.
 template <class Fn>
 void parallel_for(std::size_t n, Fn&& fn) {
-  if (n < kParallelMin) {
-    for (std::size_t begin = 0; begin < n; begin += kParallelChunk)
-      fn(begin, std::min(begin + kParallelChunk, n));
-    return;
-  }
-  const std::size_t chunks = (n + kParallelChunk - 1) / kParallelChunk;
-  struct Context {
-    Fn* fn;
-    std::size_t n;
-  } ctx{&fn, n};
-  detail::run_chunks(
-      chunks,
-      [](void* c, std::size_t i) {
-        auto* ctx = static_cast<Context*>(c);
-        std::size_t begin = i * kParallelChunk;
-        (*ctx->fn)(begin, std::min(begin + kParallelChunk, ctx->n));
-      },
-      &ctx);
+  run_tasks((n + kParallelChunk - 1) / kParallelChunk, n >= kParallelMin, [&](std::size_t i) {
+    std::size_t begin = i * kParallelChunk;
+    fn(begin, std::min(begin + kParallelChunk, n));
+  });
 }
 
 /// Sum over [0, n) of partial(begin, end), computed per fixed chunk and added in chunk order:
