@@ -38,6 +38,7 @@ void CsvPiece::parse(std::string_view text, bool track_texts, float* features) {
   text_ids_.clear();
   texts_.clear();
   texts_by_id_.clear();
+  short_texts_.fill({});
   failure_.reset();
   try {
     for_each_record([&](const char* begin, const char* end) {
@@ -114,6 +115,21 @@ void CsvPiece::read_target(std::string_view text, const char* start) {
     fail(start, fmt::format("empty target cell in column '{}'", name),
          "every row needs a target value: fill or drop this row");
   }
+  // A short text seen before in the piece (a class label): its value and id from the cache.
+  std::uint64_t key = 0;
+  ShortText* cached = nullptr;
+  if (track_texts_ && text.size() < sizeof key) {
+    for (std::size_t i = 0; i < text.size(); ++i)
+      key |= std::uint64_t{static_cast<unsigned char>(text[i])} << (8 * i);
+    key |= std::uint64_t{text.size()} << 56;  // never 0: the text is not empty
+    // Fibonacci hashing: the top bits of key * 2^64 / golden ratio.
+    cached = &short_texts_[(key * 0x9E3779B97F4A7C15) >> (64 - kShortTextsBits)];
+    if (cached->key == key) {
+      target_values_.push_back(cached->value);
+      text_ids_.push_back(cached->id);
+      return;
+    }
+  }
   float value;
   auto [stop, ec] = parse_float(text.data(), text.data() + text.size(), value);
   const bool numeric = ec == std::errc{} && stop == text.data() + text.size();
@@ -133,6 +149,7 @@ void CsvPiece::read_target(std::string_view text, const char* start) {
       track_texts_ = false;  // more distinct texts than the reader can keep: ids stop here
     }
   }
+  if (cached && id >= 0) *cached = {key, id, target_values_.back()};
   text_ids_.push_back(id);
 }
 

@@ -3,6 +3,7 @@
 // rows of the caller's row-major float matrix, the target cell into its value and an id of its
 // text local to the piece. What depends on the rows before the piece (the target's classes, its
 // first text) is decided afterwards, in file order, by the reader. Internal to src/data.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -92,6 +93,16 @@ class CsvPiece : public CsvLexer {
   std::vector<std::int32_t> text_ids_;
   std::unordered_map<std::string, std::int32_t, TransparentHash, std::equal_to<>> texts_;
   std::vector<const std::string*> texts_by_id_;
+  /// Target texts of up to 7 bytes with an id, by their bytes and length (key; 0: empty slot),
+  /// direct-mapped: most rows' target is one comparison, not a hash, a string comparison and a
+  /// float parse.
+  struct ShortText {
+    std::uint64_t key = 0;
+    std::int32_t id = -1;
+    float value = 0;
+  };
+  static constexpr int kShortTextsBits = 6;
+  std::array<ShortText, std::size_t{1} << kShortTextsBits> short_texts_;
   std::optional<Failure> failure_;
 };
 
