@@ -85,6 +85,9 @@ void CsvPiece::read_row(const char* p, const char* end, float* out) {
 
 bool CsvPiece::read_plain_row(const char* p, const char* end, float* out) {
   const char delimiter = delimiter_;
+  // A row before the end of the piece ends at its line end ('\r' or '\n'), after which a number
+  // cannot go on.
+  const bool terminated = end != text_.data() + text_.size();
   const char* target = nullptr;
   const char* target_end = nullptr;
   const std::size_t columns = layout_.columns.size();
@@ -94,7 +97,8 @@ bool CsvPiece::read_plain_row(const char* p, const char* end, float* out) {
       ++p;
     }
     if (layout_.roles[column] == Role::feature) {
-      p = parse_plain_decimal(p, end, *out++);
+      p = terminated ? parse_plain_decimal<true>(p, end, *out++)
+                     : parse_plain_decimal(p, end, *out++);
       if (!p) return false;
     } else {
       const char* cell = p;
