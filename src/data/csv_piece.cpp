@@ -11,20 +11,27 @@
 
 namespace descent::data::detail {
 
+const char* CsvPiece::record_at(const char* p, const char*& last) {
+  const char* const end = text_.data() + text_.size();
+  std::size_t inner_lines = 0;
+  const char* nl = quotes_ ? find_record_end(p, end, inner_lines)
+                           : static_cast<const char*>(std::memchr(p, '\n', end - p));
+  const char* record_end = nl ? nl : end;
+  lines_ += inner_lines + (nl ? 1 : 0);
+  // CRLF: the '\r' belongs to the line end, not to the last field.
+  last = record_end != p && record_end[-1] == '\r' ? record_end - 1 : record_end;
+  return nl ? nl + 1 : end;
+}
+
 template <class Row>
 void CsvPiece::for_each_record(Row&& row) {
   const char* p = text_.data();
   const char* const end = p + text_.size();
   while (p != end) {
-    std::size_t inner_lines = 0;
-    const char* nl = quotes_ ? find_record_end(p, end, inner_lines)
-                             : static_cast<const char*>(std::memchr(p, '\n', end - p));
-    const char* record_end = nl ? nl : end;
-    lines_ += inner_lines + (nl ? 1 : 0);
-    // CRLF: the '\r' belongs to the line end, not to the last field.
-    const char* last = record_end != p && record_end[-1] == '\r' ? record_end - 1 : record_end;
+    const char* last;
+    const char* next = record_at(p, last);
     if (last != p && !row(p, last)) return;
-    p = nl ? nl + 1 : end;
+    p = next;
   }
 }
 
@@ -40,13 +47,29 @@ void CsvPiece::parse(std::string_view text, bool track_texts, float* features) {
   texts_by_id_.clear();
   short_texts_.fill({});
   failure_.reset();
+  // The plain rows' scans stop at the text's last line end, or at its end when it has none after
+  // its last record.
+  const char* const end = text.data() + text.size();
+  const char* const limit = !text.empty() && end[-1] == '\n' ? end - 1 : end;
   try {
-    for_each_record([&](const char* begin, const char* end) {
+    // Each record as a plain row up to its line end (found on the way), else found first (one more
+    // pass over it) and read by read_row; empty records are skipped (as for_each_record does).
+    for (const char* p = text.data(); p != end;) {
       float* out = features_ + rows_ * layout_.features;
-      if (!read_plain_row(begin, end, out)) read_row(begin, end, out);
-      ++rows_;
-      return true;
-    });
+      if (const char* line_end = read_plain_row(p, limit, out)) {
+        ++rows_;
+        lines_ += line_end != end;
+        p = line_end == end ? end : line_end + 1;
+        continue;
+      }
+      const char* last;
+      const char* next = record_at(p, last);
+      if (last != p) {
+        read_row(p, last, out);
+        ++rows_;
+      }
+      p = next;
+    }
   } catch (Failure& failure) {
     failure_ = std::move(failure);
   }
@@ -83,34 +106,37 @@ void CsvPiece::read_row(const char* p, const char* end, float* out) {
   }
 }
 
-bool CsvPiece::read_plain_row(const char* p, const char* end, float* out) {
+const char* CsvPiece::read_plain_row(const char* p, const char* limit, float* out) {
   const char delimiter = delimiter_;
-  // A row before the end of the piece ends at its line end ('\r' or '\n'), after which a number
-  // cannot go on.
-  const bool terminated = end != text_.data() + text_.size();
+  // A delimiter that is also a line end or a quote: every row is left to read_row.
+  if (delimiter == '\n' || delimiter == '\r' || delimiter == '"') return nullptr;
+  // A limit before the end of the text is a line end, after which a number cannot go on.
+  const bool terminated = limit != text_.data() + text_.size();
   const char* target = nullptr;
   const char* target_end = nullptr;
   const std::size_t columns = layout_.columns.size();
   for (std::size_t column = 0; column < columns; ++column) {
     if (column > 0) {
-      if (p == end || *p != delimiter) return false;  // fewer fields than the header
+      if (p == limit || *p != delimiter) return nullptr;  // fewer fields than the header
       ++p;
     }
     if (layout_.roles[column] == Role::feature) {
-      p = terminated ? parse_plain_decimal<true>(p, end, *out++)
-                     : parse_plain_decimal(p, end, *out++);
-      if (!p) return false;
+      p = terminated ? parse_plain_decimal<true>(p, limit, *out++)
+                     : parse_plain_decimal(p, limit, *out++);
+      if (!p) return nullptr;
     } else {
       const char* cell = p;
-      p = static_cast<const char*>(std::memchr(p, delimiter, end - p));
-      if (!p) p = end;
-      if (cell != p && (*cell == '"' || is_blank(*cell) || is_blank(p[-1]))) return false;
+      while (p != limit && *p != delimiter && *p != '\n' && *p != '\r' && *p != '"') ++p;
+      if (cell != p && (is_blank(*cell) || is_blank(p[-1]))) return nullptr;
       if (layout_.roles[column] == Role::target) target = cell, target_end = p;
     }
   }
-  if (p != end) return false;  // more fields than the header
+  // The record ends here, at a line end ("\n" or "\r\n") or at the end of the text; not at a
+  // quote, a lone '\r' or another delimiter (more fields than the header).
+  if (p != limit && *p == '\r') ++p;
+  if (p != limit && *p != '\n') return nullptr;
   read_target(std::string_view(target, target_end - target), target);
-  return true;
+  return p;
 }
 
 void CsvPiece::read_target(std::string_view text, const char* start) {

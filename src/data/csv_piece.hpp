@@ -69,16 +69,21 @@ class CsvPiece : public CsvLexer {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+  /// The record at p (without its line end: [p, last), empty for an empty line); returns where the
+  /// next one starts and counts the lines.
+  const char* record_at(const char* p, const char*& last);
   /// Calls row(begin, end) for each non-empty record of the text, in order.
   template <class Row>
   void for_each_record(Row&& row);
   /// The row's cells into `out` and the target's value and text id; fail() at its first bad cell.
   void read_row(const char* p, const char* end, float* out);
-  /// The common row, read without the general lexer: every feature a plain decimal
-  /// (parse_plain_decimal) and the target and ignored cells neither quoted nor starting or ending
-  /// with a blank, in as many fields as the header has. False for any other row (its target not
-  /// read yet), which read_row then reads again (and reports, if bad).
-  bool read_plain_row(const char* p, const char* end, float* out);
+  /// The common row, read without the general lexer and without finding its end first: every
+  /// feature a plain decimal (parse_plain_decimal) and the target and ignored cells without a quote
+  /// or line end and not starting or ending with a blank, in as many fields as the header has,
+  /// then a line end or `limit` (the text's last line end or its end). Returns the record's end
+  /// (its '\n' or `limit`); nullptr for any other record (its target not read yet), which
+  /// read_row then reads again (and reports, if bad).
+  const char* read_plain_row(const char* p, const char* limit, float* out);
   /// The target's text (unquoted and unescaped), which starts at `start` in the piece.
   void read_target(std::string_view text, const char* start);
 
