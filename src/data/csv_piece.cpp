@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 #include <fmt/format.h>
@@ -14,8 +13,7 @@ namespace descent::data::detail {
 const char* CsvPiece::record_at(const char* p, const char*& last) {
   const char* const end = text_.data() + text_.size();
   std::size_t inner_lines = 0;
-  const char* nl = quotes_ ? find_record_end(p, end, inner_lines)
-                           : static_cast<const char*>(std::memchr(p, '\n', end - p));
+  const char* nl = find_record_end(p, end, inner_lines);
   const char* record_end = nl ? nl : end;
   lines_ += inner_lines + (nl ? 1 : 0);
   // CRLF: the '\r' belongs to the line end, not to the last field.
@@ -37,7 +35,6 @@ void CsvPiece::for_each_record(Row&& row) {
 
 void CsvPiece::parse(std::string_view text, bool track_texts, float* features) {
   text_ = text;
-  quotes_ = std::memchr(text.data(), '"', text.size()) != nullptr;
   features_ = features;
   track_texts_ = track_texts;
   rows_ = lines_ = 0;

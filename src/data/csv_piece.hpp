@@ -90,7 +90,6 @@ class CsvPiece : public CsvLexer {
   const CsvLayout& layout_;
   std::size_t max_texts_;
   std::string_view text_;
-  bool quotes_ = false;  // the text contains '"': records end where find_record_end says
   bool track_texts_ = true;
   std::size_t rows_ = 0, lines_ = 0;
   float* features_ = nullptr;
