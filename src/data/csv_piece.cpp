@@ -107,8 +107,9 @@ const char* CsvPiece::read_plain_row(const char* p, const char* limit, float* ou
   const char delimiter = delimiter_;
   // A delimiter that is also a line end or a quote: every row is left to read_row.
   if (delimiter == '\n' || delimiter == '\r' || delimiter == '"') return nullptr;
-  // A limit before the end of the text is a line end, after which a number cannot go on.
-  const bool terminated = limit != text_.data() + text_.size();
+  // A limit before the end of the text is its last line end, after which a number cannot go on
+  // and which CsvBlocks' padding follows.
+  const bool padded = limit != text_.data() + text_.size();
   const char* target = nullptr;
   const char* target_end = nullptr;
   const std::size_t columns = layout_.columns.size();
@@ -118,8 +119,8 @@ const char* CsvPiece::read_plain_row(const char* p, const char* limit, float* ou
       ++p;
     }
     if (layout_.roles[column] == Role::feature) {
-      p = terminated ? parse_plain_decimal<true>(p, limit, *out++)
-                     : parse_plain_decimal(p, limit, *out++);
+      p = padded ? parse_plain_decimal<true>(p, limit, *out++)
+                 : parse_plain_decimal(p, limit, *out++);
       if (!p) return nullptr;
     } else {
       const char* cell = p;

@@ -39,7 +39,8 @@ class CsvPiece : public CsvLexer {
   CsvPiece(const CsvLayout& layout, char delimiter, std::size_t max_texts)
       : CsvLexer(delimiter), layout_(layout), max_texts_(max_texts) {}
 
-  /// Parses the records of `text` (which must outlive the results), up to the first bad cell
+  /// Parses the records of `text` (which must outlive the results and be followed by
+  /// CsvBlocks::kPadding readable bytes), up to the first bad cell
   /// (failure()), writing the features of row r to features[r * layout.features, ...) (room for
   /// CsvBlocks::Piece::max_rows rows). Target texts get local ids (first seen = 0, 1, ...) while
   /// `track_texts` and fewer than max_texts distinct ones were seen; else -1.
