@@ -34,8 +34,8 @@ void CsvBlocks::resize(Round& round, std::size_t size) {
   // (a small file) is not: the alignment would cost more than the buffer.
   const std::align_val_t alignment{size >= kHugePageBytes ? kHugePageBytes : alignof(char)};
   std::unique_ptr<char[], AlignedDelete> buffer(
-      static_cast<char*>(::operator new[](size, alignment)), AlignedDelete{alignment});
-  advise_huge_pages(buffer.get(), size);
+      static_cast<char*>(::operator new[](size + kPadding, alignment)), AlignedDelete{alignment});
+  advise_huge_pages(buffer.get(), size + kPadding);
   if (round.filled > 0) std::memcpy(buffer.get(), round.buffer.get(), round.filled);
   round.buffer = std::move(buffer);
   round.size = size;
@@ -116,6 +116,7 @@ bool CsvBlocks::prepare(Round& round) {
     if (find_round_end(round)) break;
     resize(round, round.size * 2);  // a record longer than the buffer
   }
+  std::memset(round.buffer.get() + round.filled, 0, kPadding);
   cut_pieces(round);
   return true;
 }

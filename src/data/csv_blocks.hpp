@@ -22,6 +22,9 @@ class CsvBlocks {
   static constexpr std::size_t kPieceBytes = std::size_t{1} << 20;
   /// A round shorter than pieces x this is cut into fewer pieces (a small file: one).
   static constexpr std::size_t kMinPieceBytes = std::size_t{64} << 10;
+  /// Readable bytes after every piece's text (after the round's text: zeros), for parsers that
+  /// read a word at a time.
+  static constexpr std::size_t kPadding = 8;
 
   struct Piece {
     std::string_view text;  // non-empty, ending after a record's '\n' (or at the end of the file)
@@ -53,7 +56,7 @@ class CsvBlocks {
   };
   struct Round {
     std::unique_ptr<char[], AlignedDelete> buffer;
-    std::size_t size = 0;
+    std::size_t size = 0;       // not counting kPadding
     std::size_t filled = 0;     // buffer[0, filled) holds text
     std::size_t round_end = 0;  // the round is buffer[0, round_end)
     bool quotes = false;        // the round contains '"' (the slow, quote-aware cuts)
@@ -61,7 +64,8 @@ class CsvBlocks {
   };
 
   const Round& current() const { return rounds_[current_]; }
-  /// Grows the buffer to `size` bytes, keeping its text; new bytes are not initialized.
+  /// Grows the buffer to `size` bytes (and kPadding), keeping its text; new bytes are not
+  /// initialized.
   static void resize(Round& round, std::size_t size);
   /// Fills `round` (which already holds the previous round's unfinished record), finds its last
   /// record end, cuts and counts its pieces; false when the file has no more text. Runs on the
