@@ -17,13 +17,13 @@ auto Adagrad<T>::scalars(const AdagradOptions& o, std::int64_t step) -> Scalars 
 
 // Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).
 template <class T>
-void Adagrad<T>::update(const Scalars& s, Slice<T, 1> x) {
-  T* __restrict sum = x.state[0];
-  for (std::size_t i = 0; i < x.n; ++i) {
-    const T g = l2_decayed(s.sign * x.g[i], x.p[i], s.weight_decay);  // g = ±grad + wd*p
-    sum[i] = fmadd(g, g, sum[i]);                                     // G = G + g^2
+void Adagrad<T>::update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict grad,
+                        T* __restrict sum) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const T g = l2_decayed(s.sign * grad[i], p[i], s.weight_decay);  // g = ±grad + wd*p
+    sum[i] = fmadd(g, g, sum[i]);                                    // G = G + g^2
     const T std = std::sqrt(sum[i]) + s.eps;
-    x.p[i] = x.p[i] + s.neg_lr_t * g / std;  // p = p - lr_t * g / (sqrt(G) + eps)
+    p[i] = p[i] + s.neg_lr_t * g / std;  // p = p - lr_t * g / (sqrt(G) + eps)
   }
 }
 

@@ -29,18 +29,17 @@ auto AdamFamily<T, Opts, Decoupled>::scalars(const Opts& o, std::int64_t step) -
 // final p + (-step_size*m)/denom is torch's addcdiv_, which rounds each operation. amsgrad is a
 // template argument of the loop, so each variant is one branch-free loop the compiler vectorizes.
 template <class T, class Opts, bool Decoupled>
-void AdamFamily<T, Opts, Decoupled>::update(const Scalars& s, Slice<T, 3> x) {
-  T* __restrict m = x.state[0];
-  T* __restrict v = x.state[1];
-  T* __restrict v_max = x.state[2];
+void AdamFamily<T, Opts, Decoupled>::update(const Scalars& s, std::size_t n, T* __restrict p,
+                                            const T* __restrict grad, T* __restrict m,
+                                            T* __restrict v, T* __restrict v_max) {
   auto loop = [&]<bool AmsGrad>() {
-    for (std::size_t i = 0; i < x.n; ++i) {
-      T g = s.sign * x.g[i];
-      T p = x.p[i];
+    for (std::size_t i = 0; i < n; ++i) {
+      T g = s.sign * grad[i];
+      T p_i = p[i];
       if constexpr (Decoupled)
-        p = p * s.decay;  // p = p*(1 - lr*wd)
+        p_i = p_i * s.decay;  // p = p*(1 - lr*wd)
       else
-        g = l2_decayed(g, p, s.l2);                            // g = g + wd*p
+        g = l2_decayed(g, p_i, s.l2);                          // g = g + wd*p
       m[i] = ema(m[i], g, s.beta1, s.one_minus_beta1);         // m = beta1*m + (1-beta1)*g
       v[i] = ema_square(v[i], g, s.beta2, s.one_minus_beta2);  // v = beta2*v + (1-beta2)*g^2
       T second = v[i];
@@ -48,7 +47,7 @@ void AdamFamily<T, Opts, Decoupled>::update(const Scalars& s, Slice<T, 3> x) {
       // denom = sqrt(v_hat) + eps, with v_hat = v/(1-beta2^t) taken as sqrt(v)/sqrt(1-beta2^t)
       const T denom = std::sqrt(second) / s.bias_correction2_sqrt + s.eps;
       // p = p - lr * m_hat / denom, with m_hat = m/(1-beta1^t) folded into neg_step_size
-      x.p[i] = p + s.neg_step_size * m[i] / denom;
+      p[i] = p_i + s.neg_step_size * m[i] / denom;
     }
   };
   if (s.amsgrad)

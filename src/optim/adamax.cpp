@@ -21,14 +21,13 @@ auto Adamax<T>::scalars(const AdamaxOptions& o, std::int64_t step) -> Scalars {
 
 // Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).
 template <class T>
-void Adamax<T>::update(const Scalars& s, Slice<T, 2> x) {
-  T* __restrict m = x.state[0];
-  T* __restrict u = x.state[1];
-  for (std::size_t i = 0; i < x.n; ++i) {
-    const T g = l2_decayed(s.sign * x.g[i], x.p[i], s.weight_decay);  // g = ±grad + wd*p
-    m[i] = ema(m[i], g, s.beta1, s.one_minus_beta1);                  // m = beta1*m + (1-beta1)*g
-    u[i] = std::max(u[i] * s.beta2, std::abs(g) + s.eps);             // u = max(beta2*u, |g| + eps)
-    x.p[i] = x.p[i] + s.neg_step_size * m[i] / u[i];  // p = p - lr/(1-beta1^t) * m/u
+void Adamax<T>::update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict grad,
+                       T* __restrict m, T* __restrict u) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const T g = l2_decayed(s.sign * grad[i], p[i], s.weight_decay);  // g = ±grad + wd*p
+    m[i] = ema(m[i], g, s.beta1, s.one_minus_beta1);                 // m = beta1*m + (1-beta1)*g
+    u[i] = std::max(u[i] * s.beta2, std::abs(g) + s.eps);            // u = max(beta2*u, |g| + eps)
+    p[i] = p[i] + s.neg_step_size * m[i] / u[i];                     // p = p - lr/(1-beta1^t) * m/u
   }
 }
 

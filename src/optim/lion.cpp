@@ -13,13 +13,13 @@ auto Lion<T>::scalars(const LionOptions& o, std::int64_t) -> Scalars {
 }
 
 template <class T>
-void Lion<T>::update(const Scalars& s, Slice<T, 1> x) {
-  T* __restrict m = x.state[0];
-  for (std::size_t i = 0; i < x.n; ++i) {
-    const T g = x.g[i];
+void Lion<T>::update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict grad,
+                     T* __restrict m) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const T g = grad[i];
     const T c = s.beta1 * m[i] + s.one_minus_beta1 * g;  // c = beta1*m + (1-beta1)*g
     const T sign = T(c > 0) - T(c < 0);                  // sign(c), sign(0) = 0
-    x.p[i] = x.p[i] * s.decay - s.lr * sign;             // p = p*(1 - lr*wd) - lr*sign(c)
+    p[i] = p[i] * s.decay - s.lr * sign;                 // p = p*(1 - lr*wd) - lr*sign(c)
     m[i] = s.beta2 * m[i] + s.one_minus_beta2 * g;       // m = beta2*m + (1-beta2)*g
   }
 }

@@ -33,17 +33,16 @@ auto NAdam<T>::scalars(const NAdamOptions& o, std::int64_t step, NAdamGroupState
 
 // Multiply-adds are rounded as torch's add_(x, alpha=a) and addcmul_ round them (fmadd.hpp).
 template <class T>
-void NAdam<T>::update(const Scalars& s, Slice<T, 2> x) {
-  T* __restrict m = x.state[0];
-  T* __restrict v = x.state[1];
-  for (std::size_t i = 0; i < x.n; ++i) {
-    const T g = l2_decayed(x.g[i], x.p[i], s.weight_decay);    // g = grad + wd*p
+void NAdam<T>::update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict grad,
+                      T* __restrict m, T* __restrict v) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const T g = l2_decayed(grad[i], p[i], s.weight_decay);     // g = grad + wd*p
     m[i] = ema(m[i], g, s.beta1, s.one_minus_beta1);           // m = beta1*m + (1-beta1)*g
     v[i] = ema_square(v[i], g, s.beta2, s.one_minus_beta2);    // v = beta2*v + (1-beta2)*g^2
     const T d = std::sqrt(v[i] / s.bias_correction2) + s.eps;  // d = sqrt(v/(1-beta2^t)) + eps
     // p = p - lr*(1-mu_t)/(1-P_t) * g/d - lr*mu_{t+1}/(1-P') * m/d
-    const T p = x.p[i] + s.grad_coef * g / d;
-    x.p[i] = p + s.exp_avg_coef * m[i] / d;
+    const T p_grad_step = p[i] + s.grad_coef * g / d;
+    p[i] = p_grad_step + s.exp_avg_coef * m[i] / d;
   }
 }
 

@@ -39,21 +39,20 @@ auto RAdam<T>::scalars(const RAdamOptions& o, std::int64_t step) -> Scalars {
 // Whether the step is rectified is a template argument of the loop, so each variant is one
 // branch-free loop the compiler vectorizes (tested at run time inside the loop, it stayed scalar).
 template <class T>
-void RAdam<T>::update(const Scalars& s, Slice<T, 2> x) {
-  T* __restrict m = x.state[0];
-  T* __restrict v = x.state[1];
+void RAdam<T>::update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict grad,
+                      T* __restrict m, T* __restrict v) {
   auto loop = [&]<bool Rectified>() {
-    for (std::size_t i = 0; i < x.n; ++i) {
-      const T g = l2_decayed(x.g[i], x.p[i], s.weight_decay);  // g = grad + wd*p
+    for (std::size_t i = 0; i < n; ++i) {
+      const T g = l2_decayed(grad[i], p[i], s.weight_decay);   // g = grad + wd*p
       m[i] = ema(m[i], g, s.beta1, s.one_minus_beta1);         // m = beta1*m + (1-beta1)*g
       v[i] = ema_square(v[i], g, s.beta2, s.one_minus_beta2);  // v = beta2*v + (1-beta2)*g^2
       const T m_hat = m[i] / s.bias_correction1;               // m_hat = m/(1-beta1^t)
       if constexpr (Rectified) {
         // adaptive lr l_t = sqrt(1-beta2^t)/(sqrt(v) + eps), as torch: reciprocal, then times
         const T adaptive_lr = T(1) / (std::sqrt(v[i]) + s.eps) * s.bias_correction2_sqrt;
-        x.p[i] = x.p[i] - m_hat * s.lr * adaptive_lr * s.rect;  // p = p - m_hat*lr*l_t*r_t
+        p[i] = p[i] - m_hat * s.lr * adaptive_lr * s.rect;  // p = p - m_hat*lr*l_t*r_t
       } else {
-        x.p[i] = x.p[i] - m_hat * s.lr;  // p = p - m_hat*lr
+        p[i] = p[i] - m_hat * s.lr;  // p = p - m_hat*lr
       }
     }
   };

@@ -22,13 +22,11 @@ auto RMSprop<T>::scalars(const RMSpropOptions& o, std::int64_t) -> Scalars {
 // centered and momentum are template arguments of the loop, so each variant is one branch-free loop
 // the compiler vectorizes (tested at run time inside the loop, the loop stayed scalar).
 template <class T>
-void RMSprop<T>::update(const Scalars& s, Slice<T, 3> x) {
-  T* __restrict v = x.state[0];
-  T* __restrict b = x.state[1];
-  T* __restrict m = x.state[2];
+void RMSprop<T>::update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict grad,
+                        T* __restrict v, T* __restrict b, T* __restrict m) {
   auto loop = [&]<bool Centered, bool Momentum>() {
-    for (std::size_t i = 0; i < x.n; ++i) {
-      const T g = l2_decayed(s.sign * x.g[i], x.p[i], s.weight_decay);  // g = ±grad + wd*p
+    for (std::size_t i = 0; i < n; ++i) {
+      const T g = l2_decayed(s.sign * grad[i], p[i], s.weight_decay);  // g = ±grad + wd*p
       v[i] = ema_square(v[i], g, s.alpha, s.one_minus_alpha);  // v = alpha*v + (1-alpha)*g^2
       T d;
       if constexpr (Centered) {
@@ -38,10 +36,10 @@ void RMSprop<T>::update(const Scalars& s, Slice<T, 3> x) {
         d = std::sqrt(v[i]) + s.eps;  // d = sqrt(v) + eps
       }
       if constexpr (Momentum) {
-        b[i] = b[i] * s.momentum + g / d;        // b = mu*b + g/d
-        x.p[i] = fmadd(b[i], s.neg_lr, x.p[i]);  // p = p - lr*b
+        b[i] = b[i] * s.momentum + g / d;    // b = mu*b + g/d
+        p[i] = fmadd(b[i], s.neg_lr, p[i]);  // p = p - lr*b
       } else {
-        x.p[i] = x.p[i] + s.neg_lr * g / d;  // p = p - lr*g/d
+        p[i] = p[i] + s.neg_lr * g / d;  // p = p - lr*g/d
       }
     }
   };

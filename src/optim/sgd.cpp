@@ -29,18 +29,18 @@ auto SGD<T>::scalars(const SGDOptions& o, std::int64_t, SGDGroupState& state) ->
 // Nesterov are template arguments of the loop, so each variant is one branch-free loop the
 // compiler vectorizes (a runtime test inside the loop left the momentum path scalar).
 template <class T>
-void SGD<T>::update(const Scalars& s, Slice<T, 1> x) {
-  T* __restrict buf = x.state[0];
+void SGD<T>::update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict g,
+                    T* __restrict buf) {
   auto loop = [&]<bool Momentum, bool Nesterov>() {
-    for (std::size_t i = 0; i < x.n; ++i) {
-      T d = s.sign * x.g[i];
-      d = l2_decayed(d, x.p[i], s.weight_decay);  // g + wd*p
+    for (std::size_t i = 0; i < n; ++i) {
+      T d = s.sign * g[i];
+      d = l2_decayed(d, p[i], s.weight_decay);  // g + wd*p
       if constexpr (Momentum) {
         // b = mu*b + (1-tau)*g
         buf[i] = s.first_step ? d : fmadd(d, s.one_minus_dampening, buf[i] * s.momentum);
         d = Nesterov ? fmadd(buf[i], s.momentum, d) : buf[i];  // g + mu*b
       }
-      x.p[i] = fmadd(d, s.neg_lr, x.p[i]);  // p - lr*d
+      p[i] = fmadd(d, s.neg_lr, p[i]);  // p - lr*d
     }
   };
   if (s.momentum == 0)
@@ -57,11 +57,11 @@ auto ClassicMomentum<T>::scalars(const MomentumOptions& o, std::int64_t) -> Scal
 }
 
 template <class T>
-void ClassicMomentum<T>::update(const Scalars& s, Slice<T, 1> x) {
-  T* __restrict v = x.state[0];
-  for (std::size_t i = 0; i < x.n; ++i) {
-    v[i] = s.momentum * v[i] - s.lr * x.g[i];
-    x.p[i] = x.p[i] + v[i];
+void ClassicMomentum<T>::update(const Scalars& s, std::size_t n, T* __restrict p,
+                                const T* __restrict g, T* __restrict v) {
+  for (std::size_t i = 0; i < n; ++i) {
+    v[i] = s.momentum * v[i] - s.lr * g[i];
+    p[i] = p[i] + v[i];
   }
 }
 

@@ -38,7 +38,8 @@ class Adadelta : public FusedOptimizer<T, Adadelta<T>, AdadeltaOptions, 2> {
     T sign, weight_decay, rho, one_minus_rho, eps, neg_lr;
   };
   static Scalars scalars(const AdadeltaOptions& o, std::int64_t step);
-  static void update(const Scalars& s, Slice<T, 2> x);
+  static void update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict grad,
+                     T* __restrict square_avg, T* __restrict acc_delta);
 };
 
 extern template class Adadelta<float>;

@@ -41,7 +41,8 @@ class Adagrad : public FusedOptimizer<T, Adagrad<T>, AdagradOptions, 1> {
     T sign, weight_decay, neg_lr_t, eps;
   };
   static Scalars scalars(const AdagradOptions& o, std::int64_t step);
-  static void update(const Scalars& s, Slice<T, 1> x);
+  static void update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict grad,
+                     T* __restrict sum);
   static T initial_state(const AdagradOptions& o, std::size_t) {
     return T(o.initial_accumulator_value);
   }

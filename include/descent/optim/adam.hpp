@@ -48,7 +48,8 @@ class AdamFamily : public FusedOptimizer<T, AdamFamily<T, Opts, Decoupled>, Opts
     bool amsgrad;
   };
   static Scalars scalars(const Opts& o, std::int64_t step);
-  static void update(const Scalars& s, Slice<T, 3> x);
+  static void update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict grad,
+                     T* __restrict m, T* __restrict v, T* __restrict v_max);
   /// max_exp_avg_sq only with amsgrad.
   static bool uses_state(const Opts& o, std::size_t buffer) { return buffer != 2 || o.amsgrad; }
 };

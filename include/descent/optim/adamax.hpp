@@ -38,7 +38,8 @@ class Adamax : public FusedOptimizer<T, Adamax<T>, AdamaxOptions, 2> {
     T sign, weight_decay, beta1, one_minus_beta1, beta2, eps, neg_step_size;
   };
   static Scalars scalars(const AdamaxOptions& o, std::int64_t step);
-  static void update(const Scalars& s, Slice<T, 2> x);
+  static void update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict grad,
+                     T* __restrict m, T* __restrict u);
 };
 
 extern template class Adamax<float>;

@@ -34,7 +34,8 @@ class Lion : public FusedOptimizer<T, Lion<T>, LionOptions, 1> {
     T lr, decay, beta1, one_minus_beta1, beta2, one_minus_beta2;
   };
   static Scalars scalars(const LionOptions& o, std::int64_t step);
-  static void update(const Scalars& s, Slice<T, 1> x);
+  static void update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict grad,
+                     T* __restrict m);
 };
 
 extern template class Lion<float>;

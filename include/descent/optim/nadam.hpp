@@ -52,7 +52,8 @@ class NAdam : public FusedOptimizer<T, NAdam<T>, NAdamOptions, 2, NAdamGroupStat
         grad_coef, exp_avg_coef;
   };
   static Scalars scalars(const NAdamOptions& o, std::int64_t step, NAdamGroupState& state);
-  static void update(const Scalars& s, Slice<T, 2> x);
+  static void update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict grad,
+                     T* __restrict m, T* __restrict v);
 };
 
 extern template class NAdam<float>;

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -90,16 +91,6 @@ class Optimizer {
   Params<T>& params_;
 };
 
-/// Pointers to one contiguous slice of the arena handed to an update kernel: parameters, gradients
-/// and the optimizer's state buffers (in the order the optimizer declares them), n elements each.
-template <class T, std::size_t NumState>
-struct Slice {
-  T* __restrict p;
-  const T* __restrict g;
-  std::array<T*, NumState> state;
-  std::size_t n;
-};
-
 /// Per-group scalar state carried from step to step (e.g. NAdam's mu_product), beside the step
 /// count. An optimizer that needs one passes a struct listing its fields with visit(), as options
 /// do: `template <class V> void visit(V&& v) { v("mu_product", mu_product, "doc"); }`; its fields
@@ -116,7 +107,9 @@ struct NoGroupState {
 ///   struct Scalars { ... };                  // per-step constants (bias corrections, ...)
 ///   static Scalars scalars(const Options&, std::int64_t step);   // step counts from 1
 ///     or, with a GroupState: scalars(const Options&, std::int64_t step, GroupState&), advancing it
-///   static void update(const Scalars&, Slice<T, N>);            // the update rule, one loop
+///   static void update(const Scalars&, std::size_t n, T* __restrict p, const T* __restrict g,
+///                      T* __restrict state...);  // the update rule, one loop over n elements;
+///                                                // the state buffers in kState's order
 ///   static T initial_state(const Options&, std::size_t buffer); // optional; default 0
 ///   static bool uses_state(const Options&, std::size_t buffer); // optional; default true
 /// A buffer is allocated only while some group's options use it (e.g. max_exp_avg_sq with amsgrad):
@@ -169,10 +162,17 @@ class FusedOptimizer : public Optimizer<T> {
       std::array<T*, NumState> state{};
       for (std::size_t k = 0; k < NumState; ++k)
         state[k] = allocated_[k] ? state_[k].data() + r.begin : nullptr;
+      // Each thread's slice [b, e) as separate pointers: p, g, then the state buffers in kState's
+      // order (null while not allocated). GCC trusts __restrict on parameters, so the kernels'
+      // loops vectorize without alias checks, and nothing is read back from a struct on the stack
+      // (a struct of these pointers passed by value cost a store-forwarding stall per step).
       parallel_for(r.size, [&](std::size_t b, std::size_t e) {
-        Slice<T, NumState> s{p + b, grad + b, {}, e - b};
-        for (std::size_t k = 0; k < NumState; ++k) s.state[k] = state[k] ? state[k] + b : nullptr;
-        Derived::update(scalars, s);
+        std::apply(
+            [&](auto*... buffers) {
+              Derived::update(scalars, e - b, p + b, grad + b,
+                              (buffers ? buffers + b : nullptr)...);
+            },
+            state);
       });
     }
   }

@@ -42,7 +42,8 @@ class RAdam : public FusedOptimizer<T, RAdam<T>, RAdamOptions, 2> {
     bool rectified;
   };
   static Scalars scalars(const RAdamOptions& o, std::int64_t step);
-  static void update(const Scalars& s, Slice<T, 2> x);
+  static void update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict grad,
+                     T* __restrict m, T* __restrict v);
 };
 
 extern template class RAdam<float>;

@@ -43,7 +43,8 @@ class RMSprop : public FusedOptimizer<T, RMSprop<T>, RMSpropOptions, 3> {
     bool centered;
   };
   static Scalars scalars(const RMSpropOptions& o, std::int64_t step);
-  static void update(const Scalars& s, Slice<T, 3> x);
+  static void update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict grad,
+                     T* __restrict v, T* __restrict b, T* __restrict m);
   /// momentum_buffer only with momentum > 0, grad_avg only when centered.
   static bool uses_state(const RMSpropOptions& o, std::size_t buffer) {
     return buffer == 0 || (buffer == 1 ? o.momentum > 0 : o.centered);

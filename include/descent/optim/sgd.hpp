@@ -56,7 +56,8 @@ class SGD : public FusedOptimizer<T, SGD<T>, SGDOptions, 1, SGDGroupState> {
     bool nesterov, first_step;
   };
   static Scalars scalars(const SGDOptions& o, std::int64_t step, SGDGroupState& state);
-  static void update(const Scalars& s, Slice<T, 1> x);
+  static void update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict g,
+                     T* __restrict buf);
   /// momentum_buffer only with momentum != 0.
   static bool uses_state(const SGDOptions& o, std::size_t) { return o.momentum != 0; }
 };
@@ -86,7 +87,8 @@ class ClassicMomentum : public FusedOptimizer<T, ClassicMomentum<T>, MomentumOpt
     T lr, momentum;
   };
   static Scalars scalars(const MomentumOptions& o, std::int64_t step);
-  static void update(const Scalars& s, Slice<T, 1> x);
+  static void update(const Scalars& s, std::size_t n, T* __restrict p, const T* __restrict g,
+                     T* __restrict v);
 };
 
 extern template class SGD<float>;
