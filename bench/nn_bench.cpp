@@ -64,7 +64,7 @@ void BM_TrainStep(benchmark::State& state) {
 }
 BENCHMARK(BM_TrainStep)
     ->ArgNames({"batch", "threads"})
-    ->ArgsProduct({{32, 128}, {1, 2}})
+    ->ArgsProduct({{32, 64, 128}, {1, 2}})
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 

@@ -115,7 +115,7 @@ TEST(Linear, SharedProductsGiveTheSameBitsOnAnyNumberOfThreads) {
     MatrixF y, dx;
     std::vector<float> grads;
   };
-  const MatrixF x = MatrixF::Random(96, 784), g = MatrixF::Random(96, 300);
+  const MatrixF x = MatrixF::Random(160, 784), g = MatrixF::Random(160, 300);
   const MatrixF w = MatrixF::Random(300, 784), b = MatrixF::Random(1, 300);
   auto run = [&](int threads) {
     set_num_threads(threads);
