@@ -8,14 +8,14 @@
 #                   libomp-14-dev) for the sanitizer pass and fuzz/run.sh;
 #                   if they cannot be installed it warns, and both print SKIPPED
 #   --with-mpi      also installs OpenMPI, for data-parallel training (mpirun -np N descent train)
-#   --with-blas     also tries OpenBLAS, BLIS (their OpenMP builds) and oneDNN, which bench/gemm_bench
-#                   measures beside Eigen; OpenBLAS then becomes the system's libblas.so.3, which
-#                   Debian's torch multiplies with (bench/compare_torch_train.py)
+#   --with-blas     also tries OpenBLAS and BLIS (their OpenMP builds), which bench/gemm_bench
+#                   measures beside Eigen and oneDNN; OpenBLAS then becomes the system's
+#                   libblas.so.3, which Debian's torch multiplies with (bench/compare_torch_train.py)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(build-essential cmake ninja-build ccache pkg-config libeigen3-dev libfmt-dev libcli11-dev
       libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
-      libginac-dev gnuplot-nox libfast-float-dev)
+      libginac-dev gnuplot-nox libfast-float-dev libdnnl-dev)
 optional=()
 for arg in "$@"; do
   case "$arg" in
@@ -23,7 +23,7 @@ for arg in "$@"; do
     --with-browser) pkgs+=(chromium) ;;
     --with-fuzz) optional+=(clang-14 libclang-rt-14-dev libomp-14-dev) ;;
     --with-mpi) pkgs+=(libopenmpi-dev openmpi-bin) ;;
-    --with-blas) optional+=(libopenblas0-openmp libopenblas-openmp-dev libblis-openmp-dev libdnnl-dev) ;;
+    --with-blas) optional+=(libopenblas0-openmp libopenblas-openmp-dev libblis-openmp-dev) ;;
     *) echo "usage: scripts/deps.sh [--with-data] [--with-browser] [--with-fuzz] [--with-mpi] [--with-blas]" >&2; exit 2 ;;
   esac
 done

@@ -4,6 +4,7 @@
 
 #include "descent/core/error.hpp"
 #include "descent/core/parallel.hpp"
+#include "descent/nn/matrix_product.hpp"
 
 namespace descent::nn {
 namespace {
@@ -90,10 +91,12 @@ const Matrix<T>& Linear<T>::forward(ConstRef<T> x) {
   if (x.cols() != Eigen::Index(in_)) output_dim(static_cast<std::size_t>(x.cols()));  // throws
   x_.set(x);
   y_.resize(x.rows(), Eigen::Index(out_));
-  const WeightMap w = weight();
+  const Eigen::Index in = Eigen::Index(in_), out = Eigen::Index(out_);
+  const T* w = bound().w;
   const double multiply_adds = double(x.rows()) * double(in_ * out_);
-  by_column_blocks(y_.cols(), x.rows(), multiply_adds, [&](auto j, auto n) {
-    y_.middleCols(j, n).noalias() = x * w.middleRows(j, n).transpose();  // Z = X W^T
+  by_column_blocks(out, x.rows(), multiply_adds, [&](auto j, auto n) {
+    multiply<T>({x.data(), x.rows(), in, x.outerStride()},  // Z = X W^T
+                {w + j * in, n, in, in, true}, T(0), y_.data() + j, out);
   });
   if (has_bias_) y_.rowwise() += bias();  //   + 1 b^T
   return y_;
@@ -105,21 +108,24 @@ const Matrix<T>& Linear<T>::backward(ConstRef<T> dy) {
     throw UsageError(fmt::format("backward got a {}x{} gradient after a forward of {} rows",
                                  dy.rows(), dy.cols(), x_.rows()),
                      describe(), "call forward and backward on the same batch");
-  const WeightMap w = weight();
-  WeightMap gw = weight_grad();
+  const Eigen::Index in = Eigen::Index(in_), out = Eigen::Index(out_), rows = dy.rows();
+  const T* w = bound().w;
+  T* gw = bound().gw;
   const auto x = x_.get();
-  const double multiply_adds = double(dy.rows()) * double(in_ * out_);
-  by_column_blocks(gw.cols(), dy.rows(), multiply_adds, [&](auto j, auto n) {
-    gw.middleCols(j, n).noalias() += dy.transpose() * x.middleCols(j, n);  // dW += dZ^T X
+  const Operand<T> dz{dy.data(), rows, out, dy.outerStride()};
+  const double multiply_adds = double(rows) * double(in_ * out_);
+  by_column_blocks(in, rows, multiply_adds, [&](auto j, auto n) {
+    multiply<T>({dz.data, rows, out, dz.stride, true},  // dW += dZ^T X
+                {x.data() + j, rows, n, x.outerStride()}, T(1), gw + j, in);
   });
   if (has_bias_) bias_grad() += dy.colwise().sum();  // db += 1^T dZ
   if (!needs_input_grad_) {
     dx_.resize(0, 0);
     return dx_;
   }
-  dx_.resize(dy.rows(), Eigen::Index(in_));
-  by_column_blocks(dx_.cols(), dy.rows(), multiply_adds, [&](auto j, auto n) {
-    dx_.middleCols(j, n).noalias() = dy * w.middleCols(j, n);  // dX = dZ W
+  dx_.resize(rows, in);
+  by_column_blocks(in, rows, multiply_adds, [&](auto j, auto n) {
+    multiply<T>(dz, {w + j, out, n, in}, T(0), dx_.data() + j, in);  // dX = dZ W
   });
   return dx_;
 }
