@@ -38,6 +38,27 @@ void by_column_blocks(Eigen::Index cols, Eigen::Index rows, double multiply_adds
   });
 }
 
+// Columns [j, j + n) of op(B).
+Operand<float> column_block(Operand<float> b, Eigen::Index j, Eigen::Index n) {
+  if (b.transposed) return {b.data + j * b.stride, n, b.cols, b.stride, true};
+  return {b.data + j, b.rows, n, b.stride, false};
+}
+
+// C = op(A) op(B) + beta C through oneDNN's sgemm, in the same column blocks as the Eigen path
+// (for floats: callers ask sgemm_pays<T> first). Out of line, and asked before the operands are
+// built, so that the Eigen path of small products costs what it did (built and called every time,
+// they cost course_sgd's batch-1 steps ~9%).
+template <class T>
+[[gnu::noinline]] void sgemm_by_column_blocks(Eigen::Index rows, double multiply_adds,
+                                              const Operand<T>& a, const Operand<T>& b, T beta,
+                                              T* c, Eigen::Index c_stride) {
+  if constexpr (std::is_same_v<T, float>) {
+    by_column_blocks(b.transposed ? b.rows : b.cols, rows, multiply_adds, [&](auto j, auto n) {
+      sgemm(a, column_block(b, j, n), beta, c + j, c_stride);
+    });
+  }
+}
+
 }  // namespace
 
 template <class T>
@@ -91,13 +112,17 @@ const Matrix<T>& Linear<T>::forward(ConstRef<T> x) {
   if (x.cols() != Eigen::Index(in_)) output_dim(static_cast<std::size_t>(x.cols()));  // throws
   x_.set(x);
   y_.resize(x.rows(), Eigen::Index(out_));
-  const Eigen::Index in = Eigen::Index(in_), out = Eigen::Index(out_);
-  const T* w = bound().w;
+  const WeightMap w = weight();
   const double multiply_adds = double(x.rows()) * double(in_ * out_);
-  by_column_blocks(out, x.rows(), multiply_adds, [&](auto j, auto n) {
-    multiply<T>({x.data(), x.rows(), in, x.outerStride()},  // Z = X W^T
-                {w + j * in, n, in, in, true}, T(0), y_.data() + j, out);
-  });
+  const Eigen::Index in = Eigen::Index(in_), out = Eigen::Index(out_);
+  // Z = X W^T
+  if (sgemm_pays<T>(multiply_adds))
+    sgemm_by_column_blocks<T>(x.rows(), multiply_adds, {x.data(), x.rows(), in, x.outerStride()},
+                              {w.data(), out, in, in, true}, T(0), y_.data(), out);
+  else
+    by_column_blocks(out, x.rows(), multiply_adds, [&](auto j, auto n) {
+      y_.middleCols(j, n).noalias() = x * w.middleRows(j, n).transpose();
+    });
   if (has_bias_) y_.rowwise() += bias();  //   + 1 b^T
   return y_;
 }
@@ -108,25 +133,33 @@ const Matrix<T>& Linear<T>::backward(ConstRef<T> dy) {
     throw UsageError(fmt::format("backward got a {}x{} gradient after a forward of {} rows",
                                  dy.rows(), dy.cols(), x_.rows()),
                      describe(), "call forward and backward on the same batch");
-  const Eigen::Index in = Eigen::Index(in_), out = Eigen::Index(out_), rows = dy.rows();
-  const T* w = bound().w;
-  T* gw = bound().gw;
+  const WeightMap w = weight();
+  WeightMap gw = weight_grad();
   const auto x = x_.get();
-  const Operand<T> dz{dy.data(), rows, out, dy.outerStride()};
-  const double multiply_adds = double(rows) * double(in_ * out_);
-  by_column_blocks(in, rows, multiply_adds, [&](auto j, auto n) {
-    multiply<T>({dz.data, rows, out, dz.stride, true},  // dW += dZ^T X
-                {x.data() + j, rows, n, x.outerStride()}, T(1), gw + j, in);
-  });
+  const double multiply_adds = double(dy.rows()) * double(in_ * out_);
+  const Eigen::Index in = Eigen::Index(in_), out = Eigen::Index(out_), rows = dy.rows();
+  // dW += dZ^T X
+  if (sgemm_pays<T>(multiply_adds))
+    sgemm_by_column_blocks<T>(rows, multiply_adds, {dy.data(), rows, out, dy.outerStride(), true},
+                              {x.data(), rows, in, x.outerStride()}, T(1), gw.data(), in);
+  else
+    by_column_blocks(in, rows, multiply_adds, [&](auto j, auto n) {
+      gw.middleCols(j, n).noalias() += dy.transpose() * x.middleCols(j, n);
+    });
   if (has_bias_) bias_grad() += dy.colwise().sum();  // db += 1^T dZ
   if (!needs_input_grad_) {
     dx_.resize(0, 0);
     return dx_;
   }
   dx_.resize(rows, in);
-  by_column_blocks(in, rows, multiply_adds, [&](auto j, auto n) {
-    multiply<T>(dz, {w + j, out, n, in}, T(0), dx_.data() + j, in);  // dX = dZ W
-  });
+  // dX = dZ W
+  if (sgemm_pays<T>(multiply_adds))
+    sgemm_by_column_blocks<T>(rows, multiply_adds, {dy.data(), rows, out, dy.outerStride()},
+                              {w.data(), out, in, in}, T(0), dx_.data(), in);
+  else
+    by_column_blocks(in, rows, multiply_adds, [&](auto j, auto n) {
+      dx_.middleCols(j, n).noalias() = dy * w.middleCols(j, n);
+    });
   return dx_;
 }
 

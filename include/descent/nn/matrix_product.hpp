@@ -1,8 +1,9 @@
 #pragma once
-// One matrix product of row-major blocks on the calling thread: C = op(A) op(B) + beta C, with
-// beta 0 or 1. Linear computes each of its column blocks with it (src/nn/linear.cpp).
+// oneDNN's sgemm for the float products of Linear's column blocks (src/nn/linear.cpp), on the
+// calling thread alone, and the size from which it beats Eigen's kernel.
 
 #include <Eigen/Core>
+#include <type_traits>
 
 namespace descent::nn {
 
@@ -15,14 +16,21 @@ struct Operand {
   bool transposed = false;
 };
 
-/// C (`c_stride` elements between rows) = op(A) op(B) + beta C. Float products of at least
-/// 2^18 multiply-adds run through oneDNN's sgemm, on this thread alone; the rest through Eigen.
-template <class T>
-void multiply(const Operand<T>& a, const Operand<T>& b, T beta, T* c, Eigen::Index c_stride);
+/// oneDNN's sgemm costs ~0.5-1 us per call more than Eigen's kernel and computes ~1.5x faster
+/// (bench/gemm_bench: 186 against 132 GFLOP/s on the MLP 784-256-10 step's products at batch 128).
+/// Measured per shape at 1 thread, it paid from about 2^18 multiply-adds: 256->10 at 128 rows
+/// (2^18.3) ran 1.6x faster; 784->256 at 1 row (2^17.6) and 64->64 at 32 rows (2^17), no faster.
+constexpr double kSgemmMultiplyAdds = 1 << 18;
 
-extern template void multiply(const Operand<float>&, const Operand<float>&, float, float*,
-                              Eigen::Index);
-extern template void multiply(const Operand<double>&, const Operand<double>&, double, double*,
-                              Eigen::Index);
+/// Whether a product of T with `multiply_adds` runs faster through sgemm() than through Eigen.
+template <class T>
+bool sgemm_pays(double multiply_adds) {
+  return std::is_same_v<T, float> && multiply_adds >= kSgemmMultiplyAdds;
+}
+
+/// C (`c_stride` elements between rows) = op(A) op(B) + beta C, on this thread alone: the blocks
+/// descent cuts are its only split, so the sums are the same at any thread count.
+void sgemm(const Operand<float>& a, const Operand<float>& b, float beta, float* c,
+           Eigen::Index c_stride);
 
 }  // namespace descent::nn
