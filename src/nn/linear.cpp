@@ -53,6 +53,7 @@ template <class T>
                                               const Operand<T>& a, const Operand<T>& b, T beta,
                                               T* c, Eigen::Index c_stride) {
   if constexpr (std::is_same_v<T, float>) {
+    open_sgemm();  // here, since the blocks' tasks must not throw
     by_column_blocks(b.transposed ? b.rows : b.cols, rows, multiply_adds, [&](auto j, auto n) {
       sgemm(a, column_block(b, j, n), beta, c + j, c_stride);
     });

@@ -28,6 +28,10 @@ bool sgemm_pays(double multiply_adds) {
   return std::is_same_v<T, float> && multiply_adds >= kSgemmMultiplyAdds;
 }
 
+/// Opens oneDNN (libdnnl.so.2) on the calling thread, once; throws descent::Error if it cannot.
+/// sgemm() opens it too, but may run inside a task, which must not throw: call this first.
+void open_sgemm();
+
 /// C (`c_stride` elements between rows) = op(A) op(B) + beta C, on this thread alone: the blocks
 /// descent cuts are its only split, so the sums are the same at any thread count.
 void sgemm(const Operand<float>& a, const Operand<float>& b, float beta, float* c,
