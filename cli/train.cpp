@@ -110,6 +110,12 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   LocalCommunicator alone;
   Communicator& comm = run_options.comm ? *run_options.comm : alone;
   trainer.set_communicator(comm);
+  // On several threads, a batch's chunks run two at a time, on the model and on this replica.
+  std::optional<cli::RunParts<T>> replica;
+  if (num_threads() > 1 && comm.size() == 1 && train::rank_independent(*parts.model->net)) {
+    replica.emplace(cli::build_parts<T>(config, data, false));
+    trainer.set_replica(*replica->model->net, replica->model->params, *replica->loss);
+  }
   const bool writer = comm.rank() == 0;
   if (parts.regularizer) trainer.set_regularizer(*parts.regularizer);
   const std::string monitor = cli::monitor_metric(config, data);

@@ -54,6 +54,17 @@ void Trainer<T>::stop(std::string reason) {
 }
 
 template <class T>
+void Trainer<T>::set_replica(nn::Sequential<T>& model, Params<T>& params, const nn::Loss<T>& loss) {
+  if (!rank_independent(model_))
+    throw UsageError("a model with dropout cannot share its chunks with a replica", "trainer",
+                     "train it without a replica");
+  if (params.size() != params_.size())
+    throw UsageError("the replica's parameters are laid out unlike the model's", "trainer",
+                     "build the replica from the same spec");
+  parallel_.set_replica(model, params, loss);
+}
+
+template <class T>
 nn::ConstRef<T> Trainer<T>::inputs(const Eigen::Ref<const data::Matrix>& x) {
   if constexpr (std::is_same_v<T, float>) {
     return x;

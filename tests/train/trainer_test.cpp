@@ -3,12 +3,16 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <thread>
 
 #include "descent/core/error.hpp"
+#include "descent/core/parallel.hpp"
 #include "descent/sched/factory.hpp"
 #include "descent/train/checkpoint.hpp"
 #include "descent/train/convergence.hpp"
@@ -94,6 +98,74 @@ TEST(Trainer, AccumulatingTwoHalfBatchesEqualsOneFullBatch) {
   EXPECT_EQ(halves.trainer->progress().step, full.trainer->progress().step);
   const auto a = full.weights(), b = halves.weights();
   for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-12);
+}
+
+namespace {
+// Cross-entropy that counts the replica's calls; on the model it waits (up to 20 ms) for the
+// replica's next call, so the two chunks of a pair overlap on two threads.
+class MeetingLoss final : public nn::Loss<float> {
+ public:
+  MeetingLoss(std::atomic<int>& replica_calls, bool on_replica)
+      : inner_(nn::make_loss<float>("cross_entropy")),
+        calls_(replica_calls),
+        on_replica_(on_replica) {}
+  std::string name() const override { return inner_->name(); }
+  nn::TargetKind target_kind() const override { return inner_->target_kind(); }
+  double batch_weight(const nn::ConstRef<float>& target) const override {
+    return inner_->batch_weight(target);
+  }
+
+ protected:
+  double compute(const nn::ConstRef<float>& output, const nn::ConstRef<float>& target,
+                 nn::Matrix<float>* grad) const override {
+    if (on_replica_) {
+      ++calls_;
+    } else {
+      const int before = calls_;
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+      while (calls_ == before && std::chrono::steady_clock::now() < until)
+        std::this_thread::yield();
+    }
+    return inner_->evaluate(output, target, grad);
+  }
+
+ private:
+  std::unique_ptr<nn::Loss<float>> inner_;
+  std::atomic<int>& calls_;
+  bool on_replica_;
+};
+}  // namespace
+
+// On two threads a batch's chunks run two at a time, on the model and on a replica
+// (data_parallel.hpp): the same bits as one chunk after the other, with an odd number of chunks
+// per batch (40 rows in chunks of 16: 16, 16, 8) and gradient accumulation.
+TEST(Trainer, ChunksInPairsOnAReplicaGiveTheBitsOfOneChunkAfterTheOther) {
+  const auto data = data::make_blobs({.samples = 200, .classes = 3, .features = 5, .seed = 3});
+  const Rig<float>::Spec spec{
+      .model = "mlp:32,16",
+      .inputs = 5,
+      .outputs = 3,
+      .loss = "cross_entropy",
+      .optimizer = R"({"name":"sgd","lr":0.1,"momentum":0.9})",
+      .options = {
+          .epochs = 3, .batch_size = 40, .accumulate = 2, .num_classes = 3, .chunk_rows = 16}};
+  std::atomic<int> replica_calls = 0;
+  const MeetingLoss on_model(replica_calls, false), on_replica(replica_calls, true);
+  set_num_threads(2);
+  Rig<float> alone(spec), paired(spec), replica(spec);
+  paired.trainer = std::make_unique<Trainer<float>>(
+      *paired.model->net, paired.model->params, on_model, *paired.optimizer, nullptr, spec.options);
+  paired.trainer->set_replica(*replica.model->net, replica.model->params, on_replica);
+  const auto& a = alone.trainer->fit(data, &data);
+  const auto& b = paired.trainer->fit(data, &data);
+  set_num_threads(0);
+  EXPECT_GT(replica_calls, 0);  // else no pair ran on two threads
+  const auto wa = alone.weights(), wb = paired.weights();
+  ASSERT_EQ(wa.size(), wb.size());
+  EXPECT_EQ(std::memcmp(wa.data(), wb.data(), wa.size() * sizeof(float)), 0);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t e = 0; e < a.size(); ++e)
+    for (const auto& [name, value] : a[e].items()) EXPECT_EQ(value, b[e].at(name)) << name;
 }
 
 TEST(Callbacks, EarlyStoppingStopsAfterPatienceAndRestoresTheBestWeights) {

@@ -12,6 +12,15 @@
 // matrix products accumulate into the gradients once (one k-block, R <= 128 rows).
 // With `allreduce` each rank instead adds its own chunks into its gradients and reduce() sums them
 // over the ranks once per step with MPI_Allreduce: less traffic, but the bits depend on N.
+//
+// One process with a replica (set_replica) and several threads runs the chunks two at a time, as
+// two tasks on descent's threads: chunk 2i on the model, chunk 2i+1 on the replica (the model's
+// weights, its own activations and gradients, zeroed first), whose gradient is then added to the
+// model's: g = (A + g_2i) + g_2i+1, the same sums in the same order, so the same bits as one
+// chunk after the other. When no helper thread took chunk 2i+1 before chunk 2i was done, the
+// calling thread runs it on the model itself, as without a replica. (A 64-row chunk is too small
+// for Linear to share its products, so without this the default --chunk-rows 64 left the second
+// core idle.)
 #include <cstddef>
 #include <vector>
 
@@ -32,6 +41,12 @@ class DataParallel {
  public:
   explicit DataParallel(DataParallelOptions options = {}) : options_(options) {}
   void set_communicator(Communicator& comm) { comm_ = &comm; }
+  /// A second model of the same spec (parameters laid out alike) and its own loss, for the chunks
+  /// to run two at a time in one process (see above). Both must outlive this object, and the model
+  /// must be rank_independent.
+  void set_replica(nn::Sequential<T>& model, Params<T>& params, const nn::Loss<T>& loss) {
+    replica_ = {&model, &params, &loss};
+  }
   Communicator& communicator() const { return *comm_; }
   const DataParallelOptions& options() const { return options_; }
 
@@ -46,7 +61,19 @@ class DataParallel {
   void reduce(Params<T>& params);
 
  private:
+  // One process: chunks j and j + 1 as two tasks, run_chunk(j, false) on the model and
+  // run_chunk(j + 1, on_replica), then the replica's gradient, if used, added to params'.
+  template <class RunChunk>
+  void run_in_pairs(std::size_t chunks, Params<T>& params, RunChunk&& run_chunk);
+
+  struct Replica {
+    nn::Sequential<T>* model = nullptr;
+    Params<T>* params = nullptr;
+    const nn::Loss<T>* loss = nullptr;
+  };
   DataParallelOptions options_;
+  Replica replica_;
+  nn::Matrix<T> replica_grad_output_;
   LocalCommunicator local_;
   Communicator* comm_ = &local_;
   nn::Matrix<T> grad_output_, outputs_;
@@ -55,8 +82,13 @@ class DataParallel {
   std::vector<std::size_t> counts_;
 };
 
-/// Throws ConfigError when the model cannot be split among ranks: dropout draws its masks from
-/// one sequence per model, so a rank cannot draw another's rows.
+/// Whether the model's chunks can be computed apart (by other ranks, or on a replica): false with
+/// dropout, which draws its masks from one sequence per model, so a rank cannot draw another's
+/// rows.
+template <class T>
+bool rank_independent(const nn::Sequential<T>& model);
+
+/// Throws ConfigError when the model is not rank_independent.
 template <class T>
 void require_rank_independent(nn::Sequential<T>& model);
 

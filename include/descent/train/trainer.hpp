@@ -97,6 +97,10 @@ class Trainer {
     parallel_.set_communicator(comm);
   }
   Communicator& communicator() const { return parallel_.communicator(); }
+  /// A second model of the same spec and its own loss (both outliving the trainer): in one process
+  /// on several threads, a batch's chunks (chunk_rows) then run two at a time, with the same bits
+  /// (data_parallel.hpp). Throws UsageError for a model with dropout or another parameter layout.
+  void set_replica(nn::Sequential<T>& model, Params<T>& params, const nn::Loss<T>& loss);
 
   /// Trains until options().epochs epochs are complete (counting those of a restored checkpoint)
   /// or a callback stops. Returns the history (one row per epoch).
