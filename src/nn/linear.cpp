@@ -13,11 +13,11 @@ namespace {
 // multiply-adds, are computed as kProductBlocks column blocks of their result, one task each,
 // shared between the threads. The blocks depend on the shape alone, so the kernel (Eigen's, or
 // oneDNN's sgemm on one thread) sums every element in the same order at any thread count: 1 and N
-// threads train the same model. (Eigen's or oneDNN's own threading would not: they change their k
-// blocking, and so the sums, with the thread count.) Below 128 rows, moving a block's weights and
-// gradients to the other core and back (the optimizer updates them on this one) costs more than the
-// block saves: with Eigen's kernel the MLP 784-256-10 step at batch 64 ran 136k samples/s on 2
-// threads against 145k on 1, at batch 128 255k against 150k.
+// threads train the same model. (Eigen's own threading would not: it changes its k blocking, and
+// so the sums, with the thread count; oneDNN's threading is kept off likewise.) Below 128 rows,
+// moving a block's weights and gradients to the other core and back (the optimizer updates them on
+// this one) costs more than the block saves: with Eigen's kernel the MLP 784-256-10 step at batch
+// 64 ran 136k samples/s on 2 threads against 145k on 1, at batch 128 255k against 150k.
 constexpr Eigen::Index kSplitRows = 128;
 constexpr double kSplitMultiplyAdds = 1 << 22;  // ~20-30 us on one core
 constexpr Eigen::Index kProductBlocks = 2;
