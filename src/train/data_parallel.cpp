@@ -58,7 +58,9 @@ const nn::Matrix<T>& DataParallel<T>::run(nn::Sequential<T>& model, const nn::Lo
     const auto [first, last] = share(chunks, r, size);
     for (std::size_t j = first; j < last; ++j) counts_[static_cast<std::size_t>(r)] += record(j);
   }
-  const auto [first, last] = share(chunks, comm_->rank(), size);
+  // Named variables, not a structured binding: clang before 16 cannot capture one in a lambda.
+  const auto mine = share(chunks, comm_->rank(), size);
+  const std::size_t first = mine.first, last = mine.second;
   mine_.resize(counts_[static_cast<std::size_t>(comm_->rank())]);
   auto grads = params.grads();
   if (ship_grads && !group_start) held_.assign(grads.begin(), grads.end());
