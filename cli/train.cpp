@@ -113,7 +113,7 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   // On several threads, a batch's chunks run two at a time, on the model and on this replica.
   std::optional<cli::RunParts<T>> replica;
   if (num_threads() > 1 && comm.size() == 1 && train::rank_independent(*parts.model->net)) {
-    replica.emplace(cli::build_parts<T>(config, data, false));
+    replica.emplace(cli::build_model_parts<T>(config, data));
     trainer.set_replica(*replica->model->net, replica->model->params, *replica->loss);
   }
   const bool writer = comm.rank() == 0;

@@ -398,7 +398,7 @@ void check_trainable(const nlohmann::json& optimizer, const RunConfig& config,
 }  // namespace
 
 template <class T>
-RunParts<T> build_parts(const RunConfig& config, const LoadedData& data, bool with_schedule) {
+RunParts<T> build_model_parts(const RunConfig& config, const LoadedData& data) {
   RunParts<T> parts;
   const nn::ModelSpec spec = model_spec(config);
   const auto seed = static_cast<std::uint64_t>(config.train.seed);
@@ -413,6 +413,13 @@ RunParts<T> build_parts(const RunConfig& config, const LoadedData& data, bool wi
       nn::make_model<T>(spec, data.train.features(), model_outputs(config, data), seed, groups);
   const std::string loss = loss_spec(config, data);
   parts.loss = nn::make_loss<T>(std::string_view(loss));
+  return parts;
+}
+
+template <class T>
+RunParts<T> build_parts(const RunConfig& config, const LoadedData& data, bool with_schedule) {
+  RunParts<T> parts = build_model_parts<T>(config, data);
+  const auto optimizer = optimizer_table(config);
   if (const auto reg = config.regularization; !reg.empty())
     parts.regularizer = nn::make_regularizer<T>(parts.model->params, reg);
   parts.optimizer = optim::make<T>(parts.model->params, optimizer);
@@ -517,6 +524,8 @@ std::string monitor_metric(const RunConfig& config, const LoadedData& data) {
                         fmt::format("{}", fmt::join(names, ", ")));
 }
 
+template RunParts<float> build_model_parts(const RunConfig&, const LoadedData&);
+template RunParts<double> build_model_parts(const RunConfig&, const LoadedData&);
 template RunParts<float> build_parts(const RunConfig&, const LoadedData&, bool);
 template RunParts<double> build_parts(const RunConfig&, const LoadedData&, bool);
 

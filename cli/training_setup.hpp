@@ -90,6 +90,12 @@ nlohmann::json optimizer_table(const RunConfig& config);
 /// classes.
 std::size_t model_outputs(const RunConfig& config, const LoadedData& data);
 
+/// A run's model and loss, checked as build_parts checks them, without regularizer, optimizer or
+/// schedule: what a replica of the model needs (train.cpp).
+template <class T>
+RunParts<T> build_model_parts(const RunConfig& config, const LoadedData& data);
+
+/// build_model_parts, then the regularizer, the optimizer and (with_schedule) the schedule.
 template <class T>
 RunParts<T> build_parts(const RunConfig& config, const LoadedData& data, bool with_schedule = true);
 
