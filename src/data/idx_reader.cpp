@@ -188,7 +188,7 @@ Dataset read_idx_dataset(const std::filesystem::path& images, const std::filesys
   data.class_names = std::move(class_names);
 
   // Images: bytes to floats in [0, 1] (x = b / 255), a chunk at a time.
-  data.x.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(pixels));
+  resize_uninitialized(data.x, static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(pixels));
   std::vector<std::uint8_t> chunk(kChunk);
   float* out = data.x.data();
   for (std::size_t done = 0; done < image_file.size();) {

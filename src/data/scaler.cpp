@@ -1,6 +1,9 @@
 #include "descent/data/scaler.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -28,25 +31,40 @@ Scaler Scaler::fit(ScalerKind kind, const Matrix& x) {
   const auto cols = static_cast<std::size_t>(x.cols());
   s.offset_.assign(cols, 0.0);
   s.scale_.assign(cols, 0.0);
-  const double n = static_cast<double>(x.rows());
-  for (Eigen::Index j = 0; j < x.cols(); ++j) {
-    const auto c = static_cast<std::size_t>(j);
-    if (kind == ScalerKind::standardize) {
-      // Two passes: mean = sum x / n, std = sqrt(sum (x - mean)^2 / n).
-      double sum = 0;
-      for (Eigen::Index i = 0; i < x.rows(); ++i) sum += x(i, j);
-      const double mean = sum / n;
-      double squares = 0;
-      for (Eigen::Index i = 0; i < x.rows(); ++i) squares += (x(i, j) - mean) * (x(i, j) - mean);
-      s.offset_[c] = mean;
-      s.scale_[c] = std::sqrt(squares / n);
-    } else {
-      const double lo = x.col(j).minCoeff(), hi = x.col(j).maxCoeff();
-      s.offset_[c] = lo;
-      s.scale_[c] = hi - lo;
+  // Row after row, each column's running value in its own slot: every column's sum in row order
+  // (the bits of a pass down the column) while reading the row-major matrix in memory order; down
+  // the columns, Fashion-MNIST's 54000 x 784 took ~0.9 s, each read a cache miss.
+  auto each_row = [&](auto&& visit) {
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+      const float* row = x.row(i).data();
+      for (std::size_t j = 0; j < cols; ++j) visit(j, static_cast<double>(row[j]));
     }
-    if (s.scale_[c] == 0) s.scale_[c] = 1;  // constant column -> 0 after centring
+  };
+  if (kind == ScalerKind::standardize) {
+    // Two passes: mean = sum x / n, std = sqrt(sum (x - mean)^2 / n).
+    const double n = static_cast<double>(x.rows());
+    std::vector<double> sum(cols, 0.0), squares(cols, 0.0);
+    each_row([&](std::size_t j, double v) { sum[j] += v; });
+    for (std::size_t j = 0; j < cols; ++j) s.offset_[j] = sum[j] / n;
+    each_row([&](std::size_t j, double v) {
+      const double d = v - s.offset_[j];
+      squares[j] += d * d;
+    });
+    for (std::size_t j = 0; j < cols; ++j) s.scale_[j] = std::sqrt(squares[j] / n);
+  } else {
+    std::vector<double> lo(cols, std::numeric_limits<double>::infinity()),
+        hi(cols, -std::numeric_limits<double>::infinity());
+    each_row([&](std::size_t j, double v) {
+      lo[j] = std::min(lo[j], v);
+      hi[j] = std::max(hi[j], v);
+    });
+    for (std::size_t j = 0; j < cols; ++j) {
+      s.offset_[j] = lo[j];
+      s.scale_[j] = hi[j] - lo[j];
+    }
   }
+  for (auto& scale : s.scale_)
+    if (scale == 0) scale = 1;  // constant column -> 0 after centring
   return s;
 }
 
