@@ -18,27 +18,26 @@ void RegressionMetrics<T>::update(const EvalBatch<T>& batch) {
                          std::to_string(batch.target_cols) + " columns",
                      "metrics");
   if (columns_.empty()) columns_.resize(batch.cols);
+  if (batch.rows == 0) return;
   for (std::size_t j = 0; j < batch.cols; ++j) {
     Column& c = columns_[j];
-    // This batch's own count, mean and M2, then Chan's merge:
-    //   delta = mean_b - mean_a,  M2 = M2_a + M2_b + delta^2 * n_a n_b / (n_a + n_b).
-    double n_b = 0, mean_b = 0, m2_b = 0;
+    if (c.count == 0) c.shift = batch.target(0, j);
     for (std::size_t i = 0; i < batch.rows; ++i) {
       const double y = batch.target(i, j);
       const double e = static_cast<double>(batch.output_row(i)[j]) - y;
       c.sum_sq += e * e;
       c.sum_abs += std::abs(e);
-      n_b += 1;
-      const double d = y - mean_b;  // Welford: mean += d/n, M2 += d*(y - mean)
-      mean_b += d / n_b;
-      m2_b += d * (y - mean_b);
+      const double z = y - c.shift;
+      c.sum_shifted += z;
+      c.sum_shifted_sq += z * z;
     }
-    if (n_b == 0) continue;
-    const double n = c.count + n_b, delta = mean_b - c.mean;
-    c.m2 += m2_b + delta * delta * c.count * n_b / n;
-    c.mean += delta * n_b / n;
-    c.count = n;
+    c.count += static_cast<double>(batch.rows);
   }
+}
+
+template <class T>
+double RegressionMetrics<T>::Column::total_sum_of_squares() const {
+  return count ? sum_shifted_sq - sum_shifted * sum_shifted / count : 0.0;
 }
 
 template <class T>
@@ -59,8 +58,8 @@ template <class T>
 double RegressionMetrics<T>::r2() const {
   double s = 0;
   for (const auto& c : columns_) {
-    if (c.m2 > 0)
-      s += 1 - c.sum_sq / c.m2;
+    if (const double ss_tot = c.total_sum_of_squares(); ss_tot > 0)
+      s += 1 - c.sum_sq / ss_tot;
     else
       s += c.sum_sq == 0 ? 1.0 : 0.0;
   }

@@ -155,6 +155,31 @@ TEST(Metrics, RegressionErrorsAndR2) {
   EXPECT_EQ(row.names(), (std::vector<std::string>{"mse", "mae", "r2"}));
 }
 
+// Targets far from zero: y = 1e8 + (1, 2, 3, 4). A plain sum of squares, sum y^2 - (sum y)^2 / N,
+// would lose SS_tot = 5 to rounding (y^2 ~ 1e16, where a double's step is 2); on data shifted by a
+// target it is exact. Batches of 1 and 3 rows, the second batch's first row not the shift.
+TEST(Metrics, R2OfTargetsFarFromZeroKeepsItsDigits) {
+  const std::vector<double> y = {1e8 + 1, 1e8 + 2, 1e8 + 3, 1e8 + 4};
+  const std::vector<double> yhat = {1e8 + 1.5, 1e8 + 2, 1e8 + 2, 1e8 + 5};
+  RegressionMetrics<double> m;
+  m.update({std::span<const double>(yhat).first(1),
+            1,
+            1,
+            std::span<const double>(y).first(1),
+            {},
+            1,
+            0});
+  m.update({std::span<const double>(yhat).subspan(1),
+            3,
+            1,
+            std::span<const double>(y).subspan(1),
+            {},
+            1,
+            0});
+  EXPECT_DOUBLE_EQ(m.r2(), 1 - 2.25 / 5);
+  EXPECT_DOUBLE_EQ(m.mse(), 2.25 / 4);
+}
+
 // Targets standardized with s = 3 for training: errors back in the data's units (MSE s^2, MAE s),
 // R^2 unchanged.
 TEST(Metrics, RegressionErrorsInTheDataUnitsOfStandardizedTargets) {

@@ -30,7 +30,7 @@ struct TrainOptions {
   std::int64_t top_k = 0;
   bool log_steps = false;
   std::string checkpoint_every = "60s";
-  std::int64_t chunk_rows = 64;
+  std::int64_t chunk_rows = 128;
   bool allreduce = false;
   std::int64_t sharpness_every = 0;
   std::int64_t diverge_steps = 10;

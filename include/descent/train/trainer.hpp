@@ -52,7 +52,7 @@ struct TrainerOptions {
   std::size_t eval_batch_size = 1024;
   /// Rows per chunk of a batch's gradient (data_parallel.hpp): the batch is split among the ranks
   /// of the communicator by these chunks; 0 = one chunk per batch. At most 128 (data_parallel.hpp).
-  std::size_t chunk_rows = 64;
+  std::size_t chunk_rows = 128;
   bool allreduce = false;  // sum gradients over ranks with MPI_Allreduce (bits depend on ranks)
 };
 
