@@ -1,6 +1,7 @@
 #include "descent/core/params.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -131,10 +132,25 @@ bool all_finite(std::span<const T> x) {
   for (T v : x) smallest = std::min(smallest, (std::bit_cast<Bits>(v) & exponent) ^ exponent);
   return smallest != 0;
 }
+
+/// all_finite over the whole arena, in parallel_for's ranges: on several threads
+/// the check of the arena the optimizer step has just updated (or the backward pass written) is
+/// shared like that step.
+template <class T>
+bool all_finite_shared(std::span<const T> x) {
+  std::atomic<bool> finite{true};
+  parallel_for(x.size(), [&](std::size_t b, std::size_t e) {
+    if (!all_finite(x.subspan(b, e - b))) finite.store(false, std::memory_order_relaxed);
+  });
+  return finite.load(std::memory_order_relaxed);
+}
 }  // namespace
 
+// The arena (its tensors side by side, in order_) is checked at once; only a non-finite one is
+// then looked for tensor by tensor.
 template <class T>
 std::optional<TensorId> Params<T>::first_nonfinite_grad() const {
+  if (all_finite_shared(grads())) return std::nullopt;
   for (TensorId id : order_)
     if (!all_finite<T>(tensor(id).grad)) return id;
   return std::nullopt;
@@ -142,6 +158,7 @@ std::optional<TensorId> Params<T>::first_nonfinite_grad() const {
 
 template <class T>
 std::optional<TensorId> Params<T>::first_nonfinite_value() const {
+  if (all_finite_shared(values())) return std::nullopt;
   for (TensorId id : order_)
     if (!all_finite<T>(tensor(id).value)) return id;
   return std::nullopt;

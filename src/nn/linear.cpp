@@ -10,30 +10,34 @@ namespace descent::nn {
 namespace {
 
 // A layer's products over a batch of at least kSplitRows rows, of at least kSplitMultiplyAdds
-// multiply-adds, are computed as kProductBlocks column blocks of their result, one task each,
-// shared between the threads. The blocks depend on the shape alone, so the kernel (Eigen's, or
-// oneDNN's sgemm on one thread) sums every element in the same order at any thread count: 1 and N
-// threads train the same model. (Eigen's own threading would not: it changes its k blocking, and
-// so the sums, with the thread count; oneDNN's threading is kept off likewise.) Below 128 rows,
-// moving a block's weights and gradients to the other core and back (the optimizer updates them on
-// this one) costs more than the block saves: with Eigen's kernel the MLP 784-256-10 step at batch
-// 64 ran 136k samples/s on 2 threads against 145k on 1, at batch 128 255k against 150k.
+// multiply-adds, are computed as kProductBlocks blocks of their result, one task each, shared
+// between the threads: column blocks of Z = X W^T and dX = dZ W, row blocks of dW = dZ^T X. The
+// blocks depend on the shape alone, so the kernel (Eigen's, or oneDNN's sgemm on one thread) sums
+// every element in the same order at any thread count: 1 and N threads train the same model.
+// (Eigen's own threading would not: it changes its k blocking, and so the sums, with the thread
+// count; oneDNN's threading is kept off likewise.) Block i of each product is the job's task i,
+// which the calling thread (i = 0) or the first helper (i = 1) claims: so the forward pass reads,
+// dW's block writes, and the optimizer step (parallel_for: one contiguous range per thread) updates
+// the same rows of W on the same core, where column blocks of dW put half of every row's gradient
+// on the other core. Below 128 rows, moving a block's weights and gradients to the other core and
+// back costs more than the block saves: with Eigen's kernel the MLP 784-256-10 step at batch 64 ran
+// 136k samples/s on 2 threads against 145k on 1, at batch 128 255k against 150k.
 constexpr Eigen::Index kSplitRows = 128;
 constexpr double kSplitMultiplyAdds = 1 << 22;  // ~20-30 us on one core
 constexpr Eigen::Index kProductBlocks = 2;
-constexpr Eigen::Index kBlockAlign = 16;  // blocks start on 64-byte boundaries of float rows
+constexpr Eigen::Index kBlockAlign = 16;  // column blocks start on 64-byte boundaries of float rows
 
-// Calls product(begin, size) for the column blocks of [0, cols) of a product over `rows` rows.
+// Calls product(begin, size) for the blocks of [0, extent) (a result's columns or rows) of a
+// product over `rows` rows.
 template <class Product>
-void by_column_blocks(Eigen::Index cols, Eigen::Index rows, double multiply_adds,
-                      Product&& product) {
+void by_blocks(Eigen::Index extent, Eigen::Index rows, double multiply_adds, Product&& product) {
   const bool split = rows >= kSplitRows && multiply_adds >= kSplitMultiplyAdds &&
-                     cols >= kProductBlocks * kBlockAlign;
-  const Eigen::Index blocks = split ? kProductBlocks : 1;
+                     extent >= kProductBlocks * kBlockAlign;
+  if (!split) return product(Eigen::Index{0}, extent);  // whole: no task, no division (batch 1)
   auto start = [&](Eigen::Index i) {
-    return i == blocks ? cols : cols * i / blocks / kBlockAlign * kBlockAlign;
+    return i == kProductBlocks ? extent : extent * i / kProductBlocks / kBlockAlign * kBlockAlign;
   };
-  run_tasks(std::size_t(blocks), split, [&](std::size_t i) {
+  run_tasks(std::size_t(kProductBlocks), true, [&](std::size_t i) {
     const Eigen::Index begin = start(Eigen::Index(i));
     product(begin, start(Eigen::Index(i) + 1) - begin);
   });
@@ -45,19 +49,31 @@ Operand<float> column_block(Operand<float> b, Eigen::Index j, Eigen::Index n) {
   return {b.data + j, b.rows, n, b.stride, false};
 }
 
-// C = op(A) op(B) + beta C through oneDNN's sgemm, in the same column blocks as the Eigen path
-// (for floats: callers ask sgemm_pays<T> first). Out of line, and asked before the operands are
-// built, so that the Eigen path of small products costs what it did (built and called every time,
-// they cost course_sgd's batch-1 steps ~9%).
+// Rows [i, i + n) of op(A).
+Operand<float> row_block(Operand<float> a, Eigen::Index i, Eigen::Index n) {
+  if (a.transposed) return {a.data + i, a.rows, n, a.stride, true};
+  return {a.data + i * a.stride, n, a.cols, a.stride, false};
+}
+
+enum class Blocks { columns, rows };
+
+// C = op(A) op(B) + beta C through oneDNN's sgemm, in the same blocks of C as the Eigen path (for
+// floats: callers ask sgemm_pays<T> first). Out of line, and asked before the operands are built,
+// so that the Eigen path of small products costs what it did (built and called every time, they
+// cost course_sgd's batch-1 steps ~9%).
 template <class T>
-[[gnu::noinline]] void sgemm_by_column_blocks(Eigen::Index rows, double multiply_adds,
-                                              const Operand<T>& a, const Operand<T>& b, T beta,
-                                              T* c, Eigen::Index c_stride) {
+[[gnu::noinline]] void sgemm_by_blocks(Blocks blocks, Eigen::Index rows, double multiply_adds,
+                                       const Operand<T>& a, const Operand<T>& b, T beta, T* c,
+                                       Eigen::Index c_stride) {
   if constexpr (std::is_same_v<T, float>) {
     open_sgemm();  // here, since the blocks' tasks must not throw
-    by_column_blocks(b.transposed ? b.rows : b.cols, rows, multiply_adds, [&](auto j, auto n) {
-      sgemm(a, column_block(b, j, n), beta, c + j, c_stride);
-    });
+    if (blocks == Blocks::columns)
+      by_blocks(b.transposed ? b.rows : b.cols, rows, multiply_adds,
+                [&](auto j, auto n) { sgemm(a, column_block(b, j, n), beta, c + j, c_stride); });
+    else
+      by_blocks(a.transposed ? a.cols : a.rows, rows, multiply_adds, [&](auto i, auto n) {
+        sgemm(row_block(a, i, n), b, beta, c + i * c_stride, c_stride);
+      });
   }
 }
 
@@ -119,10 +135,11 @@ const Matrix<T>& Linear<T>::forward(ConstRef<T> x) {
   const Eigen::Index in = Eigen::Index(in_), out = Eigen::Index(out_);
   // Z = X W^T
   if (sgemm_pays<T>(multiply_adds))
-    sgemm_by_column_blocks<T>(x.rows(), multiply_adds, {x.data(), x.rows(), in, x.outerStride()},
-                              {w.data(), out, in, in, true}, T(0), y_.data(), out);
+    sgemm_by_blocks<T>(Blocks::columns, x.rows(), multiply_adds,
+                       {x.data(), x.rows(), in, x.outerStride()}, {w.data(), out, in, in, true},
+                       T(0), y_.data(), out);
   else
-    by_column_blocks(out, x.rows(), multiply_adds, [&](auto j, auto n) {
+    by_blocks(out, x.rows(), multiply_adds, [&](auto j, auto n) {
       y_.middleCols(j, n).noalias() = x * w.middleRows(j, n).transpose();
     });
   if (has_bias_) y_.rowwise() += bias();  //   + 1 b^T
@@ -142,11 +159,12 @@ const Matrix<T>& Linear<T>::backward(ConstRef<T> dy) {
   const Eigen::Index in = Eigen::Index(in_), out = Eigen::Index(out_), rows = dy.rows();
   // dW += dZ^T X
   if (sgemm_pays<T>(multiply_adds))
-    sgemm_by_column_blocks<T>(rows, multiply_adds, {dy.data(), rows, out, dy.outerStride(), true},
-                              {x.data(), rows, in, x.outerStride()}, T(1), gw.data(), in);
+    sgemm_by_blocks<T>(Blocks::rows, rows, multiply_adds,
+                       {dy.data(), rows, out, dy.outerStride(), true},
+                       {x.data(), rows, in, x.outerStride()}, T(1), gw.data(), in);
   else
-    by_column_blocks(in, rows, multiply_adds, [&](auto j, auto n) {
-      gw.middleCols(j, n).noalias() += dy.transpose() * x.middleCols(j, n);
+    by_blocks(out, rows, multiply_adds, [&](auto i, auto n) {
+      gw.middleRows(i, n).noalias() += dy.middleCols(i, n).transpose() * x;
     });
   if (has_bias_) bias_grad() += dy.colwise().sum();  // db += 1^T dZ
   if (!needs_input_grad_) {
@@ -156,12 +174,12 @@ const Matrix<T>& Linear<T>::backward(ConstRef<T> dy) {
   dx_.resize(rows, in);
   // dX = dZ W
   if (sgemm_pays<T>(multiply_adds))
-    sgemm_by_column_blocks<T>(rows, multiply_adds, {dy.data(), rows, out, dy.outerStride()},
-                              {w.data(), out, in, in}, T(0), dx_.data(), in);
+    sgemm_by_blocks<T>(Blocks::columns, rows, multiply_adds,
+                       {dy.data(), rows, out, dy.outerStride()}, {w.data(), out, in, in}, T(0),
+                       dx_.data(), in);
   else
-    by_column_blocks(in, rows, multiply_adds, [&](auto j, auto n) {
-      dx_.middleCols(j, n).noalias() = dy * w.middleCols(j, n);
-    });
+    by_blocks(in, rows, multiply_adds,
+              [&](auto j, auto n) { dx_.middleCols(j, n).noalias() = dy * w.middleCols(j, n); });
   return dx_;
 }
 

@@ -7,7 +7,9 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "descent/core/parallel.hpp"
@@ -46,19 +48,28 @@ TEST(Parallel, SumIsChunkedTheSameBelowAndAboveTheParallelThreshold) {
   }
 }
 
-TEST(Parallel, ForCallsEachChunkOnceOnEitherPath) {
-  for (std::size_t n : {std::size_t{0}, std::size_t{9}, 3 * kParallelChunk + 1, kParallelMin + 1}) {
-    std::vector<int> hits(n, 0);
-    std::vector<int> starts((n + kParallelChunk - 1) / kParallelChunk, 0);
-    parallel_for(n, [&](std::size_t b, std::size_t e) {
-      ASSERT_EQ(b % kParallelChunk, 0u);
-      ASSERT_EQ(e, std::min(b + kParallelChunk, n));
-      ++starts[b / kParallelChunk];
-      for (std::size_t i = b; i < e; ++i) ++hits[i];
-    });
-    for (int h : hits) ASSERT_EQ(h, 1) << n;
-    for (int s : starts) ASSERT_EQ(s, 1) << n;
+// parallel_for covers [0, n) once, in one range below kParallelMin and in one contiguous range per
+// thread (each starting on a multiple of 16 elements) from it on.
+TEST(Parallel, ForCoversTheRangeOnceInOneRangePerThread) {
+  const int saved = num_threads();
+  for (int threads : {1, 2, 3}) {
+    set_num_threads(threads);
+    for (std::size_t n : {std::size_t{0}, std::size_t{9}, kParallelMin - 1, kParallelMin + 1}) {
+      std::vector<int> hits(n, 0);
+      std::mutex m;
+      std::vector<std::pair<std::size_t, std::size_t>> ranges;
+      parallel_for(n, [&](std::size_t b, std::size_t e) {
+        for (std::size_t i = b; i < e; ++i) ++hits[i];
+        std::lock_guard lock(m);
+        ranges.emplace_back(b, e);
+      });
+      for (int h : hits) ASSERT_EQ(h, 1) << n;
+      const std::size_t expected = n == 0 ? 0 : n < kParallelMin ? 1 : std::size_t(threads);
+      ASSERT_EQ(ranges.size(), expected) << n << " on " << threads;
+      for (const auto& [b, e] : ranges) EXPECT_EQ(b % 16, 0u) << n;
+    }
   }
+  set_num_threads(saved);
 }
 
 // Runs `jobs` jobs of 1 to 40 tasks through run_tasks and checks that each task ran exactly once.

@@ -1,26 +1,30 @@
 #pragma once
 // Parallel loops over index ranges, and tasks shared between descent's threads (the calling
-// thread and num_threads() - 1 helpers, src/core/task_team.cpp). Work is split into fixed-size
-// chunks independent of the thread count, so reductions give the same bits whatever the number of
-// threads (and whether the chunks run in parallel or one after the other).
+// thread and num_threads() - 1 helpers, src/core/task_team.cpp). Reductions (parallel_sum) are
+// split into fixed-size chunks independent of the thread count, so they give the same bits
+// whatever the number of threads; element-wise loops (parallel_for) into one contiguous range per
+// thread, which no result depends on.
 //
 // Loops shorter than kParallelMin run on the calling thread: the loops here are memory-bound
 // (zero_grad, norms, clipping, the optimizers' element-wise steps: ~0.1-0.6 ns per element), so
-// on short ones sharing saves less than waking a helper costs. From 2^17 elements on they are
-// shared: the Fashion-MNIST MLP's 203k-parameter SGD step, whose gradients both cores wrote, took
-// ~150 us on one thread of a 2-thread run (60 us in a 1-thread run); shared, the 2-thread loop
-// ran ~3% more samples/s (5 of 6 alternated pairs). (With OpenMP's spinning
-// workers it cost far more: under load, the Fashion-MNIST MLP step at batch 128 went from ~1 ms
-// to ~6 ms wall because zero_grad of its 203k gradients opened a parallel region.)
+// on short ones sharing saves less than waking a helper costs. (With OpenMP's spinning workers it
+// cost far more: under load, the Fashion-MNIST MLP step at batch 128 went from ~1 ms to ~6 ms wall
+// because zero_grad of its 203k gradients opened a parallel region.) From 2^17 elements on they
+// are shared: the Fashion-MNIST MLP's 203k-parameter SGD step, whose gradients both cores wrote,
+// took ~150 us on one thread of a 2-thread run (60 us in a 1-thread run).
+//
+// A job's task i is claimed first by the calling thread for i = 0 and by the first helper for
+// i = 1, so parallel_for's first range runs where the first block of a layer's products ran
+// (src/nn/linear.cpp): each core updates the weights whose gradients it wrote.
 #include <algorithm>
 #include <cstddef>
 #include <type_traits>
 
 namespace descent {
 
-/// Elements per chunk of a parallel loop (and of the partial sums of parallel_sum).
+/// Elements per chunk of parallel_sum's partial sums.
 inline constexpr std::size_t kParallelChunk = std::size_t{1} << 15;
-/// Loops over fewer elements than this run their chunks on the calling thread.
+/// Loops over fewer elements than this run on the calling thread.
 inline constexpr std::size_t kParallelMin = std::size_t{1} << 17;
 
 /// Number of threads parallel loops use (OpenMP); 0 = the OpenMP default.
@@ -48,14 +52,19 @@ void run_tasks(std::size_t num_tasks, bool in_parallel, Task&& task) {
       [](void* t, std::size_t i) { (*static_cast<std::remove_reference_t<Task>*>(t))(i); }, &task);
 }
 
-/// Calls fn(begin, end) over [0, n) in chunks of kParallelChunk, in parallel when n >=
-/// kParallelMin.
+/// Calls fn(begin, end) over [0, n) (not at all if n = 0): once on the calling thread when n <
+/// kParallelMin, else for num_threads() contiguous ranges (starting on 64-byte boundaries of
+/// floats), shared.
 template <class Fn>
 void parallel_for(std::size_t n, Fn&& fn) {
-  run_tasks((n + kParallelChunk - 1) / kParallelChunk, n >= kParallelMin, [&](std::size_t i) {
-    std::size_t begin = i * kParallelChunk;
-    fn(begin, std::min(begin + kParallelChunk, n));
-  });
+  if (n == 0) return;
+  constexpr std::size_t kAlign = 16;
+  const std::size_t parts =
+      n < kParallelMin ? 1 : std::max<std::size_t>(1, static_cast<std::size_t>(num_threads()));
+  const auto start = [&](std::size_t i) {
+    return i == parts ? n : n * i / parts / kAlign * kAlign;
+  };
+  run_tasks(parts, true, [&](std::size_t i) { fn(start(i), start(i + 1)); });
 }
 
 /// Sum over [0, n) of partial(begin, end), computed per fixed chunk and added in chunk order:
