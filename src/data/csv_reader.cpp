@@ -334,7 +334,8 @@ std::size_t CsvParser::read_rows() {
   std::error_code ec;
   const auto file_bytes = std::filesystem::file_size(path_, ec);
   // Two pieces per thread, taken in turn: a thread slowed down (a shared machine) holds the round
-  // back by one piece, not by half of it. CsvBlocks holds two such rounds (it reads ahead).
+  // back by one piece, not by half of it. CsvBlocks holds two such rounds: the first task of a
+  // round reads the next one, so the threads that parse are never more than the cores.
   const int threads = std::max(1, num_threads());
   const auto count = static_cast<std::size_t>(threads) * kPiecesPerThread;
   detail::CsvBlocks blocks(path_, tok_.file(), tok_.unread(), count, columns_.size());
@@ -348,7 +349,8 @@ std::size_t CsvParser::read_rows() {
   std::size_t rows = 0, line = tok_.next_line(), bytes_read = 0;
   while (blocks.next()) {
     const std::vector<detail::CsvBlocks::Piece>& text = blocks.pieces();
-    const int team = static_cast<int>(std::min(text.size(), static_cast<std::size_t>(threads)));
+    const int team =
+        static_cast<int>(std::min(text.size() + 1, static_cast<std::size_t>(threads)));
     // Each piece parses straight into the matrix, from the row its predecessors can at most fill.
     first_row[0] = rows;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -358,7 +360,9 @@ std::size_t CsvParser::read_rows() {
     reserve_rows(first_row[text.size()],
                  ec ? 0.0 : static_cast<double>(bytes_read) / static_cast<double>(file_bytes));
     const bool track_texts = !texts_overflow_;
-    in_turn(team, text.size(), [&](std::size_t i) {
+    in_turn(team, text.size() + 1, [&](std::size_t task) {
+      if (task == 0) return blocks.read_ahead();
+      const std::size_t i = task - 1;
       try {
         pieces[i]->parse(text[i].text, track_texts, x_.data() + first_row[i] * layout_.features);
       } catch (...) {
