@@ -100,8 +100,7 @@ void CsvBlocks::cut_pieces(Round& round) const {
     const auto size = static_cast<std::size_t>(cut - piece);
     // Exact for the common text (a record per line, the last one ended): the rows of the pieces
     // after this one then start right after its own, and need not be moved up.
-    const auto records =
-        static_cast<std::size_t>(std::count(piece, cut, '\n')) + (cut[-1] != '\n');
+    const auto records = static_cast<std::size_t>(std::count(piece, cut, '\n')) + (cut[-1] != '\n');
     round.pieces.push_back({{piece, size}, std::min(records, size / columns_ + 1)});
     piece = cut;
   }

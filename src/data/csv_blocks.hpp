@@ -7,8 +7,8 @@
 // Record ends are found as CsvTokenizer finds them (quote-aware). Internal to src/data.
 #include <cstddef>
 #include <cstdio>
-#include <filesystem>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <new>
 #include <string_view>
@@ -48,6 +48,8 @@ class CsvBlocks {
   /// since the last next()), rethrowing its read error; false when the file has no more text. The
   /// previous round's pieces become invalid.
   bool next();
+  /// Whether the current round ends the file (read_ahead() then has nothing to read).
+  bool ends_file() const { return eof_; }
   /// The current round's pieces in file order.
   const std::vector<Piece>& pieces() const { return current().pieces; }
 
@@ -84,7 +86,7 @@ class CsvBlocks {
   std::size_t columns_;
   bool eof_ = false;  // written by prepare() only
   Round rounds_[2];
-  int current_ = 1;  // the round read ahead is the other one
+  int current_ = 1;       // the round read ahead is the other one
   bool started_ = false;  // a round was made current
   // The outcome of the last read_ahead(), if not taken by next() yet.
   bool ahead_read_ = false, ahead_has_text_ = false;

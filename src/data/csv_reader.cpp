@@ -51,7 +51,7 @@ bool distinct_up_to(std::span<const float> values, std::size_t limit,
 /// Calls body(i) for each i in [0, n) on `team` threads (the caller's and team - 1 more), each
 /// taking the next i in turn. The threads wait for each other blocked: OpenMP's default active wait
 /// spins, and between the rounds of a file that took a quarter of the CPU of a loaded 2-core
-/// machine away from the threads still parsing and the one reading ahead.
+/// machine away from the threads still parsing or reading ahead.
 template <class Body>
 void in_turn(int team, std::size_t n, Body body) {
   std::atomic<std::size_t> next{0};
@@ -349,8 +349,10 @@ std::size_t CsvParser::read_rows() {
   std::size_t rows = 0, line = tok_.next_line(), bytes_read = 0;
   while (blocks.next()) {
     const std::vector<detail::CsvBlocks::Piece>& text = blocks.pieces();
-    const int team =
-        static_cast<int>(std::min(text.size() + 1, static_cast<std::size_t>(threads)));
+    // Task 0 reads the next round, if there is one (a small file is one round: one thread).
+    const std::size_t read_task = blocks.ends_file() ? 0 : 1;
+    const std::size_t tasks = read_task + text.size();
+    const int team = static_cast<int>(std::min(tasks, static_cast<std::size_t>(threads)));
     // Each piece parses straight into the matrix, from the row its predecessors can at most fill.
     first_row[0] = rows;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -360,9 +362,9 @@ std::size_t CsvParser::read_rows() {
     reserve_rows(first_row[text.size()],
                  ec ? 0.0 : static_cast<double>(bytes_read) / static_cast<double>(file_bytes));
     const bool track_texts = !texts_overflow_;
-    in_turn(team, text.size() + 1, [&](std::size_t task) {
-      if (task == 0) return blocks.read_ahead();
-      const std::size_t i = task - 1;
+    in_turn(team, tasks, [&](std::size_t task) {
+      if (task < read_task) return blocks.read_ahead();
+      const std::size_t i = task - read_task;
       try {
         pieces[i]->parse(text[i].text, track_texts, x_.data() + first_row[i] * layout_.features);
       } catch (...) {
