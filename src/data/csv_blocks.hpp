@@ -19,7 +19,7 @@ namespace descent::data::detail {
 class CsvBlocks {
  public:
   /// Bytes of text per piece in a full round.
-  static constexpr std::size_t kPieceBytes = std::size_t{1} << 20;
+  static constexpr std::size_t kPieceBytes = std::size_t{1} << 18;
   /// A round shorter than pieces x this is cut into fewer pieces (a small file: one).
   static constexpr std::size_t kMinPieceBytes = std::size_t{64} << 10;
   /// Readable bytes after every piece's text (after the round's text: zeros), for parsers that

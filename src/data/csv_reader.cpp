@@ -32,7 +32,7 @@ using detail::Field;
 using detail::Role;
 using detail::shown;
 
-constexpr std::size_t kPiecesPerThread = 2;
+constexpr std::size_t kPiecesPerThread = 8;
 
 /// `distinct` = the distinct values in increasing order; false (and `distinct` incomplete) as soon
 /// as there are more than `limit`. One pass with a small sorted set, not a sort of all the rows.
@@ -333,9 +333,10 @@ void CsvParser::finish_target(Dataset& data, std::size_t rows) {
 std::size_t CsvParser::read_rows() {
   std::error_code ec;
   const auto file_bytes = std::filesystem::file_size(path_, ec);
-  // Two pieces per thread, taken in turn: a thread slowed down (a shared machine) holds the round
-  // back by one piece, not by half of it. CsvBlocks holds two such rounds: the first task of a
-  // round reads the next one, so the threads that parse are never more than the cores.
+  // Eight small pieces per thread, taken in turn: a thread slowed down (a shared machine, or the
+  // task that reads the next round) holds the round's end back by one small piece while the others
+  // wait. CsvBlocks holds two such rounds: the first task of a round reads the next one, so the
+  // threads that parse are never more than the cores.
   const int threads = std::max(1, num_threads());
   const auto count = static_cast<std::size_t>(threads) * kPiecesPerThread;
   detail::CsvBlocks blocks(path_, tok_.file(), tok_.unread(), count, columns_.size());
