@@ -350,9 +350,14 @@ std::size_t CsvParser::read_rows() {
   std::size_t rows = 0, line = tok_.next_line(), bytes_read = 0;
   while (blocks.next()) {
     const std::vector<detail::CsvBlocks::Piece>& text = blocks.pieces();
-    // Task 0 reads the next round, if there is one (a small file is one round: one thread).
-    const std::size_t read_task = blocks.ends_file() ? 0 : 1;
+    // Task 0 reads the next round, if there is one (a small file is one round: one thread). A
+    // single parsing thread has it read beside it instead, on a thread of its own, so that the
+    // parse does not wait for the file.
+    const bool read_beside = threads == 1 && !blocks.ends_file();
+    const std::size_t read_task = blocks.ends_file() || read_beside ? 0 : 1;
     const std::size_t tasks = read_task + text.size();
+    std::future<void> reading;  // its destructor waits for it, also when a piece's error is thrown
+    if (read_beside) reading = std::async(std::launch::async, [&blocks] { blocks.read_ahead(); });
     const int team = static_cast<int>(std::min(tasks, static_cast<std::size_t>(threads)));
     // Each piece parses straight into the matrix, from the row its predecessors can at most fill.
     first_row[0] = rows;
