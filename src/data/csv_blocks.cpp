@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
+#include <utility>
 
 #include "csv_tokenizer.hpp"
 #include "descent/core/error.hpp"
@@ -11,22 +12,17 @@
 namespace descent::data::detail {
 
 CsvBlocks::CsvBlocks(const std::filesystem::path& path, std::FILE* file,
-                     std::string_view read_ahead, std::size_t pieces, std::size_t columns)
+                     std::string_view already_read, std::size_t pieces, std::size_t columns)
     : path_(path), file_(file), max_pieces_(std::max<std::size_t>(1, pieces)), columns_(columns) {
   // Sized to the input: a small file costs a small buffer.
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(path, ec);
   const std::size_t round = max_pieces_ * kPieceBytes;
   Round& first = rounds_[0];
-  resize(first, std::max(read_ahead.size(), ec ? round : std::min<std::size_t>(bytes, round)) + 1);
-  std::memcpy(first.buffer.get(), read_ahead.data(), read_ahead.size());
-  first.filled = read_ahead.size();
-  // Nothing to overlap with yet: the first round is read by the first next(), on its thread.
-  ahead_ = std::async(std::launch::deferred, [this, &first] { return prepare(first); });
-}
-
-CsvBlocks::~CsvBlocks() {
-  if (ahead_.valid()) ahead_.wait();
+  resize(first,
+         std::max(already_read.size(), ec ? round : std::min<std::size_t>(bytes, round)) + 1);
+  std::memcpy(first.buffer.get(), already_read.data(), already_read.size());
+  first.filled = already_read.size();
 }
 
 void CsvBlocks::resize(Round& round, std::size_t size) {
@@ -102,8 +98,10 @@ void CsvBlocks::cut_pieces(Round& round) const {
       cut = nl ? nl + 1 : end;
     }
     const auto size = static_cast<std::size_t>(cut - piece);
-    const auto lines = static_cast<std::size_t>(std::count(piece, cut, '\n'));
-    round.pieces.push_back({{piece, size}, std::min(lines, size / columns_) + 1});
+    // Exact for the common text (a record per line, the last one ended): the rows of the pieces
+    // after this one then start right after its own, and need not be moved up.
+    const auto records = static_cast<std::size_t>(std::count(piece, cut, '\n')) + (cut[-1] != '\n');
+    round.pieces.push_back({{piece, size}, std::min(records, size / columns_ + 1)});
     piece = cut;
   }
 }
@@ -121,21 +119,36 @@ bool CsvBlocks::prepare(Round& round) {
   return true;
 }
 
-void CsvBlocks::read_ahead() {
-  if (eof_) return;  // the current round ends the file
-  const Round& now = rounds_[current_];
-  Round& next = rounds_[current_ ^ 1];
-  next.filled = 0;
-  if (next.size < now.size) resize(next, now.size);
-  next.filled = now.filled - now.round_end;
-  std::memcpy(next.buffer.get(), now.buffer.get() + now.round_end, next.filled);
-  ahead_ = std::async(std::launch::async, [this, &next] { return prepare(next); });
+void CsvBlocks::read_ahead() noexcept {
+  try {
+    Round& next = rounds_[current_ ^ 1];
+    if (started_) {
+      const Round& now = rounds_[current_];
+      ahead_has_text_ = false;
+      if (!eof_) {  // else the current round ends the file
+        // The current round's unfinished record starts the next.
+        next.filled = 0;
+        if (next.size < now.size) resize(next, now.size);
+        next.filled = now.filled - now.round_end;
+        std::memcpy(next.buffer.get(), now.buffer.get() + now.round_end, next.filled);
+        ahead_has_text_ = prepare(next);
+      }
+    } else {
+      ahead_has_text_ = prepare(next);
+    }
+  } catch (...) {
+    ahead_error_ = std::current_exception();
+  }
+  ahead_read_ = true;
 }
 
 bool CsvBlocks::next() {
-  if (!ahead_.valid() || !ahead_.get()) return false;
+  if (!ahead_read_) read_ahead();
+  ahead_read_ = false;
+  if (ahead_error_) std::rethrow_exception(std::exchange(ahead_error_, nullptr));
+  if (!ahead_has_text_) return false;
   current_ ^= 1;
-  read_ahead();
+  started_ = true;
   return true;
 }
 

@@ -1,14 +1,14 @@
 #pragma once
 // The data part of a CSV file (after its header) read in rounds of whole records, each round cut
 // into pieces of whole records so that threads can parse the pieces side by side. The next round is
-// read, cut and counted on a thread of its own while the caller parses the current one (read-ahead,
-// double buffering), so the parsing threads never wait for the file. Memory is two rounds
+// read, cut and counted by one of those threads (read_ahead) while the others parse the current
+// one (double buffering), so the parsing threads never wait for the file. Memory is two rounds
 // (`pieces` x kPieceBytes each, plus a record longer than that) whatever the file size.
 // Record ends are found as CsvTokenizer finds them (quote-aware). Internal to src/data.
 #include <cstddef>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
-#include <future>
 #include <memory>
 #include <new>
 #include <string_view>
@@ -19,7 +19,7 @@ namespace descent::data::detail {
 class CsvBlocks {
  public:
   /// Bytes of text per piece in a full round.
-  static constexpr std::size_t kPieceBytes = std::size_t{1} << 20;
+  static constexpr std::size_t kPieceBytes = std::size_t{1} << 18;
   /// A round shorter than pieces x this is cut into fewer pieces (a small file: one).
   static constexpr std::size_t kMinPieceBytes = std::size_t{64} << 10;
   /// Readable bytes after every piece's text (after the round's text: zeros), for parsers that
@@ -34,18 +34,22 @@ class CsvBlocks {
   };
 
   /// Continues reading `file` (owned by the caller, named `path` in errors) after the bytes
-  /// `read_ahead` already taken from it, which start at a record, of `columns` columns.
-  /// `pieces` >= 1. Starts reading the first round.
-  CsvBlocks(const std::filesystem::path& path, std::FILE* file, std::string_view read_ahead,
+  /// `already_read` taken from it, which start at a record, of `columns` columns. `pieces` >= 1.
+  CsvBlocks(const std::filesystem::path& path, std::FILE* file, std::string_view already_read,
             std::size_t pieces, std::size_t columns);
-  /// Waits for the round being read ahead.
-  ~CsvBlocks();
   CsvBlocks(const CsvBlocks&) = delete;
   CsvBlocks& operator=(const CsvBlocks&) = delete;
 
-  /// Makes the round read ahead the current one (rethrowing its read error) and starts reading the
-  /// next; false when the file has no more text. The previous round's pieces become invalid.
+  /// Reads the round after the current one (before the first next(): the first round) into the
+  /// other buffer; its read error is kept for next(). May run on another thread than the caller's,
+  /// beside the parsing of the current round's pieces, at most once per round.
+  void read_ahead() noexcept;
+  /// Makes the round read ahead the current one (reading it first if read_ahead() was not called
+  /// since the last next()), rethrowing its read error; false when the file has no more text. The
+  /// previous round's pieces become invalid.
   bool next();
+  /// Whether the current round ends the file (read_ahead() then has nothing to read).
+  bool ends_file() const { return eof_; }
   /// The current round's pieces in file order.
   const std::vector<Piece>& pieces() const { return current().pieces; }
 
@@ -68,25 +72,25 @@ class CsvBlocks {
   /// initialized.
   static void resize(Round& round, std::size_t size);
   /// Fills `round` (which already holds the previous round's unfinished record), finds its last
-  /// record end, cuts and counts its pieces; false when the file has no more text. Runs on the
-  /// read-ahead thread, one round at a time.
+  /// record end, cuts and counts its pieces; false when the file has no more text.
   bool prepare(Round& round);
   void fill(Round& round);
   /// Sets round_end after the last record end in the buffer (all of it at the end of the file);
   /// false when it holds no whole record.
   bool find_round_end(Round& round) const;
   void cut_pieces(Round& round) const;
-  /// Moves the current round's unfinished record to the other buffer and reads it ahead.
-  void read_ahead();
 
   const std::filesystem::path& path_;
   std::FILE* file_;
   std::size_t max_pieces_;
   std::size_t columns_;
-  bool eof_ = false;  // written by prepare() only; next() reads it after taking that round
+  bool eof_ = false;  // written by prepare() only
   Round rounds_[2];
-  int current_ = 1;  // the round being read ahead is the other one
-  std::future<bool> ahead_;
+  int current_ = 1;       // the round read ahead is the other one
+  bool started_ = false;  // a round was made current
+  // The outcome of the last read_ahead(), if not taken by next() yet.
+  bool ahead_read_ = false, ahead_has_text_ = false;
+  std::exception_ptr ahead_error_;
 };
 
 }  // namespace descent::data::detail

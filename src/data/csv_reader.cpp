@@ -32,7 +32,7 @@ using detail::Field;
 using detail::Role;
 using detail::shown;
 
-constexpr std::size_t kPiecesPerThread = 2;
+constexpr std::size_t kPiecesPerThread = 8;
 
 /// `distinct` = the distinct values in increasing order; false (and `distinct` incomplete) as soon
 /// as there are more than `limit`. One pass with a small sorted set, not a sort of all the rows.
@@ -51,7 +51,7 @@ bool distinct_up_to(std::span<const float> values, std::size_t limit,
 /// Calls body(i) for each i in [0, n) on `team` threads (the caller's and team - 1 more), each
 /// taking the next i in turn. The threads wait for each other blocked: OpenMP's default active wait
 /// spins, and between the rounds of a file that took a quarter of the CPU of a loaded 2-core
-/// machine away from the threads still parsing and the one reading ahead.
+/// machine away from the threads still parsing or reading ahead.
 template <class Body>
 void in_turn(int team, std::size_t n, Body body) {
   std::atomic<std::size_t> next{0};
@@ -333,8 +333,10 @@ void CsvParser::finish_target(Dataset& data, std::size_t rows) {
 std::size_t CsvParser::read_rows() {
   std::error_code ec;
   const auto file_bytes = std::filesystem::file_size(path_, ec);
-  // Two pieces per thread, taken in turn: a thread slowed down (a shared machine) holds the round
-  // back by one piece, not by half of it. CsvBlocks holds two such rounds (it reads ahead).
+  // Eight small pieces per thread, taken in turn: a thread slowed down (a shared machine, or the
+  // task that reads the next round) holds the round's end back by one small piece while the others
+  // wait. CsvBlocks holds two such rounds: the first task of a round reads the next one, so the
+  // threads that parse are never more than the cores.
   const int threads = std::max(1, num_threads());
   const auto count = static_cast<std::size_t>(threads) * kPiecesPerThread;
   detail::CsvBlocks blocks(path_, tok_.file(), tok_.unread(), count, columns_.size());
@@ -348,7 +350,15 @@ std::size_t CsvParser::read_rows() {
   std::size_t rows = 0, line = tok_.next_line(), bytes_read = 0;
   while (blocks.next()) {
     const std::vector<detail::CsvBlocks::Piece>& text = blocks.pieces();
-    const int team = static_cast<int>(std::min(text.size(), static_cast<std::size_t>(threads)));
+    // Task 0 reads the next round, if there is one (a small file is one round: one thread). A
+    // single parsing thread has it read beside it instead, on a thread of its own, so that the
+    // parse does not wait for the file.
+    const bool read_beside = threads == 1 && !blocks.ends_file();
+    const std::size_t read_task = blocks.ends_file() || read_beside ? 0 : 1;
+    const std::size_t tasks = read_task + text.size();
+    std::future<void> reading;  // its destructor waits for it, also when a piece's error is thrown
+    if (read_beside) reading = std::async(std::launch::async, [&blocks] { blocks.read_ahead(); });
+    const int team = static_cast<int>(std::min(tasks, static_cast<std::size_t>(threads)));
     // Each piece parses straight into the matrix, from the row its predecessors can at most fill.
     first_row[0] = rows;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -358,7 +368,9 @@ std::size_t CsvParser::read_rows() {
     reserve_rows(first_row[text.size()],
                  ec ? 0.0 : static_cast<double>(bytes_read) / static_cast<double>(file_bytes));
     const bool track_texts = !texts_overflow_;
-    in_turn(team, text.size(), [&](std::size_t i) {
+    in_turn(team, tasks, [&](std::size_t task) {
+      if (task < read_task) return blocks.read_ahead();
+      const std::size_t i = task - read_task;
       try {
         pieces[i]->parse(text[i].text, track_texts, x_.data() + first_row[i] * layout_.features);
       } catch (...) {
