@@ -41,8 +41,8 @@ struct Dataset {
   void validate() const;
 };
 
-/// x.resize(rows, cols), its values unset; a large matrix is first offered to the kernel's
-/// transparent huge pages (Linux madvise), so filling it takes a page fault per 2 MB, not per 4 KB.
+/// x.resize(rows, cols), its values unset, and a large matrix offered transparent huge pages
+/// (advise_huge_pages) before it is filled.
 void resize_uninitialized(Matrix& x, Eigen::Index rows, Eigen::Index cols);
 
 /// The rows `indices` of `data` (in that order), with the same names, task and source.
