@@ -11,7 +11,9 @@ namespace {
 
 // A layer's products over a batch of at least kSplitRows rows, of at least kSplitMultiplyAdds
 // multiply-adds, are computed as kProductBlocks blocks of their result, one task each, shared
-// between the threads: column blocks of Z = X W^T and dX = dZ W, row blocks of dW = dZ^T X. The
+// between the threads: column blocks of Z = X W^T and dX = dZ W, and of dW = dZ^T X row blocks
+// through oneDNN (floats) but column blocks through Eigen (doubles; Eigen evaluates a tiny product
+// of row blocks, course_sgd's batch of 1, at half the speed). The
 // blocks depend on the shape alone, so the kernel (Eigen's, or oneDNN's sgemm on one thread) sums
 // every element in the same order at any thread count: 1 and N threads train the same model.
 // (Eigen's own threading would not: it changes its k blocking, and so the sums, with the thread
@@ -163,8 +165,8 @@ const Matrix<T>& Linear<T>::backward(ConstRef<T> dy) {
                        {dy.data(), rows, out, dy.outerStride(), true},
                        {x.data(), rows, in, x.outerStride()}, T(1), gw.data(), in);
   else
-    by_blocks(out, rows, multiply_adds, [&](auto i, auto n) {
-      gw.middleRows(i, n).noalias() += dy.middleCols(i, n).transpose() * x;
+    by_blocks(in, rows, multiply_adds, [&](auto j, auto n) {
+      gw.middleCols(j, n).noalias() += dy.transpose() * x.middleCols(j, n);
     });
   if (has_bias_) bias_grad() += dy.colwise().sum();  // db += 1^T dZ
   if (!needs_input_grad_) {
