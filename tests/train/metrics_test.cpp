@@ -128,25 +128,19 @@ TEST(Metrics, ClassIdsOutOfRangeAreRejected) {
   EXPECT_THROW(acc.update({out, 1, 2, {}, bad, 1, 0}), descent::UsageError);
 }
 
+// One regression column fed as a batch of 1 row, then one of the other rows.
+RegressionMetrics<double> in_two_batches(const std::vector<double>& yhat,
+                                         const std::vector<double>& y) {
+  RegressionMetrics<double> m;
+  const std::span<const double> out(yhat), target(y);
+  m.update({out.first(1), 1, 1, target.first(1), {}, 1, 0});
+  m.update({out.subspan(1), y.size() - 1, 1, target.subspan(1), {}, 1, 0});
+  return m;
+}
+
 TEST(Metrics, RegressionErrorsAndR2) {
   // y = 1,2,3,4; yhat = 1.5,2,2,5: errors .5,0,-1,1.
-  const std::vector<double> y = {1, 2, 3, 4};
-  const std::vector<double> yhat = {1.5, 2, 2, 5};
-  RegressionMetrics<double> m;
-  m.update({std::span<const double>(yhat).first(1),
-            1,
-            1,
-            std::span<const double>(y).first(1),
-            {},
-            1,
-            0});
-  m.update({std::span<const double>(yhat).subspan(1),
-            3,
-            1,
-            std::span<const double>(y).subspan(1),
-            {},
-            1,
-            0});
+  const RegressionMetrics<double> m = in_two_batches({1.5, 2, 2, 5}, {1, 2, 3, 4});
   EXPECT_DOUBLE_EQ(m.mse(), 2.25 / 4);     // (.25 + 0 + 1 + 1) / 4
   EXPECT_DOUBLE_EQ(m.mae(), 2.5 / 4);      // (.5 + 0 + 1 + 1) / 4
   EXPECT_DOUBLE_EQ(m.r2(), 1 - 2.25 / 5);  // SS_tot = 2.25+.25+.25+2.25 = 5
@@ -157,25 +151,10 @@ TEST(Metrics, RegressionErrorsAndR2) {
 
 // Targets far from zero: y = 1e8 + (1, 2, 3, 4). A plain sum of squares, sum y^2 - (sum y)^2 / N,
 // would lose SS_tot = 5 to rounding (y^2 ~ 1e16, where a double's step is 2); on data shifted by a
-// target it is exact. Batches of 1 and 3 rows, the second batch's first row not the shift.
+// target it is exact. The second batch's first row is not the shift.
 TEST(Metrics, R2OfTargetsFarFromZeroKeepsItsDigits) {
-  const std::vector<double> y = {1e8 + 1, 1e8 + 2, 1e8 + 3, 1e8 + 4};
-  const std::vector<double> yhat = {1e8 + 1.5, 1e8 + 2, 1e8 + 2, 1e8 + 5};
-  RegressionMetrics<double> m;
-  m.update({std::span<const double>(yhat).first(1),
-            1,
-            1,
-            std::span<const double>(y).first(1),
-            {},
-            1,
-            0});
-  m.update({std::span<const double>(yhat).subspan(1),
-            3,
-            1,
-            std::span<const double>(y).subspan(1),
-            {},
-            1,
-            0});
+  const RegressionMetrics<double> m =
+      in_two_batches({1e8 + 1.5, 1e8 + 2, 1e8 + 2, 1e8 + 5}, {1e8 + 1, 1e8 + 2, 1e8 + 3, 1e8 + 4});
   EXPECT_DOUBLE_EQ(m.r2(), 1 - 2.25 / 5);
   EXPECT_DOUBLE_EQ(m.mse(), 2.25 / 4);
 }
