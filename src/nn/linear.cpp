@@ -11,19 +11,19 @@ namespace {
 
 // A layer's products over a batch of at least kSplitRows rows, of at least kSplitMultiplyAdds
 // multiply-adds, are computed as kProductBlocks blocks of their result, one task each, shared
-// between the threads: column blocks of Z = X W^T and dX = dZ W, and of dW = dZ^T X row blocks
-// through oneDNN (floats) but column blocks through Eigen (doubles; Eigen evaluates a tiny product
-// of row blocks, course_sgd's batch of 1, at half the speed). The
-// blocks depend on the shape alone, so the kernel (Eigen's, or oneDNN's sgemm on one thread) sums
-// every element in the same order at any thread count: 1 and N threads train the same model.
-// (Eigen's own threading would not: it changes its k blocking, and so the sums, with the thread
-// count; oneDNN's threading is kept off likewise.) Block i of each product is the job's task i,
-// which the calling thread (i = 0) or the first helper (i = 1) claims: so the forward pass reads,
-// dW's block writes, and the optimizer step (parallel_for: one contiguous range per thread) updates
-// the same rows of W on the same core, where column blocks of dW put half of every row's gradient
-// on the other core. Below 128 rows, moving a block's weights and gradients to the other core and
-// back costs more than the block saves: with Eigen's kernel the MLP 784-256-10 step at batch 64 ran
-// 136k samples/s on 2 threads against 145k on 1, at batch 128 255k against 150k.
+// between the threads: column blocks of Z = X W^T and dX = dZ W; row blocks of dW = dZ^T X through
+// oneDNN (floats), column blocks through Eigen (doubles: Eigen evaluates a tiny product of row
+// blocks, course_sgd's batch of 1, at half the speed). The blocks depend on the shape alone, so the
+// kernel (Eigen's, or oneDNN's sgemm on one thread) sums every element in the same order at any
+// thread count: 1 and N threads train the same model. (Eigen's own threading would not: it changes
+// its k blocking, and so the sums, with the thread count; oneDNN's threading is kept off likewise.)
+// Block i of each product is the job's task i, which the calling thread (i = 0) or the first
+// helper (i = 1) claims: so the forward pass reads, dW's block writes, and the optimizer step
+// (parallel_for: one contiguous range per thread) updates the same rows of W on the same core,
+// where column blocks of dW put half of every row's gradient on the other core. Below 128 rows,
+// moving a block's weights and gradients to the other core and back costs more than the block
+// saves: with Eigen's kernel the MLP 784-256-10 step at batch 64 ran 136k samples/s on 2 threads
+// against 145k on 1, at batch 128 255k against 150k.
 constexpr Eigen::Index kSplitRows = 128;
 constexpr double kSplitMultiplyAdds = 1 << 22;  // ~20-30 us on one core
 constexpr Eigen::Index kProductBlocks = 2;
@@ -59,10 +59,10 @@ Operand<float> row_block(Operand<float> a, Eigen::Index i, Eigen::Index n) {
 
 enum class Blocks { columns, rows };
 
-// C = op(A) op(B) + beta C through oneDNN's sgemm, in the same blocks of C as the Eigen path (for
-// floats: callers ask sgemm_pays<T> first). Out of line, and asked before the operands are built,
-// so that the Eigen path of small products costs what it did (built and called every time, they
-// cost course_sgd's batch-1 steps ~9%).
+// C = op(A) op(B) + beta C through oneDNN's sgemm, in column or row blocks of C fixed by the shape
+// (for floats: callers ask sgemm_pays<T> first). Out of line, and asked before the operands are
+// built, so that the Eigen path of small products costs what it did (built and called every time,
+// they cost course_sgd's batch-1 steps ~9%).
 template <class T>
 [[gnu::noinline]] void sgemm_by_blocks(Blocks blocks, Eigen::Index rows, double multiply_adds,
                                        const Operand<T>& a, const Operand<T>& b, T beta, T* c,
