@@ -59,6 +59,29 @@ Operand<float> row_block(Operand<float> a, Eigen::Index i, Eigen::Index n) {
 
 enum class Blocks { columns, rows };
 
+// Eigen evaluates a product whose sizes sum below EIGEN_GEMM_TO_COEFFBASED_THRESHOLD coefficient
+// by coefficient (its lazy product). For Z = X W^T and dW += dZ^T X, with every row and every sum
+// shorter than a SIMD packet, each coefficient is then a scalar sum in index order, res = a_0 b_0,
+// res = res + a_k b_k (then added to dW). Those two products are written out below as the same
+// sums in the same order (sequential_dot): Eigen's bits without its expression set-up, which costs
+// more than the arithmetic at course_sgd's Linear(10, 1), batch 1. (dX = dZ W is not: there Eigen's
+// lazy product runs 4-wide fused multiply-adds on the aligned part of each row, and that stays
+// Eigen's.) tests/nn/layer_test.cpp compares both with Eigen on every such shape and alignment.
+template <class T>
+bool coefficient_wise(Eigen::Index rows, Eigen::Index in, Eigen::Index out) {
+  constexpr Eigen::Index packet = Eigen::internal::packet_traits<T>::size;
+  return rows + in + out < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD && rows < packet && in < packet &&
+         out < packet;
+}
+
+// sum_k a[k a_step] b[k b_step] for k < n, in k order from the first product.
+template <class T>
+T sequential_dot(const T* a, Eigen::Index a_step, const T* b, Eigen::Index b_step, Eigen::Index n) {
+  T sum = a[0] * b[0];
+  for (Eigen::Index k = 1; k < n; ++k) sum += a[k * a_step] * b[k * b_step];
+  return sum;
+}
+
 // C = op(A) op(B) + beta C through oneDNN's sgemm, in column or row blocks of C fixed by the shape
 // (for floats: callers ask sgemm_pays<T> first). Out of line, and asked before the operands are
 // built, so that the Eigen path of small products costs what it did (built and called every time,
@@ -136,7 +159,11 @@ const Matrix<T>& Linear<T>::forward(ConstRef<T> x) {
   const double multiply_adds = double(x.rows()) * double(in_ * out_);
   const Eigen::Index in = Eigen::Index(in_), out = Eigen::Index(out_);
   // Z = X W^T
-  if (sgemm_pays<T>(multiply_adds))
+  if (coefficient_wise<T>(x.rows(), in, out))
+    for (Eigen::Index i = 0; i < x.rows(); ++i)
+      for (Eigen::Index j = 0; j < out; ++j)
+        y_(i, j) = sequential_dot(x.data() + i * x.outerStride(), 1, w.data() + j * in, 1, in);
+  else if (sgemm_pays<T>(multiply_adds))
     sgemm_by_blocks<T>(Blocks::columns, x.rows(), multiply_adds,
                        {x.data(), x.rows(), in, x.outerStride()}, {w.data(), out, in, in, true},
                        T(0), y_.data(), out);
@@ -160,7 +187,12 @@ const Matrix<T>& Linear<T>::backward(ConstRef<T> dy) {
   const double multiply_adds = double(dy.rows()) * double(in_ * out_);
   const Eigen::Index in = Eigen::Index(in_), out = Eigen::Index(out_), rows = dy.rows();
   // dW += dZ^T X
-  if (sgemm_pays<T>(multiply_adds))
+  if (coefficient_wise<T>(rows, in, out))
+    for (Eigen::Index j = 0; j < out; ++j)
+      for (Eigen::Index k = 0; k < in; ++k)
+        gw(j, k) +=
+            sequential_dot(dy.data() + j, dy.outerStride(), x.data() + k, x.outerStride(), rows);
+  else if (sgemm_pays<T>(multiply_adds))
     sgemm_by_blocks<T>(Blocks::rows, rows, multiply_adds,
                        {dy.data(), rows, out, dy.outerStride(), true},
                        {x.data(), rows, in, x.outerStride()}, T(1), gw.data(), in);

@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "descent/core/error.hpp"
 #include "descent/core/parallel.hpp"
 #include "descent/nn/activation.hpp"
@@ -150,6 +152,57 @@ TEST(Linear, SharedProductsGiveTheSameBitsOnAnyNumberOfThreads) {
     EXPECT_EQ(one.grads, many.grads) << threads;
   }
   set_num_threads(saved);
+}
+
+// Small products are written out in src/nn/linear.cpp as the sums Eigen's lazy product computes:
+// on every shape around that threshold, with x and dW at every alignment within a 64-byte line,
+// with and without a bias, Z and dW have the bits of Eigen's expressions on the types the layer
+// uses for larger products.
+template <class T>
+void expect_eigens_bits_on_small_shapes() {
+  using M = Matrix<T>;
+  auto same = [](const auto& a, const auto& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), sizeof(T) * a.size()) == 0;
+  };
+  constexpr std::size_t kLine = 64 / sizeof(T);
+  for (Eigen::Index rows = 1; rows <= 12; ++rows)
+    for (Eigen::Index in = 1; in <= 12; ++in)
+      for (Eigen::Index out = 1; out <= 12 && rows + in + out <= 22; ++out)
+        for (std::size_t shift = 0; shift < kLine; shift += 3) {
+          Params<T> p;
+          p.add("pad", {shift + 1}, 0);  // moves the layer's tensors within the arena's lines
+          const bool bias = shift % 2 == 0;
+          Linear<T> fc{std::size_t(in), std::size_t(out), bias};
+          fc.declare(p, "", {});
+          p.allocate();
+          fc.bind(p);
+          const M w = M::Random(out, in), b = M::Random(1, out), gw = M::Random(out, in),
+                  wide = M::Random(rows, in + Eigen::Index(kLine)), dy = M::Random(rows, out);
+          fc.weight() = w, fc.weight_grad() = gw;
+          if (bias) fc.bias() = b;
+          const ConstRef<T> x = wide.middleCols(Eigen::Index(shift), in), dyr = dy;
+          const M y = fc.forward(x);
+          fc.backward(dy);
+          // Eigen's expressions on the types the layer passes them for larger products.
+          const typename Linear<T>::WeightMap wm = fc.weight();
+          const typename InputCache<T>::View xm(x.data(), rows, in,
+                                                Eigen::OuterStride<>(x.outerStride()));
+          M y_ref(rows, out), line(1, out * in + Eigen::Index(kLine));  // dW at fc's alignment:
+          const auto misaligned = reinterpret_cast<std::uintptr_t>(fc.weight_grad().data()) % 64;
+          typename Linear<T>::WeightMap gwm(line.data() + misaligned / sizeof(T), out, in);
+          gwm = gw;
+          y_ref.middleCols(0, out).noalias() = x * wm.middleRows(0, out).transpose();
+          if (bias) y_ref.rowwise() += fc.bias();
+          gwm.middleCols(0, in).noalias() += dyr.transpose() * xm.middleCols(0, in);
+          const std::string at = fmt::format("rows {} in {} out {} shift {}", rows, in, out, shift);
+          EXPECT_TRUE(same(y, y_ref)) << at;
+          EXPECT_TRUE(same(M(fc.weight_grad()), M(gwm))) << at;
+        }
+}
+
+TEST(Linear, SmallProductsGiveEigensBits) {
+  expect_eigens_bits_on_small_shapes<float>();
+  expect_eigens_bits_on_small_shapes<double>();
 }
 
 TEST(Linear, ErrorsNameTheLayer) {
