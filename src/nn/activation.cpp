@@ -12,7 +12,7 @@ namespace descent::nn {
 template <class T>
 const Matrix<T>& Activation<T>::forward(ConstRef<T> x) {
   x_.set(x);
-  y_.resize(x.rows(), x.cols());
+  ensure_shape(y_, x.rows(), x.cols());
   apply(x_.get(), y_);
   return y_;
 }
@@ -23,7 +23,7 @@ const Matrix<T>& Activation<T>::backward(ConstRef<T> dy) {
     throw UsageError(fmt::format("backward got a {}x{} gradient after a forward of {}x{}",
                                  dy.rows(), dy.cols(), y_.rows(), y_.cols()),
                      this->describe(), "call forward and backward on the same batch");
-  dx_.resize(dy.rows(), dy.cols());
+  ensure_shape(dx_, dy.rows(), dy.cols());
   gradient(x_.get(), y_, dy, dx_);
   return dx_;
 }

@@ -23,13 +23,13 @@ std::string Dropout<T>::describe() const {
 
 template <class T>
 const Matrix<T>& Dropout<T>::forward(ConstRef<T> x) {
-  y_.resize(x.rows(), x.cols());
+  ensure_shape(y_, x.rows(), x.cols());
   masked_ = training_ && p_ > 0;
   if (!masked_) {
     y_ = x;
     return y_;
   }
-  mask_.resize(x.rows(), x.cols());
+  ensure_shape(mask_, x.rows(), x.cols());
   // Keep with probability 1 - p: u < 1 - p with u uniform in [0, 1); p = 1 drops everything.
   const T scale = p_ < 1 ? T(1 / (1 - p_)) : T(0);
   const double keep = 1 - p_;
@@ -44,7 +44,7 @@ const Matrix<T>& Dropout<T>::backward(ConstRef<T> dy) {
   if (dy.rows() != y_.rows() || dy.cols() != y_.cols())
     throw UsageError("backward got a gradient of another shape than the last forward", describe(),
                      "call forward and backward on the same batch");
-  dx_.resize(dy.rows(), dy.cols());
+  ensure_shape(dx_, dy.rows(), dy.cols());
   if (masked_)
     dx_.array() = dy.array() * mask_.array();
   else

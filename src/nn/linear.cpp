@@ -154,7 +154,7 @@ template <class T>
 const Matrix<T>& Linear<T>::forward(ConstRef<T> x) {
   if (x.cols() != Eigen::Index(in_)) output_dim(static_cast<std::size_t>(x.cols()));  // throws
   x_.set(x);
-  y_.resize(x.rows(), Eigen::Index(out_));
+  ensure_shape(y_, x.rows(), Eigen::Index(out_));
   const WeightMap w = weight();
   const double multiply_adds = double(x.rows()) * double(in_ * out_);
   const Eigen::Index in = Eigen::Index(in_), out = Eigen::Index(out_);
@@ -202,10 +202,10 @@ const Matrix<T>& Linear<T>::backward(ConstRef<T> dy) {
     });
   if (has_bias_) bias_grad() += dy.colwise().sum();  // db += 1^T dZ
   if (!needs_input_grad_) {
-    dx_.resize(0, 0);
+    ensure_shape(dx_, 0, 0);
     return dx_;
   }
-  dx_.resize(rows, in);
+  ensure_shape(dx_, rows, in);
   // dX = dZ W
   if (sgemm_pays<T>(multiply_adds))
     sgemm_by_blocks<T>(Blocks::columns, rows, multiply_adds,

@@ -29,7 +29,7 @@ double Loss<T>::evaluate(ConstRef<T> output, ConstRef<T> target, Matrix<T>* grad
         name(),
         by_class ? "use a classification loss with class ids, or one-hot targets with mse"
                  : "the model's output dimension must match the number of targets");
-  if (grad) grad->resize(output.rows(), output.cols());
+  if (grad) ensure_shape(*grad, output.rows(), output.cols());
   return compute(output, target, grad);
 }
 

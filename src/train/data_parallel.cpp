@@ -101,7 +101,7 @@ const nn::Matrix<T>& DataParallel<T>::run(nn::Sequential<T>& model, const nn::Lo
   all_.resize(total);
   comm_->all_gather(mine_, all_, counts_);
   // Every chunk in chunk order: outputs, L_B = sum_j w_j L_j / w_B, g = (A + g_0) + g_1 + ...
-  outputs_.resize(x.rows(), cols);
+  nn::ensure_shape(outputs_, x.rows(), cols);
   if (ship_grads) {
     if (group_start)
       std::fill(grads.begin(), grads.end(), T(0));

@@ -77,7 +77,7 @@ nn::ConstRef<T> Trainer<T>::inputs(const Eigen::Ref<const data::Matrix>& x) {
 template <class T>
 void Trainer<T>::set_targets(std::span<const std::int32_t> labels, std::span<const float> y) {
   const std::size_t n = labels.empty() ? y.size() : labels.size();
-  batch_target_.resize(static_cast<Eigen::Index>(n), 1);
+  nn::ensure_shape(batch_target_, static_cast<Eigen::Index>(n), 1);
   for (std::size_t i = 0; i < n; ++i)
     batch_target_(static_cast<Eigen::Index>(i), 0) =
         labels.empty() ? static_cast<T>(y[i]) : static_cast<T>(labels[i]);

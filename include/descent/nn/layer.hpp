@@ -26,6 +26,13 @@ using ConstRef = Eigen::Ref<const Matrix<T>>;
 template <class T>
 using RowVector = Eigen::Matrix<T, 1, Eigen::Dynamic>;
 
+/// m.resize(rows, cols) when m has another shape. Eigen's resize divides on every call (its
+/// overflow check), and a batch of one row pays that in each layer's forward and backward.
+template <class M>
+void ensure_shape(M& m, Eigen::Index rows, Eigen::Index cols) {
+  if (m.rows() != rows || m.cols() != cols) m.resize(rows, cols);
+}
+
 /// Parameter groups the layers put their tensors in (e.g. biases in their own group so that an
 /// optimizer can exempt them from weight decay). Groups must be numbered without gaps.
 struct ParamGroups {
