@@ -1,5 +1,7 @@
 #include "descent/nn/linear.hpp"
 
+#include <array>
+
 #include <fmt/format.h>
 
 #include "descent/core/error.hpp"
@@ -63,10 +65,12 @@ enum class Blocks { columns, rows };
 // by coefficient (its lazy product). For Z = X W^T and dW += dZ^T X, with every row and every sum
 // shorter than a SIMD packet, each coefficient is then a scalar sum in index order, res = a_0 b_0,
 // res = res + a_k b_k (then added to dW). Those two products are written out below as the same
-// sums in the same order (sequential_dot): Eigen's bits without its expression set-up, which costs
-// more than the arithmetic at course_sgd's Linear(10, 1), batch 1. (dX = dZ W is not: there Eigen's
+// sums in the same order: Eigen's bits without its expression set-up, which costs more than the
+// arithmetic at course_sgd's Linear(10, 1), batch 1. (dX = dZ W is not: there Eigen's
 // lazy product runs 4-wide fused multiply-adds on the aligned part of each row, and that stays
 // Eigen's.) tests/nn/layer_test.cpp compares both with Eigen on every such shape and alignment.
+constexpr Eigen::Index kMaxCoefficientWise = EIGEN_GEMM_TO_COEFFBASED_THRESHOLD;  // any extent
+
 template <class T>
 bool coefficient_wise(Eigen::Index rows, Eigen::Index in, Eigen::Index out) {
   constexpr Eigen::Index packet = Eigen::internal::packet_traits<T>::size;
@@ -74,11 +78,16 @@ bool coefficient_wise(Eigen::Index rows, Eigen::Index in, Eigen::Index out) {
          out < packet;
 }
 
-// sum_k a[k a_step] b[k b_step] for k < n, in k order from the first product.
+// sum_k a[k] b[k] for k < n, in k order from the first product. Scalar: GCC would
+// vectorize it as one vector multiply and in-order lane adds, which ran course_sgd's batch 1 ~5%
+// slower (its vector load of the weights the update step has just stored). Clang keeps it scalar.
 template <class T>
-T sequential_dot(const T* a, Eigen::Index a_step, const T* b, Eigen::Index b_step, Eigen::Index n) {
+#if defined(__GNUC__) && !defined(__clang__)
+[[gnu::optimize("no-tree-vectorize")]]
+#endif
+T sequential_dot(const T* a, const T* b, Eigen::Index n) {
   T sum = a[0] * b[0];
-  for (Eigen::Index k = 1; k < n; ++k) sum += a[k * a_step] * b[k * b_step];
+  for (Eigen::Index k = 1; k < n; ++k) sum += a[k] * b[k];
   return sum;
 }
 
@@ -162,7 +171,7 @@ const Matrix<T>& Linear<T>::forward(ConstRef<T> x) {
   if (coefficient_wise<T>(x.rows(), in, out))
     for (Eigen::Index i = 0; i < x.rows(); ++i)
       for (Eigen::Index j = 0; j < out; ++j)
-        y_(i, j) = sequential_dot(x.data() + i * x.outerStride(), 1, w.data() + j * in, 1, in);
+        y_(i, j) = sequential_dot(x.data() + i * x.outerStride(), w.data() + j * in, in);
   else if (sgemm_pays<T>(multiply_adds))
     sgemm_by_blocks<T>(Blocks::columns, x.rows(), multiply_adds,
                        {x.data(), x.rows(), in, x.outerStride()}, {w.data(), out, in, in, true},
@@ -188,10 +197,16 @@ const Matrix<T>& Linear<T>::backward(ConstRef<T> dy) {
   const Eigen::Index in = Eigen::Index(in_), out = Eigen::Index(out_), rows = dy.rows();
   // dW += dZ^T X
   if (coefficient_wise<T>(rows, in, out))
-    for (Eigen::Index j = 0; j < out; ++j)
-      for (Eigen::Index k = 0; k < in; ++k)
-        gw(j, k) +=
-            sequential_dot(dy.data() + j, dy.outerStride(), x.data() + k, x.outerStride(), rows);
+    for (Eigen::Index j = 0; j < out; ++j) {
+      // Row j of dZ^T X, all its elements at once (each still summed over r in order, then added
+      // to dW): the loops over k vectorize, and dW's row is stored as the update step then loads
+      // it (stored element by element, the step's vector load of it waited: ~5% of a batch-1 step).
+      std::array<T, kMaxCoefficientWise> sum;
+      for (Eigen::Index k = 0; k < in; ++k) sum[k] = dy(0, j) * x(0, k);
+      for (Eigen::Index r = 1; r < rows; ++r)
+        for (Eigen::Index k = 0; k < in; ++k) sum[k] += dy(r, j) * x(r, k);
+      for (Eigen::Index k = 0; k < in; ++k) gw(j, k) += sum[k];
+    }
   else if (sgemm_pays<T>(multiply_adds))
     sgemm_by_blocks<T>(Blocks::rows, rows, multiply_adds,
                        {dy.data(), rows, out, dy.outerStride(), true},
