@@ -10,7 +10,7 @@
 namespace descent::nn {
 
 template <class T>
-const Matrix<T>& Activation<T>::forward(ConstRef<T> x) {
+const Matrix<T>& Activation<T>::forward(const ConstRef<T>& x) {
   x_.set(x);
   ensure_shape(y_, x.rows(), x.cols());
   apply(x_.get(), y_);
@@ -18,7 +18,7 @@ const Matrix<T>& Activation<T>::forward(ConstRef<T> x) {
 }
 
 template <class T>
-const Matrix<T>& Activation<T>::backward(ConstRef<T> dy) {
+const Matrix<T>& Activation<T>::backward(const ConstRef<T>& dy) {
   if (dy.rows() != y_.rows() || dy.cols() != y_.cols())
     throw UsageError(fmt::format("backward got a {}x{} gradient after a forward of {}x{}",
                                  dy.rows(), dy.cols(), y_.rows(), y_.cols()),

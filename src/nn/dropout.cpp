@@ -22,7 +22,7 @@ std::string Dropout<T>::describe() const {
 }
 
 template <class T>
-const Matrix<T>& Dropout<T>::forward(ConstRef<T> x) {
+const Matrix<T>& Dropout<T>::forward(const ConstRef<T>& x) {
   ensure_shape(y_, x.rows(), x.cols());
   masked_ = training_ && p_ > 0;
   if (!masked_) {
@@ -40,7 +40,7 @@ const Matrix<T>& Dropout<T>::forward(ConstRef<T> x) {
 }
 
 template <class T>
-const Matrix<T>& Dropout<T>::backward(ConstRef<T> dy) {
+const Matrix<T>& Dropout<T>::backward(const ConstRef<T>& dy) {
   if (dy.rows() != y_.rows() || dy.cols() != y_.cols())
     throw UsageError("backward got a gradient of another shape than the last forward", describe(),
                      "call forward and backward on the same batch");

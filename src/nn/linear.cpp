@@ -160,7 +160,7 @@ std::size_t Linear<T>::output_dim(std::size_t input_dim) const {
 }
 
 template <class T>
-const Matrix<T>& Linear<T>::forward(ConstRef<T> x) {
+const Matrix<T>& Linear<T>::forward(const ConstRef<T>& x) {
   if (x.cols() != Eigen::Index(in_)) output_dim(static_cast<std::size_t>(x.cols()));  // throws
   x_.set(x);
   ensure_shape(y_, x.rows(), Eigen::Index(out_));
@@ -185,7 +185,7 @@ const Matrix<T>& Linear<T>::forward(ConstRef<T> x) {
 }
 
 template <class T>
-const Matrix<T>& Linear<T>::backward(ConstRef<T> dy) {
+const Matrix<T>& Linear<T>::backward(const ConstRef<T>& dy) {
   if (dy.rows() != x_.rows() || dy.cols() != Eigen::Index(out_))
     throw UsageError(fmt::format("backward got a {}x{} gradient after a forward of {} rows",
                                  dy.rows(), dy.cols(), x_.rows()),

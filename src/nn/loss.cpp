@@ -17,7 +17,8 @@
 namespace descent::nn {
 
 template <class T>
-double Loss<T>::evaluate(ConstRef<T> output, ConstRef<T> target, Matrix<T>* grad) const {
+double Loss<T>::evaluate(const ConstRef<T>& output, const ConstRef<T>& target,
+                         Matrix<T>* grad) const {
   if (output.rows() == 0 || output.cols() == 0)
     throw DataError("empty batch", name(), "a batch needs at least one row and one output");
   const bool by_class = target_kind() == TargetKind::ClassIndex;

@@ -43,7 +43,7 @@ std::size_t Sequential<T>::output_dim(std::size_t input_dim) const {
 }
 
 template <class T>
-const Matrix<T>& Sequential<T>::forward(ConstRef<T> x) {
+const Matrix<T>& Sequential<T>::forward(const ConstRef<T>& x) {
   if (layers_.empty()) throw UsageError("forward through an empty Sequential");
   const Matrix<T>* y = &layers_[0]->forward(x);
   for (std::size_t i = 1; i < layers_.size(); ++i) y = &layers_[i]->forward(*y);
@@ -51,7 +51,7 @@ const Matrix<T>& Sequential<T>::forward(ConstRef<T> x) {
 }
 
 template <class T>
-const Matrix<T>& Sequential<T>::backward(ConstRef<T> dy) {
+const Matrix<T>& Sequential<T>::backward(const ConstRef<T>& dy) {
   if (layers_.empty()) throw UsageError("backward through an empty Sequential");
   if (layers_.size() == 1) return layers_[0]->backward(dy);
   const Matrix<T>* d = &layers_.back()->backward(dy);

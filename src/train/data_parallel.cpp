@@ -30,7 +30,7 @@ void require_rank_independent(nn::Sequential<T>& model) {
 
 template <class T>
 const nn::Matrix<T>& DataParallel<T>::run(nn::Sequential<T>& model, const nn::Loss<T>& loss,
-                                          Params<T>& params, nn::ConstRef<T> x,
+                                          Params<T>& params, const nn::ConstRef<T>& x,
                                           const nn::Matrix<T>& target, T scale, bool group_start,
                                           double& batch_loss) {
   const auto rows = static_cast<std::size_t>(x.rows());

@@ -21,11 +21,11 @@ using test::random_matrix;
 class SignErrorTanh final : public Layer<double> {
  public:
   std::string describe() const override { return "SignErrorTanh()"; }
-  const Matrix<double>& forward(ConstRef<double> x) override {
+  const Matrix<double>& forward(const ConstRef<double>& x) override {
     y_ = x.array().tanh().matrix();
     return y_;
   }
-  const Matrix<double>& backward(ConstRef<double> dy) override {
+  const Matrix<double>& backward(const ConstRef<double>& dy) override {
     dx_ = -(dy.array() * (1 - y_.array().square())).matrix();
     return dx_;
   }

@@ -10,8 +10,8 @@ namespace descent::nn {
 template <class T>
 class Activation : public Layer<T> {
  public:
-  const Matrix<T>& forward(ConstRef<T> x) final;
-  const Matrix<T>& backward(ConstRef<T> dy) final;
+  const Matrix<T>& forward(const ConstRef<T>& x) final;
+  const Matrix<T>& backward(const ConstRef<T>& dy) final;
 
  protected:
   /// a = f(z), elementwise; `out` has the shape of `z`.

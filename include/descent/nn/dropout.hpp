@@ -17,9 +17,9 @@ class Dropout final : public Layer<T> {
 
   std::string describe() const override;
   /// Training: a = z * m / (1 - p); evaluation: a = z.
-  const Matrix<T>& forward(ConstRef<T> x) override;
+  const Matrix<T>& forward(const ConstRef<T>& x) override;
   /// dZ = dA * m / (1 - p) with the mask of the last forward (dZ = dA in evaluation mode).
-  const Matrix<T>& backward(ConstRef<T> dy) override;
+  const Matrix<T>& backward(const ConstRef<T>& dy) override;
   void set_training(bool training) override { training_ = training; }
   bool training() const { return training_; }
   double p() const { return p_; }

@@ -53,8 +53,8 @@ class Layer {
   virtual void bind(Params<T>& /*params*/) {}
   /// Number of output features for `input_dim` input features (UsageError if it does not fit).
   virtual std::size_t output_dim(std::size_t input_dim) const { return input_dim; }
-  virtual const Matrix<T>& forward(ConstRef<T> x) = 0;
-  virtual const Matrix<T>& backward(ConstRef<T> dy) = 0;
+  virtual const Matrix<T>& forward(const ConstRef<T>& x) = 0;
+  virtual const Matrix<T>& backward(const ConstRef<T>& dy) = 0;
   /// Training (true) or evaluation mode (Dropout is the identity in evaluation mode).
   virtual void set_training(bool /*training*/) {}
   /// Whether backward computes dX; a first layer does not need it (saves a third of the work).

@@ -20,9 +20,9 @@ class Linear final : public Layer<T> {
   void bind(Params<T>& params) override;
   std::size_t output_dim(std::size_t input_dim) const override;
   /// Z = X W^T + 1 b^T   (per sample: z = W x + b)
-  const Matrix<T>& forward(ConstRef<T> x) override;
+  const Matrix<T>& forward(const ConstRef<T>& x) override;
   /// dW += dZ^T X,  db += 1^T dZ (sum over the batch),  dX = dZ W
-  const Matrix<T>& backward(ConstRef<T> dy) override;
+  const Matrix<T>& backward(const ConstRef<T>& dy) override;
   void set_needs_input_grad(bool needed) override { needs_input_grad_ = needed; }
 
   std::size_t in_features() const { return in_; }

@@ -30,8 +30,9 @@ class Loss {
   /// Mean loss of `output` [batch, k] against `target`; if `grad` is given it is resized to the
   /// output's shape and receives dL/dOutput. Throws DataError for a target of the wrong shape or a
   /// class id outside [0, k).
-  double evaluate(ConstRef<T> output, ConstRef<T> target, Matrix<T>* grad = nullptr) const;
-  double value(ConstRef<T> output, ConstRef<T> target) const {
+  double evaluate(const ConstRef<T>& output, const ConstRef<T>& target,
+                  Matrix<T>* grad = nullptr) const;
+  double value(const ConstRef<T>& output, const ConstRef<T>& target) const {
     return evaluate(output, target, nullptr);
   }
   /// The weight of these rows in the loss's mean: their number, or for class-weighted

@@ -30,10 +30,10 @@ class Sequential final : public Layer<T> {
   void declare(Params<T>& params, const ParamGroups& groups = {}) { declare(params, "", groups); }
   void bind(Params<T>& params) override;
   std::size_t output_dim(std::size_t input_dim) const override;
-  const Matrix<T>& forward(ConstRef<T> x) override;
+  const Matrix<T>& forward(const ConstRef<T>& x) override;
   /// Returns dL/dX of the input only if set_needs_input_grad(true) (off by default: data needs no
   /// gradient, and the first Linear then skips dX = dZ W); otherwise an empty matrix.
-  const Matrix<T>& backward(ConstRef<T> dy) override;
+  const Matrix<T>& backward(const ConstRef<T>& dy) override;
   void set_training(bool training) override;
   void train() { set_training(true); }
   void eval() { set_training(false); }

@@ -55,7 +55,7 @@ class DataParallel {
   /// sets `loss` to the batch's mean loss and returns the model's outputs for every row of the
   /// batch, on every rank.
   const nn::Matrix<T>& run(nn::Sequential<T>& model, const nn::Loss<T>& loss, Params<T>& params,
-                           nn::ConstRef<T> x, const nn::Matrix<T>& target, T scale,
+                           const nn::ConstRef<T>& x, const nn::Matrix<T>& target, T scale,
                            bool group_start, double& batch_loss);
   /// Before an optimizer step: in allreduce mode, sums the gradients over the ranks.
   void reduce(Params<T>& params);
