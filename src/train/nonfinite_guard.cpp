@@ -51,6 +51,7 @@ bool NonFiniteGuard<T>::on_before_step(Trainer<T>& trainer) {
 template <class T>
 void NonFiniteGuard<T>::on_batch_end(Trainer<T>& trainer) {
   if (!trainer.progress().stepped) return;
+  if (trainer.optimizer().values_finite() == true) return;  // checked as the step stored them
   if (auto bad = trainer.params().first_nonfinite_value()) {
     auto p = trainer.progress();
     throw NumericalError("the step made parameters non-finite",

@@ -5,6 +5,7 @@
 // update kernel once per group over contiguous memory, split across threads.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,6 +21,7 @@
 
 #include "descent/core/aligned_buffer.hpp"
 #include "descent/core/error.hpp"
+#include "descent/core/finite.hpp"
 #include "descent/core/parallel.hpp"
 #include "descent/core/params.hpp"
 #include "descent/optim/options.hpp"
@@ -64,6 +66,9 @@ class Optimizer {
   /// Whether a step must go through step(closure) (L-BFGS, Newton without a Hessian callback):
   /// a training loop then evaluates the objective on one fixed batch as often as the step asks.
   virtual bool needs_closure() const { return false; }
+  /// Whether every parameter was finite after the last step, when the optimizer checked that as it
+  /// stored them (the fused optimizers); nullopt when it did not: then ask Params.
+  virtual std::optional<bool> values_finite() const { return std::nullopt; }
   void zero_grad() { params_.zero_grad(); }
 
   Params<T>& params() { return params_; }
@@ -148,6 +153,7 @@ class FusedOptimizer : public Optimizer<T> {
                   std::to_string(g) + ")",
               std::string(Derived::kName) + ".groups[" + std::to_string(g) + "]",
               "change options with set_group_options(), which allocates the state they need");
+    finite_.store(true, std::memory_order_relaxed);
     for (std::size_t g = 0; g < options_.size(); ++g) {
       const Options& o = options_[g];
       const auto scalars = [&] {
@@ -166,15 +172,27 @@ class FusedOptimizer : public Optimizer<T> {
       // order (null while not allocated). GCC trusts __restrict on parameters, so the kernels'
       // loops vectorize without alias checks, and nothing is read back from a struct on the stack
       // (a struct of these pointers passed by value cost a store-forwarding stall per step).
+      // The slice is updated kFiniteCheck elements at a time, each checked for NaN and infinities
+      // while it is in cache (a second pass over the arena cost ~2.5% of a 2-thread Fashion-MNIST
+      // run).
       parallel_for(r.size, [&](std::size_t b, std::size_t e) {
-        std::apply(
-            [&](auto*... buffers) {
-              Derived::update(scalars, e - b, p + b, grad + b,
-                              (buffers ? buffers + b : nullptr)...);
-            },
-            state);
+        bool finite = true;
+        for (std::size_t c = b; c < e; c += kFiniteCheck) {
+          const std::size_t n = std::min(kFiniteCheck, e - c);
+          std::apply(
+              [&](auto*... buffers) {
+                Derived::update(scalars, n, p + c, grad + c, (buffers ? buffers + c : nullptr)...);
+              },
+              state);
+          finite = finite && all_finite(p + c, n);
+        }
+        if (!finite) finite_.store(false, std::memory_order_relaxed);
       });
     }
+  }
+
+  std::optional<bool> values_finite() const override {
+    return finite_.load(std::memory_order_relaxed);
   }
 
   nlohmann::json group_options(std::size_t g) const override {
@@ -325,11 +343,14 @@ class FusedOptimizer : public Optimizer<T> {
       return T(0);
   }
 
+  static constexpr std::size_t kFiniteCheck = 8192;  // elements: 32 KB of floats, still in L2
+
   std::vector<Options> options_;
   std::vector<std::int64_t> steps_;
   std::vector<GroupState> group_state_;
   std::array<AlignedBuffer<T>, NumState> state_;
   std::array<bool, NumState> allocated_{};
+  std::atomic<bool> finite_{true};  // every value stored by the last step()
 };
 
 }  // namespace descent::optim
