@@ -6,7 +6,9 @@
 // MLP step fell from ~140k to ~8k samples/s while two compilers ran.
 //
 // Idle helpers spin for kHelperSpin (the gap between two products of one training step), then
-// sleep on the job counter.
+// sleep on the job counter. While they spin they run the tasks of the background job, if one was
+// posted (the next batch's gather while the step runs): a task at a time, checking for a job
+// between tasks; the caller runs whatever is left when it needs the result.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -75,6 +77,32 @@ class TaskTeam {
     return true;
   }
 
+  // Posts the background job; false when one is posted already (it is not finished yet).
+  bool try_post(std::size_t num_tasks, void (*task)(void*, std::size_t), void* context,
+                std::size_t helpers) {
+    if (background_busy_.test_and_set(std::memory_order_acquire)) return false;
+    background_task_ = task, background_context_ = context;
+    background_helpers_.store(helpers, std::memory_order_relaxed);
+    background_done_.store(0, std::memory_order_relaxed);
+    const std::uint32_t generation = ++background_generation_;
+    background_claim_.store(Claim::make(generation, num_tasks), std::memory_order_release);
+    return true;
+  }
+
+  // Runs the background job's unclaimed tasks on this thread and returns once every task has run.
+  void finish_background() {
+    const std::uint64_t posted = background_claim_.load(std::memory_order_relaxed);
+    while (run_background_task()) {
+    }
+    for (int spins = 0;
+         background_done_.load(std::memory_order_acquire) != Claim::num_tasks(posted); ++spins)
+      if (spins < 4096)
+        DESCENT_CPU_RELAX();
+      else
+        std::this_thread::yield();  // a helper running a claimed task was descheduled
+    background_busy_.clear(std::memory_order_release);
+  }
+
  private:
   // Claims and runs tasks of `generation` until none is left.
   void work(std::uint32_t generation) {
@@ -96,16 +124,20 @@ class TaskTeam {
   void help(std::size_t index) {
     std::uint32_t seen = generation_.load(std::memory_order_acquire);
     while (!stop_.load(std::memory_order_relaxed)) {
-      seen = wait_for_job(seen);
+      seen = wait_for_job(seen, index);
       if (index < helpers_wanted_.load(std::memory_order_relaxed)) work(seen);
     }
   }
 
-  std::uint32_t wait_for_job(std::uint32_t seen) {
-    const auto until = std::chrono::steady_clock::now() + kHelperSpin;
+  std::uint32_t wait_for_job(std::uint32_t seen, std::size_t index) {
+    auto until = std::chrono::steady_clock::now() + kHelperSpin;
     for (int spins = 1;; ++spins) {
       const std::uint32_t generation = generation_.load(std::memory_order_acquire);
       if (generation != seen) return generation;
+      if (index < background_helpers_.load(std::memory_order_relaxed) && run_background_task()) {
+        until = std::chrono::steady_clock::now() + kHelperSpin;
+        continue;
+      }
       if (spins % 64) {
         DESCENT_CPU_RELAX();
       } else if (std::chrono::steady_clock::now() > until) {
@@ -113,6 +145,17 @@ class TaskTeam {
         spins = 0;
       }
     }
+  }
+
+  // Claims and runs one task of the background job; false when none is left.
+  bool run_background_task() {
+    std::uint64_t claim = background_claim_.load(std::memory_order_acquire);
+    do {
+      if (Claim::next(claim) >= Claim::num_tasks(claim)) return false;
+    } while (!background_claim_.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel));
+    background_task_(background_context_, Claim::next(claim));
+    background_done_.fetch_add(1, std::memory_order_release);
+    return true;
   }
 
   std::vector<std::thread> helpers_;
@@ -125,17 +168,39 @@ class TaskTeam {
   // The job's function, written before its claim word is published.
   void (*task_)(void*, std::size_t) = nullptr;
   void* context_ = nullptr;
+  // The background job: claimed like a job (its own generation, task count and next task).
+  std::atomic_flag background_busy_;
+  std::uint32_t background_generation_ = 0;
+  std::atomic<std::size_t> background_helpers_{0};
+  alignas(64) std::atomic<std::uint64_t> background_claim_{0};
+  alignas(64) std::atomic<std::size_t> background_done_{0};
+  void (*background_task_)(void*, std::size_t) = nullptr;
+  void* background_context_ = nullptr;
 };
+
+TaskTeam& team() {
+  static TaskTeam team;
+  return team;
+}
 
 }  // namespace
 
 void run_tasks(std::size_t num_tasks, void (*task)(void*, std::size_t), void* context) {
-  static TaskTeam team;
   const auto threads = static_cast<std::size_t>(num_threads());
   const bool shared = threads > 1 && num_tasks > 1 && num_tasks <= Claim::kMaxTasks &&
-                      team.try_run(num_tasks, task, context, std::min(threads, num_tasks) - 1);
+                      team().try_run(num_tasks, task, context, std::min(threads, num_tasks) - 1);
   if (!shared)
     for (std::size_t i = 0; i < num_tasks; ++i) task(context, i);
+}
+
+bool post_background(std::size_t num_tasks, void (*task)(void*, std::size_t), void* context) {
+  const auto threads = static_cast<std::size_t>(num_threads());
+  return threads > 1 && num_tasks <= Claim::kMaxTasks &&
+         team().try_post(num_tasks, task, context, threads - 1);
+}
+
+void finish_background() {
+  team().finish_background();
 }
 
 }  // namespace descent::detail

@@ -1,6 +1,7 @@
 #include "descent/data/batch_iterator.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -17,39 +18,54 @@ namespace {
 // shared work that follows (one that fell asleep wakes late). A copy is the same bits whoever
 // makes it.
 constexpr std::size_t kGatherTaskBytes = std::size_t{1} << 16;
-
-// Copies data's `rows` (in order) to x, and their targets to y (regression) or labels.
-void gather_rows(const Dataset& data, std::span<const std::size_t> rows, float* x, float* y,
-                 std::int32_t* labels) {
-  const std::size_t features = data.features();
-  const std::size_t rows_per_task = std::max<std::size_t>(
-      1, kGatherTaskBytes / std::max<std::size_t>(1, features * sizeof(float)));
-  const std::size_t tasks = (rows.size() + rows_per_task - 1) / rows_per_task;
-  run_tasks(tasks, true, [&](std::size_t task) {
-    const std::size_t first = task * rows_per_task;
-    const std::size_t last = std::min(first + rows_per_task, rows.size());
-    // The rows are scattered over the data set: ask for the row two ahead while copying this one,
-    // so its cache misses overlap the copy (Fashion-MNIST, batch 128: the gather's CPU time went
-    // from ~82 to ~72 us per batch, medians of 3 runs).
-    constexpr std::size_t kAhead = 2, kLine = 64;
-    for (std::size_t i = first; i < last; ++i) {
-      if (i + kAhead < last) {
-        const auto* ahead =
-            reinterpret_cast<const char*>(data.x.data() + rows[i + kAhead] * features);
-        for (std::size_t b = 0; b < features * sizeof(float); b += kLine)
-          __builtin_prefetch(ahead + b);
-      }
-      const std::size_t row = rows[i];
-      std::copy_n(data.x.data() + row * features, features, x + i * features);
-      if (y) {
-        y[i] = data.y[static_cast<Eigen::Index>(row)];
-      } else {
-        labels[i] = data.labels[row];
-      }
-    }
-  });
-}
+// The next batch's gather, run by an idle helper while the step runs, in smaller tasks: a helper
+// that is copying when the step shares its next product joins it after one task (~2 us).
+constexpr std::size_t kPrefetchTaskBytes = std::size_t{1} << 14;
+constexpr std::size_t kNoBatch = std::numeric_limits<std::size_t>::max();
 }  // namespace
+
+std::size_t BatchIterator::Gather::tasks() const {
+  return (rows.size() + rows_per_task - 1) / rows_per_task;
+}
+
+void BatchIterator::Gather::operator()(std::size_t task) const {
+  const std::size_t features = data->features();
+  const std::size_t first = task * rows_per_task;
+  const std::size_t last = std::min(first + rows_per_task, rows.size());
+  // The rows are scattered over the data set: ask for the row two ahead while copying this one,
+  // so its cache misses overlap the copy (Fashion-MNIST, batch 128: the gather's CPU time went
+  // from ~82 to ~72 us per batch, medians of 3 runs).
+  constexpr std::size_t kAhead = 2, kLine = 64;
+  for (std::size_t i = first; i < last; ++i) {
+    if (i + kAhead < last) {
+      const auto* ahead =
+          reinterpret_cast<const char*>(data->x.data() + rows[i + kAhead] * features);
+      for (std::size_t b = 0; b < features * sizeof(float); b += kLine)
+        __builtin_prefetch(ahead + b);
+    }
+    const std::size_t row = rows[i];
+    std::copy_n(data->x.data() + row * features, features, x + i * features);
+    if (y) {
+      y[i] = data->y[static_cast<Eigen::Index>(row)];
+    } else {
+      labels[i] = data->labels[row];
+    }
+  }
+}
+
+BatchIterator::Gather BatchIterator::gather(std::size_t batch, std::size_t buffer,
+                                            std::size_t task_bytes) {
+  const std::size_t begin = batch * batch_size_;
+  const std::size_t size = std::min(batch_size_, samples_per_epoch_ - begin);
+  const bool regression = data_.task == Task::regression;
+  const std::size_t row_bytes = std::max<std::size_t>(1, data_.features() * sizeof(float));
+  return {.data = &data_,
+          .rows = std::span<const std::size_t>(order_).subspan(begin, size),
+          .x = x_buffers_[buffer].data(),
+          .y = regression ? y_buffers_[buffer].data() : nullptr,
+          .labels = regression ? nullptr : labels_buffers_[buffer].data(),
+          .rows_per_task = std::max<std::size_t>(1, task_bytes / row_bytes)};
+}
 
 BatchIterator::BatchIterator(const Dataset& data, BatchOptions options)
     : data_(data), options_(options), order_(data.rows()) {
@@ -66,11 +82,13 @@ BatchIterator::BatchIterator(const Dataset& data, BatchOptions options)
   batches_per_epoch_ = (samples_per_epoch_ + batch_size_ - 1) / batch_size_;
   std::iota(order_.begin(), order_.end(), std::size_t{0});
   if (options.shuffle && batch_size_ > 1) {
-    x_buffer_.resize(static_cast<Eigen::Index>(batch_size_), data.x.cols());
-    if (data.task == Task::regression) {
-      y_buffer_.resize(batch_size_);
-    } else {
-      labels_buffer_.resize(batch_size_);
+    for (std::size_t b = 0; b < 2; ++b) {
+      x_buffers_[b].resize(static_cast<Eigen::Index>(batch_size_), data.x.cols());
+      if (data.task == Task::regression) {
+        y_buffers_[b].resize(batch_size_);
+      } else {
+        labels_buffers_[b].resize(batch_size_);
+      }
     }
   }
   start_epoch(0);
@@ -82,6 +100,8 @@ void BatchIterator::start_epoch(std::uint64_t epoch, std::size_t first_batch) {
         fmt::format("batch {} of an epoch of {} batches", first_batch, batches_per_epoch_),
         data_.source);
   }
+  prefetch_.wait();  // it reads order_
+  prefetched_ = kNoBatch;
   if (options_.shuffle) {
     // The order of epoch e depends only on (seed, e): shuffle the identity afresh.
     std::iota(order_.begin(), order_.end(), std::size_t{0});
@@ -114,11 +134,23 @@ const Batch* BatchIterator::next() {
       batch.labels_data = data_.labels.data() + first;
     }
   } else {
-    gather_rows(data_, batch.indices, x_buffer_.data(), regression ? y_buffer_.data() : nullptr,
-                regression ? nullptr : labels_buffer_.data());
-    batch.x_data = x_buffer_.data();
-    batch.y_data = regression ? y_buffer_.data() : nullptr;
-    batch.labels_data = regression ? nullptr : labels_buffer_.data();
+    if (prefetched_ == next_batch_) {
+      prefetch_.wait();
+      current_ ^= 1;
+    } else {
+      Gather now = gather(next_batch_, current_, kGatherTaskBytes);
+      run_tasks(now.tasks(), true, now);
+    }
+    batch.x_data = x_buffers_[current_].data();
+    batch.y_data = regression ? y_buffers_[current_].data() : nullptr;
+    batch.labels_data = regression ? nullptr : labels_buffers_[current_].data();
+    // The next batch into the other buffer, by the helpers while this one trains.
+    prefetched_ = kNoBatch;
+    if (next_batch_ + 1 < batches_per_epoch_ && num_threads() > 1) {
+      prefetch_gather_ = gather(next_batch_ + 1, current_ ^ 1, kPrefetchTaskBytes);
+      prefetch_.start(prefetch_gather_.tasks(), prefetch_gather_);
+      prefetched_ = next_batch_ + 1;
+    }
   }
   ++next_batch_;
   return &batch;

@@ -1,9 +1,11 @@
 // parallel_for / parallel_sum: the same chunks whether they run on the calling thread (below
 // kParallelMin) or in parallel, so sums have the same bits either way. run_tasks: every task runs
 // exactly once, however many threads share it, from nested and from concurrent callers.
+// BackgroundTasks: each task runs once, by an idle helper or by wait().
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -104,6 +106,64 @@ TEST(Parallel, TasksStartedFromATaskAndFromTwoThreadsAtOnceEachRunOnce) {
   std::thread other([] { expect_each_task_once(2000, 11); });
   expect_each_task_once(2000, 5);
   other.join();
+  set_num_threads(saved);
+}
+
+// A background job of n tasks; returns how many ran on a thread other than the caller's.
+std::size_t run_background(std::size_t n, bool idle) {
+  auto hits = std::make_unique<std::atomic<int>[]>(n);
+  std::atomic<std::size_t> elsewhere{0};
+  const auto caller = std::this_thread::get_id();
+  auto task = [&](std::size_t i) {
+    hits[i].fetch_add(1, std::memory_order_relaxed);
+    if (std::this_thread::get_id() != caller) elsewhere.fetch_add(1);
+  };
+  BackgroundTasks background;
+  run_tasks(4, true, [](std::size_t) {});  // wakes the helpers
+  background.start(n, task);
+  if (idle) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } else {
+    expect_each_task_once(50, unsigned(n));  // jobs of the caller's meanwhile
+  }
+  background.wait();
+  for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(hits[i].load(), 1) << "task " << i;
+  return elsewhere.load();
+}
+
+TEST(Parallel, BackgroundTasksRunOnceWhileTheCallerWorksOrWaits) {
+  const int saved = num_threads();
+  set_num_threads(1);
+  EXPECT_EQ(run_background(30, true), 0u);  // one thread: wait() runs them all
+  set_num_threads(2);
+  std::size_t by_helper = 0;
+  for (int round = 0; round < 20; ++round) {
+    run_background(1 + std::size_t(round) * 7 % 40, round % 2);
+    by_helper += run_background(40, true);
+  }
+  // An idle helper took tasks while the caller slept (any of 20 rounds, however loaded).
+  EXPECT_GT(by_helper, 0u);
+  set_num_threads(saved);
+}
+
+TEST(Parallel, BackgroundTasksOfTwoCallersAtOnceEachRunOnce) {
+  const int saved = num_threads();
+  set_num_threads(2);
+  // One background job at a time: the second caller's tasks all run in its wait().
+  std::atomic<int> first{0}, second{0};
+  auto a = [&](std::size_t) { first.fetch_add(1); };
+  auto b = [&](std::size_t) { second.fetch_add(1); };
+  BackgroundTasks one, two;
+  one.start(25, a);
+  std::thread other([&] {
+    two.start(17, b);
+    two.wait();
+  });
+  other.join();
+  EXPECT_EQ(second.load(), 17);
+  one.wait();
+  EXPECT_EQ(first.load(), 25);
+  one.start(3, a);  // started again, and finished by the destructor
   set_num_threads(saved);
 }
 

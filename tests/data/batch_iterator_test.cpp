@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "descent/core/error.hpp"
+#include "descent/core/parallel.hpp"
 
 namespace descent::data {
 namespace {
@@ -173,6 +174,31 @@ TEST(BatchIterator, ResumeMidEpochContinuesIdentically) {
   }
   EXPECT_EQ(rows, whole);
   EXPECT_THROW(resumed.start_epoch(0, 9), UsageError);
+}
+
+TEST(BatchIterator, BatchesAreTheSameWhenHelpersGatherTheNextOne) {
+  // On 2 threads the next shuffled batch is gathered by a helper while the caller holds the
+  // current one: the same rows and values as on one thread, across epochs, restarts mid-epoch
+  // and an iterator dropped with a gather under way.
+  const int saved = num_threads();
+  for (Task task : {Task::regression, Task::classification}) {
+    Dataset d = make_indexed(1000, task);
+    std::vector<std::vector<std::size_t>> epochs;
+    set_num_threads(1);
+    BatchIterator one(d, {.batch_size = 16, .seed = 5});
+    for (std::uint64_t e = 0; e < 3; ++e) epochs.push_back(run_epoch(one, d, e));
+    set_num_threads(2);
+    BatchIterator two(d, {.batch_size = 16, .seed = 5});
+    for (std::uint64_t e = 0; e < 3; ++e) {
+      two.start_epoch(e);
+      two.next();
+      two.next();  // the third batch is being gathered: start the epoch again
+      EXPECT_EQ(run_epoch(two, d, e), epochs[e]);
+    }
+    BatchIterator dropped(d, {.batch_size = 16, .seed = 5});
+    dropped.next();
+  }
+  set_num_threads(saved);
 }
 
 }  // namespace

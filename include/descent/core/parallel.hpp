@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 namespace descent {
 
@@ -35,6 +36,10 @@ namespace detail {
 // src/core/task_team.cpp: the calling thread and num_threads() - 1 helper threads claim the tasks
 // one at a time; the call returns when every task has run.
 void run_tasks(std::size_t num_tasks, void (*task)(void*, std::size_t), void* context);
+// The background job (one per process): false, nothing posted, on one thread or while another is
+// posted. finish_background runs the tasks no helper has claimed and returns when all have run.
+bool post_background(std::size_t num_tasks, void (*task)(void*, std::size_t), void* context);
+void finish_background();
 }  // namespace detail
 
 /// Calls task(i) once for every i in [0, num_tasks): shared with descent's helper threads when
@@ -51,6 +56,44 @@ void run_tasks(std::size_t num_tasks, bool in_parallel, Task&& task) {
       num_tasks,
       [](void* t, std::size_t i) { (*static_cast<std::remove_reference_t<Task>*>(t))(i); }, &task);
 }
+
+/// Tasks that descent's idle helper threads run while the caller goes on: start() posts them (a
+/// helper between two jobs of run_tasks claims one at a time), wait() runs those not yet claimed
+/// on the calling thread and returns when every task has run. The task object must live until
+/// then. On one thread, or while another thread's background tasks are posted, wait() runs them
+/// all. A task must not throw.
+class BackgroundTasks {
+ public:
+  BackgroundTasks() = default;
+  BackgroundTasks(const BackgroundTasks&) = delete;
+  BackgroundTasks& operator=(const BackgroundTasks&) = delete;
+  ~BackgroundTasks() { wait(); }
+
+  template <class Task>
+  void start(std::size_t num_tasks, Task& task) {
+    wait();
+    num_tasks_ = num_tasks;
+    context_ = &task;
+    run_ = [](void* t, std::size_t i) { (*static_cast<Task*>(t))(i); };
+    posted_ = detail::post_background(num_tasks, run_, context_);
+    pending_ = true;
+  }
+
+  void wait() {
+    if (!std::exchange(pending_, false)) return;
+    if (posted_) {
+      detail::finish_background();
+    } else {
+      for (std::size_t i = 0; i < num_tasks_; ++i) run_(context_, i);
+    }
+  }
+
+ private:
+  std::size_t num_tasks_ = 0;
+  void* context_ = nullptr;
+  void (*run_)(void*, std::size_t) = nullptr;
+  bool posted_ = false, pending_ = false;
+};
 
 /// Calls fn(begin, end) over [0, n) (not at all if n = 0): once on the calling thread when n <
 /// kParallelMin, else for num_threads() contiguous ranges (starting on 64-byte boundaries of

@@ -8,11 +8,13 @@
 // Shuffled batches of several rows are gathered into buffers allocated once; unshuffled batches
 // and batches of one row are views of the data set's rows (no copy). A batch is valid until the
 // next call to next() or start_epoch().
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "descent/core/parallel.hpp"
 #include "descent/data/dataset.hpp"
 
 namespace descent::data {
@@ -73,11 +75,30 @@ class BatchIterator {
   std::size_t samples_per_epoch_ = 0;
   std::uint64_t epoch_ = 0;
   std::size_t next_batch_ = 0;
+  // Copies a batch's rows (in order) to one buffer, a task of rows_per_task rows at a time.
+  struct Gather {
+    const Dataset* data;
+    std::span<const std::size_t> rows;
+    float* x;
+    float* y;              // regression targets, or nullptr
+    std::int32_t* labels;  // class ids, or nullptr
+    std::size_t rows_per_task;
+    std::size_t tasks() const;
+    void operator()(std::size_t task) const;
+  };
+  Gather gather(std::size_t batch, std::size_t buffer, std::size_t task_bytes);
+
   std::vector<std::size_t> order_;  // row order of the current epoch
-  Matrix x_buffer_;
-  std::vector<float> y_buffer_;
-  std::vector<std::int32_t> labels_buffer_;
+  // Shuffled batches are gathered into two buffers: the current batch's, and the next batch's,
+  // which descent's idle helper threads fill while the current one trains (on 2+ threads).
+  std::array<Matrix, 2> x_buffers_;
+  std::array<std::vector<float>, 2> y_buffers_;
+  std::array<std::vector<std::int32_t>, 2> labels_buffers_;
+  std::size_t current_ = 0;            // the buffer of the batch next() returned last
+  std::size_t prefetched_ = SIZE_MAX;  // the batch in the other buffer (being gathered there)
+  Gather prefetch_gather_{};
   Batch batch_{};
+  BackgroundTasks prefetch_;  // last: destroyed (its tasks finished) before what they write
 };
 
 }  // namespace descent::data
