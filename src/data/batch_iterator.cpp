@@ -59,6 +59,14 @@ BatchIterator::Gather BatchIterator::gather(std::size_t batch, std::size_t buffe
   const std::size_t size = std::min(batch_size_, samples_per_epoch_ - begin);
   const bool regression = data_.task == Task::regression;
   const std::size_t row_bytes = std::max<std::size_t>(1, data_.features() * sizeof(float));
+  if (x_buffers_[buffer].size() == 0) {  // allocated once, when first used
+    x_buffers_[buffer].resize(static_cast<Eigen::Index>(batch_size_), data_.x.cols());
+    if (regression) {
+      y_buffers_[buffer].resize(batch_size_);
+    } else {
+      labels_buffers_[buffer].resize(batch_size_);
+    }
+  }
   return {.data = &data_,
           .rows = std::span<const std::size_t>(order_).subspan(begin, size),
           .x = x_buffers_[buffer].data(),
@@ -81,16 +89,6 @@ BatchIterator::BatchIterator(const Dataset& data, BatchOptions options)
   samples_per_epoch_ = options.drop_last ? n / batch_size_ * batch_size_ : n;
   batches_per_epoch_ = (samples_per_epoch_ + batch_size_ - 1) / batch_size_;
   std::iota(order_.begin(), order_.end(), std::size_t{0});
-  if (options.shuffle && batch_size_ > 1) {
-    for (std::size_t b = 0; b < 2; ++b) {
-      x_buffers_[b].resize(static_cast<Eigen::Index>(batch_size_), data.x.cols());
-      if (data.task == Task::regression) {
-        y_buffers_[b].resize(batch_size_);
-      } else {
-        labels_buffers_[b].resize(batch_size_);
-      }
-    }
-  }
   start_epoch(0);
 }
 
@@ -144,9 +142,11 @@ const Batch* BatchIterator::next() {
     batch.x_data = x_buffers_[current_].data();
     batch.y_data = regression ? y_buffers_[current_].data() : nullptr;
     batch.labels_data = regression ? nullptr : labels_buffers_[current_].data();
-    // The next batch into the other buffer, by the helpers while this one trains.
+    // The next batch (if it is gathered too) into the other buffer, by the helpers while this one
+    // trains.
     prefetched_ = kNoBatch;
-    if (next_batch_ + 1 < batches_per_epoch_ && num_threads() > 1) {
+    if (next_batch_ + 1 < batches_per_epoch_ && samples_per_epoch_ - begin - size > 1 &&
+        num_threads() > 1) {
       prefetch_gather_ = gather(next_batch_ + 1, current_ ^ 1, kPrefetchTaskBytes);
       prefetch_.start(prefetch_gather_.tasks(), prefetch_gather_);
       prefetched_ = next_batch_ + 1;

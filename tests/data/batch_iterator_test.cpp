@@ -179,10 +179,11 @@ TEST(BatchIterator, ResumeMidEpochContinuesIdentically) {
 TEST(BatchIterator, BatchesAreTheSameWhenHelpersGatherTheNextOne) {
   // On 2 threads the next shuffled batch is gathered by a helper while the caller holds the
   // current one: the same rows and values as on one thread, across epochs, restarts mid-epoch
-  // and an iterator dropped with a gather under way.
+  // and an iterator dropped with a gather under way; 993 rows end with a batch of one row.
   const int saved = num_threads();
-  for (Task task : {Task::regression, Task::classification}) {
-    Dataset d = make_indexed(1000, task);
+  for (auto [task, rows] :
+       {std::pair{Task::regression, 1000}, std::pair{Task::classification, 993}}) {
+    Dataset d = make_indexed(std::size_t(rows), task);
     std::vector<std::vector<std::size_t>> epochs;
     set_num_threads(1);
     BatchIterator one(d, {.batch_size = 16, .seed = 5});

@@ -3,7 +3,8 @@
 // thread and num_threads() - 1 helpers, src/core/task_team.cpp). Reductions (parallel_sum) are
 // split into fixed-size chunks independent of the thread count, so they give the same bits
 // whatever the number of threads; element-wise loops (parallel_for) into one contiguous range per
-// thread, which no result depends on.
+// thread, which no result depends on. BackgroundTasks hands work (the next batch's gather) to the
+// helpers' idle time between jobs.
 //
 // Loops shorter than kParallelMin run on the calling thread: the loops here are memory-bound
 // (zero_grad, norms, clipping, the optimizers' element-wise steps: ~0.1-0.6 ns per element), so

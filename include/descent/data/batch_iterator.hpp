@@ -5,9 +5,11 @@
 // mt19937_64(derive_seed(seed, e)). So the iterator's whole state is (epoch, next batch): save
 // those two numbers and start_epoch(epoch, batch) continues bit-identically after a restart.
 //
-// Shuffled batches of several rows are gathered into buffers allocated once; unshuffled batches
-// and batches of one row are views of the data set's rows (no copy). A batch is valid until the
-// next call to next() or start_epoch().
+// Shuffled batches of several rows are gathered into two buffers, each allocated once: on 2+
+// threads descent's idle helpers gather the next batch into one while the caller trains on the
+// other (core/parallel.hpp's BackgroundTasks; the caller copies what they have not when it asks for
+// it). Unshuffled batches and batches of one row are views of the data set's rows (no copy). A
+// batch is valid until the next call to next() or start_epoch().
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -89,8 +91,9 @@ class BatchIterator {
   Gather gather(std::size_t batch, std::size_t buffer, std::size_t task_bytes);
 
   std::vector<std::size_t> order_;  // row order of the current epoch
-  // Shuffled batches are gathered into two buffers: the current batch's, and the next batch's,
-  // which descent's idle helper threads fill while the current one trains (on 2+ threads).
+  // Shuffled batches are gathered into two buffers (each allocated when first used): the current
+  // batch's, and the next batch's, which descent's idle helper threads fill while the current one
+  // trains (on 2+ threads).
   std::array<Matrix, 2> x_buffers_;
   std::array<std::vector<float>, 2> y_buffers_;
   std::array<std::vector<std::int32_t>, 2> labels_buffers_;
