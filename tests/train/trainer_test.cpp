@@ -168,6 +168,31 @@ TEST(Trainer, ChunksInPairsOnAReplicaGiveTheBitsOfOneChunkAfterTheOther) {
     for (const auto& [name, value] : a[e].items()) EXPECT_EQ(value, b[e].at(name)) << name;
 }
 
+// Shuffled mini-batches on two threads, where a helper gathers each next batch while the current
+// one trains (data::BatchIterator): the weights and every metric are the bits of one thread.
+TEST(Trainer, TwoThreadsGatheringAheadGiveTheBitsOfOne) {
+  const auto data = data::make_blobs({.samples = 300, .classes = 3, .features = 40, .seed = 5});
+  const Rig<float>::Spec spec{.model = "mlp:16",
+                              .inputs = 40,
+                              .outputs = 3,
+                              .loss = "cross_entropy",
+                              .optimizer = R"({"name":"sgd","lr":0.1,"momentum":0.9})",
+                              .options = {.epochs = 3, .batch_size = 8, .num_classes = 3}};
+  set_num_threads(1);
+  Rig<float> one(spec);
+  const auto a = one.trainer->fit(data, &data);
+  set_num_threads(2);
+  Rig<float> two(spec);
+  const auto b = two.trainer->fit(data, &data);
+  set_num_threads(0);
+  const auto wa = one.weights(), wb = two.weights();
+  ASSERT_EQ(wa.size(), wb.size());
+  EXPECT_EQ(std::memcmp(wa.data(), wb.data(), wa.size() * sizeof(float)), 0);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t e = 0; e < a.size(); ++e)
+    for (const auto& [name, value] : a[e].items()) EXPECT_EQ(value, b[e].at(name)) << name;
+}
+
 TEST(Callbacks, EarlyStoppingStopsAfterPatienceAndRestoresTheBestWeights) {
   const auto data = linear_data(100);
   Rig<double> s(
