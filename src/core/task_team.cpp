@@ -68,11 +68,7 @@ class TaskTeam {
     generation_.store(generation, std::memory_order_release);
     generation_.notify_all();
     work(generation);
-    for (int spins = 0; done_.load(std::memory_order_acquire) != num_tasks; ++spins)
-      if (spins < 4096)
-        DESCENT_CPU_RELAX();
-      else
-        std::this_thread::yield();  // the helper running a claimed task was descheduled
+    wait_until_done(done_, num_tasks);
     busy_.clear(std::memory_order_release);
     return true;
   }
@@ -94,16 +90,20 @@ class TaskTeam {
     const std::uint64_t posted = background_claim_.load(std::memory_order_relaxed);
     while (run_background_task()) {
     }
-    for (int spins = 0;
-         background_done_.load(std::memory_order_acquire) != Claim::num_tasks(posted); ++spins)
-      if (spins < 4096)
-        DESCENT_CPU_RELAX();
-      else
-        std::this_thread::yield();  // a helper running a claimed task was descheduled
+    wait_until_done(background_done_, Claim::num_tasks(posted));
     background_busy_.clear(std::memory_order_release);
   }
 
  private:
+  // Waits for the tasks helpers have claimed and are still running.
+  static void wait_until_done(const std::atomic<std::size_t>& done, std::size_t num_tasks) {
+    for (int spins = 0; done.load(std::memory_order_acquire) != num_tasks; ++spins)
+      if (spins < 4096)
+        DESCENT_CPU_RELAX();
+      else
+        std::this_thread::yield();  // a helper running a claimed task was descheduled
+  }
+
   // Claims and runs tasks of `generation` until none is left.
   void work(std::uint32_t generation) {
     std::uint64_t claim = claim_.load(std::memory_order_acquire);

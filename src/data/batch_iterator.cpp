@@ -1,7 +1,6 @@
 #include "descent/data/batch_iterator.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -21,7 +20,6 @@ constexpr std::size_t kGatherTaskBytes = std::size_t{1} << 16;
 // The next batch's gather, run by an idle helper while the step runs, in smaller tasks: a helper
 // that is copying when the step shares its next product joins it after one task (~2 us).
 constexpr std::size_t kPrefetchTaskBytes = std::size_t{1} << 14;
-constexpr std::size_t kNoBatch = std::numeric_limits<std::size_t>::max();
 }  // namespace
 
 std::size_t BatchIterator::Gather::tasks() const {

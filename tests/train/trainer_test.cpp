@@ -134,6 +134,18 @@ class MeetingLoss final : public nn::Loss<float> {
   std::atomic<int>& calls_;
   bool on_replica_;
 };
+
+// Two trainings ended with the same weights, bit for bit, and the same metrics every epoch.
+void expect_same_bits(Rig<float>& x, const std::vector<MetricRow>& x_history, Rig<float>& y,
+                      const std::vector<MetricRow>& y_history) {
+  const auto wx = x.weights(), wy = y.weights();
+  ASSERT_EQ(wx.size(), wy.size());
+  EXPECT_EQ(std::memcmp(wx.data(), wy.data(), wx.size() * sizeof(float)), 0);
+  ASSERT_EQ(x_history.size(), y_history.size());
+  for (std::size_t e = 0; e < x_history.size(); ++e)
+    for (const auto& [name, value] : x_history[e].items())
+      EXPECT_EQ(value, y_history[e].at(name)) << name;
+}
 }  // namespace
 
 // On two threads a batch's chunks run two at a time, on the model and on a replica
@@ -160,12 +172,7 @@ TEST(Trainer, ChunksInPairsOnAReplicaGiveTheBitsOfOneChunkAfterTheOther) {
   const auto& b = paired.trainer->fit(data, &data);
   set_num_threads(0);
   EXPECT_GT(replica_calls, 0);  // else no pair ran on two threads
-  const auto wa = alone.weights(), wb = paired.weights();
-  ASSERT_EQ(wa.size(), wb.size());
-  EXPECT_EQ(std::memcmp(wa.data(), wb.data(), wa.size() * sizeof(float)), 0);
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t e = 0; e < a.size(); ++e)
-    for (const auto& [name, value] : a[e].items()) EXPECT_EQ(value, b[e].at(name)) << name;
+  expect_same_bits(alone, a, paired, b);
 }
 
 // Shuffled mini-batches on two threads, where a helper gathers each next batch while the current
@@ -185,12 +192,7 @@ TEST(Trainer, TwoThreadsGatheringAheadGiveTheBitsOfOne) {
   Rig<float> two(spec);
   const auto b = two.trainer->fit(data, &data);
   set_num_threads(0);
-  const auto wa = one.weights(), wb = two.weights();
-  ASSERT_EQ(wa.size(), wb.size());
-  EXPECT_EQ(std::memcmp(wa.data(), wb.data(), wa.size() * sizeof(float)), 0);
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t e = 0; e < a.size(); ++e)
-    for (const auto& [name, value] : a[e].items()) EXPECT_EQ(value, b[e].at(name)) << name;
+  expect_same_bits(one, a, two, b);
 }
 
 TEST(Callbacks, EarlyStoppingStopsAfterPatienceAndRestoresTheBestWeights) {

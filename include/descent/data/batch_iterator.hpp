@@ -97,8 +97,9 @@ class BatchIterator {
   std::array<Matrix, 2> x_buffers_;
   std::array<std::vector<float>, 2> y_buffers_;
   std::array<std::vector<std::int32_t>, 2> labels_buffers_;
-  std::size_t current_ = 0;            // the buffer of the batch next() returned last
-  std::size_t prefetched_ = SIZE_MAX;  // the batch in the other buffer (being gathered there)
+  std::size_t current_ = 0;  // the buffer of the batch next() returned last
+  static constexpr std::size_t kNoBatch = SIZE_MAX;
+  std::size_t prefetched_ = kNoBatch;  // the batch in the other buffer (being gathered there)
   Gather prefetch_gather_{};
   Batch batch_{};
   BackgroundTasks prefetch_;  // last: destroyed (its tasks finished) before what they write
