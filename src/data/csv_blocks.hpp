@@ -24,7 +24,7 @@ class CsvBlocks {
   static constexpr std::size_t kMinPieceBytes = std::size_t{64} << 10;
   /// Readable bytes after every piece's text (after the round's text: zeros), for parsers that
   /// read a word at a time.
-  static constexpr std::size_t kPadding = 8;
+  static constexpr std::size_t kPadding = 16;
 
   struct Piece {
     std::string_view text;  // non-empty, ending after a record's '\n' (or at the end of the file)

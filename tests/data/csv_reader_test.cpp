@@ -183,22 +183,15 @@ TEST(CsvReader, RecordsLongerThanOneBlockAndManyRows) {
 TEST(CsvReader, NumbersHaveTheBitsOfFromChars) {
   // Plain decimals take a fast path (src/data/plain_decimal.hpp); every cell must still be the
   // correctly rounded float of its text: float midpoints (2^24 + 1 and others; ties to even),
-  // texts just beside them, 9 to 20 significant digits, leading zeros, -0 and exponents.
-  std::vector<std::string> texts = {"16777217",
-                                    "16777219",
-                                    "-16777217",
-                                    "16777217.0000001",
-                                    "16777216.99999",
-                                    "33554434",
-                                    "0.000000000000000000001",
-                                    "-0",
-                                    "-0.0",
-                                    "00012.5000",
-                                    "1e3",
-                                    "123456789012345678901",
-                                    "9007199254740993",
-                                    "0.1",
-                                    "3.4028235e38"};
+  // texts just beside them, 9 to 20 significant digits, long fractions, leading zeros, -0 and
+  // exponents.
+  std::vector<std::string> texts = {
+      "16777217", "16777219", "-16777217", "16777217.0000001", "16777216.99999", "33554434",
+      "0.000000000000000000001", "-0", "-0.0", "00012.5000", "1e3", "123456789012345678901",
+      "9007199254740993", "0.1", "3.4028235e38",
+      // Fractions of 15 to 17 digits: the fast path reads 16 at once, a longer run's rest a digit
+      // at a time.
+      "0.123456789012345", "0.1234567890123456", "-1.00000000000000001", "7.9999999999999999"};
   std::mt19937_64 rng(7);
   for (int i = 0; i < 30000; ++i) {
     const float f = std::bit_cast<float>(static_cast<std::uint32_t>(rng()) & 0x4fffffffu);
