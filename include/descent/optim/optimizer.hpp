@@ -168,26 +168,17 @@ class FusedOptimizer : public Optimizer<T> {
       std::array<T*, NumState> state{};
       for (std::size_t k = 0; k < NumState; ++k)
         state[k] = allocated_[k] ? state_[k].data() + r.begin : nullptr;
-      // Each thread's slice [b, e) as separate pointers: p, g, then the state buffers in kState's
-      // order (null while not allocated). GCC trusts __restrict on parameters, so the kernels'
-      // loops vectorize without alias checks, and nothing is read back from a struct on the stack
-      // (a struct of these pointers passed by value cost a store-forwarding stall per step).
-      // The slice is updated kFiniteCheck elements at a time, each checked for NaN and infinities
-      // while it is in cache (a second pass over the arena cost ~2.5% of a 2-thread Fashion-MNIST
-      // run).
-      parallel_for(r.size, [&](std::size_t b, std::size_t e) {
-        bool finite = true;
-        for (std::size_t c = b; c < e; c += kFiniteCheck) {
-          const std::size_t n = std::min(kFiniteCheck, e - c);
-          std::apply(
-              [&](auto*... buffers) {
-                Derived::update(scalars, n, p + c, grad + c, (buffers ? buffers + c : nullptr)...);
-              },
-              state);
-          finite = finite && all_finite(p + c, n);
-        }
-        if (!finite) finite_.store(false, std::memory_order_relaxed);
-      });
+      // A group below kParallelMin is updated by a direct call: through parallel_for, whose shared
+      // path takes the closure's address, the closure was built on the stack with vector stores
+      // and read back field by field (course_sgd's batch 1: ~4% slower).
+      const auto slice = [&](std::size_t b, std::size_t e) {
+        if (!update_slice(scalars, p, grad, state, b, e))
+          finite_.store(false, std::memory_order_relaxed);
+      };
+      if (r.size < kParallelMin)
+        slice(0, r.size);
+      else
+        parallel_for(r.size, slice);
     }
   }
 
@@ -344,6 +335,29 @@ class FusedOptimizer : public Optimizer<T> {
   }
 
   static constexpr std::size_t kFiniteCheck = 8192;  // elements: 32 KB of floats, still in L2
+
+  /// Updates [b, e) of a group's range (p, g and the state buffers at its start, null while not
+  /// allocated); false when a value came out NaN or infinite. The pointers are separate arguments:
+  /// GCC trusts __restrict on parameters, so the kernels' loops vectorize without alias checks, and
+  /// nothing is read back from a struct on the stack (a struct of these pointers passed by value
+  /// cost a store-forwarding stall per step). The range is updated kFiniteCheck elements at a time,
+  /// each checked for NaN and infinities while it is in cache (a second pass over the arena cost
+  /// ~2.5% of a 2-thread Fashion-MNIST run).
+  template <class Scalars>
+  static bool update_slice(const Scalars& scalars, T* p, const T* g,
+                           const std::array<T*, NumState>& state, std::size_t b, std::size_t e) {
+    bool finite = true;
+    for (std::size_t c = b; c < e; c += kFiniteCheck) {
+      const std::size_t n = std::min(kFiniteCheck, e - c);
+      std::apply(
+          [&](auto*... buffers) {
+            Derived::update(scalars, n, p + c, g + c, (buffers ? buffers + c : nullptr)...);
+          },
+          state);
+      finite = finite && all_finite(p + c, n);
+    }
+    return finite;
+  }
 
   std::vector<Options> options_;
   std::vector<std::int64_t> steps_;
