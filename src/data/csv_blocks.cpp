@@ -1,6 +1,7 @@
 #include "csv_blocks.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <utility>
@@ -10,6 +11,24 @@
 #include "descent/core/memory_budget.hpp"
 
 namespace descent::data::detail {
+
+namespace {
+
+/// The '\n' bytes in [p, end). Counted into 16-bit sums, a block at a time: GCC vectorizes
+/// std::count by widening every comparison to a 64-bit lane, half the speed.
+std::size_t count_line_ends(const char* p, const char* end) {
+  std::size_t total = 0;
+  while (p != end) {
+    const std::size_t block = std::min<std::size_t>(static_cast<std::size_t>(end - p), 65535);
+    std::uint16_t n = 0;
+    for (std::size_t i = 0; i < block; ++i) n += p[i] == '\n';
+    total += n;
+    p += block;
+  }
+  return total;
+}
+
+}  // namespace
 
 CsvBlocks::CsvBlocks(const std::filesystem::path& path, std::FILE* file,
                      std::string_view already_read, std::size_t pieces, std::size_t columns)
@@ -100,7 +119,7 @@ void CsvBlocks::cut_pieces(Round& round) const {
     const auto size = static_cast<std::size_t>(cut - piece);
     // Exact for the common text (a record per line, the last one ended): the rows of the pieces
     // after this one then start right after its own, and need not be moved up.
-    const auto records = static_cast<std::size_t>(std::count(piece, cut, '\n')) + (cut[-1] != '\n');
+    const auto records = count_line_ends(piece, cut) + (cut[-1] != '\n');
     round.pieces.push_back({{piece, size}, std::min(records, size / columns_ + 1)});
     piece = cut;
   }
