@@ -43,6 +43,16 @@ const nn::Matrix<T>& DataParallel<T>::run(nn::Sequential<T>& model, const nn::Lo
     model.backward(grad_output_);
     return out;
   }
+  return run_chunks(model, loss, params, x, target, scale, group_start, batch_loss);
+}
+
+template <class T>
+const nn::Matrix<T>& DataParallel<T>::run_chunks(nn::Sequential<T>& model, const nn::Loss<T>& loss,
+                                                 Params<T>& params, const nn::ConstRef<T>& x,
+                                                 const nn::Matrix<T>& target, T scale,
+                                                 bool group_start, double& batch_loss) {
+  const auto rows = static_cast<std::size_t>(x.rows());
+  const int size = comm_->size();
   const std::size_t R = options_.chunk_rows ? std::min(options_.chunk_rows, rows) : rows;
   const std::size_t chunks = (rows + R - 1) / R;
   const bool ship_grads = size > 1 && !options_.allreduce;

@@ -61,6 +61,13 @@ class DataParallel {
   void reduce(Params<T>& params);
 
  private:
+  // run() of a batch in several chunks or processes; out of line, so that the one-chunk path of
+  // run() stays a short function (a batch-1 step calls it for every row).
+  [[gnu::noinline]] const nn::Matrix<T>& run_chunks(nn::Sequential<T>& model,
+                                                    const nn::Loss<T>& loss, Params<T>& params,
+                                                    const nn::ConstRef<T>& x,
+                                                    const nn::Matrix<T>& target, T scale,
+                                                    bool group_start, double& batch_loss);
   // One process: chunks j and j + 1 as two tasks, run_chunk(j, false) on the model and
   // run_chunk(j + 1, on_replica), then the replica's gradient, if used, added to params'.
   template <class RunChunk>
