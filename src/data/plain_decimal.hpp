@@ -3,6 +3,7 @@
 // few times cheaper than the general parser and with the same bits. Internal to src/data.
 #include <array>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #if defined(__SSE4_1__)
@@ -10,6 +11,20 @@
 #endif
 
 namespace descent::data::detail {
+
+/// 10^n for n <= 16, exact in 64 bits.
+inline constexpr auto kIntegerPowersOf10 = [] {
+  std::array<std::uint64_t, 17> powers{1};
+  for (std::size_t n = 1; n < powers.size(); ++n) powers[n] = powers[n - 1] * 10;
+  return powers;
+}();
+
+/// m * 10^n + the value of the run of n digits at p, a byte at a time; returns the run's end. Past
+/// 19 digits m wraps: such texts are refused.
+inline const char* append_digit_bytes(const char* p, std::uint64_t& m) {
+  while (static_cast<unsigned>(*p - '0') < 10) m = m * 10 + static_cast<unsigned>(*p++ - '0');
+  return p;
+}
 
 /// Eight bytes at a time, SWAR (SIMD within a register): the digit test of fast_float's
 /// is_made_of_eight_digits_fast and the multiplications of its parse_eight_digits_unrolled (Lemire,
@@ -42,19 +57,15 @@ inline std::uint64_t digits_value(std::uint64_t word, unsigned n) {
 /// bytes at once (up to 7 bytes past the run), a longer run's rest a byte at a time: a second word
 /// would wait for the first, and a float's fraction rarely has more than 9 digits.
 inline const char* append_digits(const char* p, std::uint64_t& m) {
-  static constexpr std::uint64_t kPowersOf10[] = {1,      10,      100,      1000,     10000,
-                                                  100000, 1000000, 10000000, 100000000};
   if constexpr (std::endian::native == std::endian::little) {
     std::uint64_t word;
     std::memcpy(&word, p, sizeof word);
     const unsigned n = leading_digits(word);
-    m = m * kPowersOf10[n] + digits_value(word, n);
+    m = m * kIntegerPowersOf10[n] + digits_value(word, n);
     p += n;
     if (n < 8) return p;
   }
-  // Past 19 digits m wraps: such texts are refused.
-  while (static_cast<unsigned>(*p - '0') < 10) m = m * 10 + static_cast<unsigned>(*p++ - '0');
-  return p;
+  return append_digit_bytes(p, m);
 }
 
 }  // namespace swar
@@ -78,23 +89,6 @@ inline constexpr auto kAlignRun = [] {
 /// m * 10^n + the value of the run of n digits at p; returns the run's end. Reads 16 bytes at p
 /// (up to 15 past the run); a run of 16 or more digits goes on a byte at a time.
 inline const char* append_digits(const char* p, std::uint64_t& m) {
-  static constexpr std::uint64_t kPowersOf10[] = {1,
-                                                  10,
-                                                  100,
-                                                  1000,
-                                                  10000,
-                                                  100000,
-                                                  1000000,
-                                                  10000000,
-                                                  100000000,
-                                                  1000000000,
-                                                  10000000000,
-                                                  100000000000,
-                                                  1000000000000,
-                                                  10000000000000,
-                                                  100000000000000,
-                                                  1000000000000000,
-                                                  10000000000000000};
   const __m128i digits =
       _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), _mm_set1_epi8('0'));
   // A byte is a digit when byte - '0', unsigned, is below 10: min(d, 10) == 10 marks the others.
@@ -109,12 +103,10 @@ inline const char* append_digits(const char* p, std::uint64_t& m) {
   const __m128i eights = _mm_madd_epi16(_mm_packus_epi32(fours, fours), _mm_set1_epi32(0x00012710));
   const auto high = static_cast<std::uint32_t>(_mm_cvtsi128_si32(eights));
   const auto low = static_cast<std::uint32_t>(_mm_extract_epi32(eights, 1));
-  m = m * kPowersOf10[n] + (std::uint64_t{high} * 100000000 + low);
+  m = m * kIntegerPowersOf10[n] + (std::uint64_t{high} * 100000000 + low);
   p += n;
   if (n < 16) return p;
-  // Past 19 digits m wraps: such texts are refused.
-  while (static_cast<unsigned>(*p - '0') < 10) m = m * 10 + static_cast<unsigned>(*p++ - '0');
-  return p;
+  return append_digit_bytes(p, m);
 }
 
 }  // namespace sse
