@@ -1,8 +1,10 @@
 // The course's linear regression (1000 x 10 synthetic rows, MSE, SGD lr 0.01, rows reshuffled
 // every epoch, 50 epochs) trained through descent's Trainer, beside the same training written as a
 // plain loop and, when built with ensmallen's headers (DESCENT_ENSMALLEN_INCLUDE), ensmallen's SGD
-// on the same data. Prints samples/s inside the training loop (best of `repeats` runs, data
-// preparation excluded) and the ratios, for batch sizes 1 and 32.
+// on the same data. Prints samples/s inside the training loop (the best of `repeats` runs, data
+// preparation excluded) and the ratios, for batch sizes 1 and 32. The three take turns, one run
+// each per repeat: a slow spell of this shared machine then slows all three, where measuring each
+// in a block of its own runs moved the ratio to ensmallen by up to 1.5x from one run to the next.
 //
 //   build/release/bench/course_sgd [repeats]
 #include <algorithm>
@@ -36,40 +38,31 @@ descent::data::Dataset course_data() {
   return descent::data::make_linear_regression(o);
 }
 
-/// Seconds of the fastest of `repeats` calls of run().
-double best_seconds(int repeats, const std::function<void()>& run) {
-  double best = 1e300;
-  for (int r = 0; r < repeats; ++r) {
-    const auto t0 = std::chrono::steady_clock::now();
-    run();
-    best = std::min(best,
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  return best;
+/// Seconds that run() takes.
+double seconds(const std::function<void()>& run) {
+  const auto t0 = std::chrono::steady_clock::now();
+  run();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 /// The Trainer as a library user runs it: Linear(10, 1), MSE, SGD, no callbacks.
-double descent_trainer(const descent::data::Dataset& data, std::size_t batch, int repeats,
-                       double* final_loss) {
+double descent_trainer(const descent::data::Dataset& data, std::size_t batch, double* final_loss) {
   using namespace descent;
-  double seconds = 1e300;
-  for (int r = 0; r < repeats; ++r) {
-    auto model = nn::make_model<float>(nn::parse_model_spec("linear"), kFeatures, 1, 1);
-    auto loss = nn::make_loss<float>("mse");
-    auto opt = optim::make<float>(model->params, R"({"name": "sgd", "lr": 0.01})");
-    train::Trainer<float> trainer(*model->net, model->params, *loss, *opt, nullptr,
-                                  {.epochs = kEpochs, .batch_size = batch, .shuffle = true});
-    seconds = std::min(seconds, best_seconds(1, [&] { trainer.fit(data); }));
-    *final_loss = trainer.history().back().at("train_loss");
-  }
-  return seconds;
+  auto model = nn::make_model<float>(nn::parse_model_spec("linear"), kFeatures, 1, 1);
+  auto loss = nn::make_loss<float>("mse");
+  auto opt = optim::make<float>(model->params, R"({"name": "sgd", "lr": 0.01})");
+  train::Trainer<float> trainer(*model->net, model->params, *loss, *opt, nullptr,
+                                {.epochs = kEpochs, .batch_size = batch, .shuffle = true});
+  const double s = seconds([&] { trainer.fit(data); });
+  *final_loss = trainer.history().back().at("train_loss");
+  return s;
 }
 
 /// The same training as a hand-written loop: y = x w + b, g = 2/m sum (y - t) x, w -= lr g.
-double plain_loop(const descent::data::Dataset& data, std::size_t batch, int repeats) {
+double plain_loop(const descent::data::Dataset& data, std::size_t batch) {
   std::vector<float> w(kFeatures, 0.0f), gw(kFeatures);
   std::vector<std::size_t> order(kRows);
-  return best_seconds(repeats, [&] {
+  return seconds([&] {
     std::fill(w.begin(), w.end(), 0.0f);
     float b = 0;
     for (std::size_t e = 0; e < kEpochs; ++e) {
@@ -138,11 +131,10 @@ class LinearRegressionFunction {
   arma::fvec t_;
 };
 
-double ensmallen_sgd(const descent::data::Dataset& data, std::size_t batch, int repeats,
-                     double* final_loss) {
+double ensmallen_sgd(const descent::data::Dataset& data, std::size_t batch, double* final_loss) {
   LinearRegressionFunction f(data);
   arma::fmat p;
-  const double s = best_seconds(repeats, [&] {
+  const double s = seconds([&] {
     p.zeros(kFeatures + 1, 1);
     ens::StandardSGD sgd(kLr, batch, kEpochs * kRows, -1, /*shuffle=*/true);
     sgd.ExactObjective() = false;
@@ -166,12 +158,18 @@ int main(int argc, char** argv) {
   std::printf("%6s %14s %14s %14s %10s %10s\n", "batch", "descent", "plain loop", "ensmallen",
               "/plain", "/ensmallen");
   for (std::size_t batch : {std::size_t{1}, std::size_t{32}}) {
-    double loss = 0;
-    const double d = samples / descent_trainer(data, batch, repeats, &loss);
-    const double p = samples / plain_loop(data, batch, repeats);
+    double loss = 0, d = 0, p = 0;
 #ifdef DESCENT_HAVE_ENSMALLEN
-    double ens_loss = 0;
-    const double e = samples / ensmallen_sgd(data, batch, repeats, &ens_loss);
+    double ens_loss = 0, e = 0;
+#endif
+    for (int r = 0; r < repeats; ++r) {
+      d = std::max(d, samples / descent_trainer(data, batch, &loss));
+      p = std::max(p, samples / plain_loop(data, batch));
+#ifdef DESCENT_HAVE_ENSMALLEN
+      e = std::max(e, samples / ensmallen_sgd(data, batch, &ens_loss));
+#endif
+    }
+#ifdef DESCENT_HAVE_ENSMALLEN
     std::printf("%6zu %14.4g %14.4g %14.4g %10.3f %10.3f   (train_loss %.4g, ensmallen %.4g)\n",
                 batch, d, p, e, d / p, d / e, loss, ens_loss);
 #else
