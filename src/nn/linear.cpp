@@ -182,14 +182,21 @@ const Matrix<T>& Linear<T>::forward(const ConstRef<T>& x) {
   const WeightMap w = weight();
   const double multiply_adds = double(x.rows()) * double(in_ * out_);
   const Eigen::Index in = Eigen::Index(in_), out = Eigen::Index(out_);
-  // Z = X W^T
-  if (coefficient_wise<T>(x.rows(), in, out))
+  if (coefficient_wise<T>(x.rows(), in, out)) {
+    // z_ij = (X W^T)_ij + b_j, the bias added to each sum as Eigen's rowwise sum adds it.
+    const T* b = has_bias_ ? bound().b : nullptr;
     with_static_extent(in, [&](auto n) {
       for (Eigen::Index i = 0; i < x.rows(); ++i)
-        for (Eigen::Index j = 0; j < out; ++j)
-          y_(i, j) = sequential_dot<T, n>(x.data() + i * x.outerStride(), w.data() + j * n);
+        for (Eigen::Index j = 0; j < out; ++j) {
+          T z = sequential_dot<T, n>(x.data() + i * x.outerStride(), w.data() + j * n);
+          if (b) z += b[j];
+          y_(i, j) = z;
+        }
     });
-  else if (sgemm_pays<T>(multiply_adds))
+    return y_;
+  }
+  // Z = X W^T
+  if (sgemm_pays<T>(multiply_adds))
     sgemm_by_blocks<T>(Blocks::columns, x.rows(), multiply_adds,
                        {x.data(), x.rows(), in, x.outerStride()}, {w.data(), out, in, in, true},
                        T(0), y_.data(), out);
@@ -212,8 +219,13 @@ const Matrix<T>& Linear<T>::backward(const ConstRef<T>& dy) {
   const auto x = x_.get();
   const double multiply_adds = double(dy.rows()) * double(in_ * out_);
   const Eigen::Index in = Eigen::Index(in_), out = Eigen::Index(out_), rows = dy.rows();
-  // dW += dZ^T X
-  if (coefficient_wise<T>(rows, in, out))
+  // dW += dZ^T X,  db += 1^T dZ. A tiny layer's column sums of dZ join its dW loop where Eigen
+  // sums each column in r order: up to 4 rows (from 5 on, its vectorized column sums add rows in
+  // pairs).
+  constexpr Eigen::Index kRowsSummedInOrder = 4;
+  const bool tiny = coefficient_wise<T>(rows, in, out);
+  T* const gb = tiny && has_bias_ && rows <= kRowsSummedInOrder ? bound().gb : nullptr;
+  if (tiny)
     with_static_extent(in, [&](auto n) {
       for (Eigen::Index j = 0; j < out; ++j) {
         // Row j of dZ^T X, all its elements at once (each still summed over r in order, then
@@ -225,6 +237,11 @@ const Matrix<T>& Linear<T>::backward(const ConstRef<T>& dy) {
         for (Eigen::Index r = 1; r < rows; ++r)
           for (Eigen::Index k = 0; k < n; ++k) sum[k] += dy(r, j) * x(r, k);
         for (Eigen::Index k = 0; k < n; ++k) gw(j, k) += sum[k];
+        if (gb) {
+          T column = dy(0, j);
+          for (Eigen::Index r = 1; r < rows; ++r) column += dy(r, j);
+          gb[j] += column;
+        }
       }
     });
   else if (sgemm_pays<T>(multiply_adds))
@@ -235,7 +252,7 @@ const Matrix<T>& Linear<T>::backward(const ConstRef<T>& dy) {
     by_blocks(in, rows, multiply_adds, [&](auto j, auto n) {
       gw.middleCols(j, n).noalias() += dy.transpose() * x.middleCols(j, n);
     });
-  if (has_bias_) bias_grad() += dy.colwise().sum();  // db += 1^T dZ
+  if (has_bias_ && !gb) bias_grad() += dy.colwise().sum();
   if (!needs_input_grad_) {
     ensure_shape(dx_, 0, 0);
     return dx_;

@@ -177,9 +177,10 @@ void expect_eigens_bits_on_small_shapes() {
           p.allocate();
           fc.bind(p);
           const M w = M::Random(out, in), b = M::Random(1, out), gw = M::Random(out, in),
-                  wide = M::Random(rows, in + Eigen::Index(kLine)), dy = M::Random(rows, out);
+                  gb = M::Random(1, out), wide = M::Random(rows, in + Eigen::Index(kLine)),
+                  dy = M::Random(rows, out);
           fc.weight() = w, fc.weight_grad() = gw;
-          if (bias) fc.bias() = b;
+          if (bias) fc.bias() = b, fc.bias_grad() = gb;
           const ConstRef<T> x = wide.middleCols(Eigen::Index(shift), in), dyr = dy;
           const M y = fc.forward(x);
           fc.backward(dy);
@@ -197,6 +198,14 @@ void expect_eigens_bits_on_small_shapes() {
           const std::string at = fmt::format("rows {} in {} out {} shift {}", rows, in, out, shift);
           EXPECT_TRUE(same(y, y_ref)) << at;
           EXPECT_TRUE(same(M(fc.weight_grad()), M(gwm))) << at;
+          if (bias) {  // db at fc's alignment too: Eigen's column sums depend on it
+            M bias_line(1, out + Eigen::Index(kLine));
+            const auto offset = reinterpret_cast<std::uintptr_t>(fc.bias_grad().data()) % 64;
+            typename Linear<T>::BiasMap gbm(bias_line.data() + offset / sizeof(T), out);
+            gbm = gb;
+            gbm += dyr.colwise().sum();
+            EXPECT_TRUE(same(M(fc.bias_grad()), M(gbm))) << at;
+          }
         }
 }
 
