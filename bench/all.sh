@@ -29,7 +29,7 @@ bash bench/train_loop.sh "$build" 3 5 1
 part "the training loop against its step, 2 threads"
 bash bench/train_loop.sh "$build" 3 5 2
 part "per-step overhead: the course's linear regression vs ensmallen and a plain loop"
-"$build/bench/course_sgd" 5
+"$build/bench/course_sgd" 15
 part "a small run's disk and wall time"
 bash bench/small_run_io.sh "$build" 5
 part "CSV ingest vs pandas"
