@@ -281,8 +281,12 @@ std::string run_header(const RunData& run) {
   out += "<br>";
   out += fmt::format("{} epoch(s)", run.epochs.rows());
   if (s.is_object()) {
-    out += fmt::format(", {} steps, {:.3g} s, {:.4g} samples/s", s.value("steps", 0),
-                       s.value("wall_seconds", 0.0), s.value("samples_per_second", 0.0));
+    out += fmt::format(", {} steps, {:.3g} s", s.value("steps", 0), s.value("wall_seconds", 0.0));
+    if (const double validation = s.value("validation_seconds", 0.0); validation > 0)
+      out += fmt::format(" ({:.2g} s of it validation)", validation);
+    const double speed = s.value("samples_per_second", 0.0);  // whole samples from 100/s on
+    out += speed >= 100 ? fmt::format(", {:.0f} samples/s", speed)
+                        : fmt::format(", {:.3g} samples/s", speed);
     const std::string reason = s.value("stop_reason", "");
     out += "; stop: " + escape(reason.empty() ? "all epochs run" : reason);
   }

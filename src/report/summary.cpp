@@ -34,6 +34,7 @@ nlohmann::ordered_json summary_json(const RunOutcome& o) {
   j["skipped_steps"] = o.skipped_steps;
   j["wall_seconds"] = o.wall_seconds;
   j["samples_per_second"] = o.wall_seconds > 0 ? o.samples_trained / o.wall_seconds : 0.0;
+  j["validation_seconds"] = o.validation_seconds;
   j["io_seconds"] = o.io_seconds;
   j["checkpoints"] = o.checkpoints;
   j["task"] = o.task;

@@ -1,6 +1,7 @@
 #include "descent/train/trainer.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <numeric>
@@ -207,7 +208,10 @@ const std::vector<MetricRow>& Trainer<T>::fit(const data::Dataset& train,
     for (auto& c : callbacks_) c->on_epoch_begin(*this);
     run_epoch(batches);
     if (val && val->rows()) {
+      const auto start = std::chrono::steady_clock::now();
       const MetricRow val_row = evaluate(*val, "val");
+      progress_.validation_seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       for (const auto& [name, value] : val_row.items()) row_.set(name, value);
     }
     row_.set("lr", optimizer_.lr(0));

@@ -154,6 +154,9 @@ TEST_F(CliTrain, CheckpointsFollowThePolicyAndAResumeReplacesLaterRows) {
   auto summary = nlohmann::json::parse(slurp(straight / "summary.json"));
   EXPECT_EQ(summary["checkpoints"], 1);
   EXPECT_GE(summary["io_seconds"].get<double>(), 0);
+  // The validation passes are timed apart, as part of the training's wall time.
+  EXPECT_GT(summary["validation_seconds"].get<double>(), 0);
+  EXPECT_LT(summary["validation_seconds"].get<double>(), summary["wall_seconds"].get<double>());
   ASSERT_EQ(run(common + " --epochs 7 --set train.checkpoint_every=3 --out " + every.string()).code,
             0);
   summary = nlohmann::json::parse(slurp(every / "summary.json"));

@@ -86,6 +86,18 @@ TEST(Trainer, HistoryHasOneRowPerEpochWithTrainAndValMetrics) {
   EXPECT_DOUBLE_EQ(h[2].at("val_loss"), h[2].at("val_mse"));  // mse loss = MSE metric
 }
 
+TEST(Trainer, TimesItsValidationPassesApart) {
+  const auto train = linear_data(200), val = linear_data(50);
+  Rig<double> with_val(
+      {.optimizer = R"({"name":"sgd","lr":0.1})", .options = {.epochs = 2, .batch_size = 50}});
+  Rig<double> without(
+      {.optimizer = R"({"name":"sgd","lr":0.1})", .options = {.epochs = 2, .batch_size = 50}});
+  with_val.trainer->fit(train, &val);
+  without.trainer->fit(train);
+  EXPECT_GT(with_val.trainer->progress().validation_seconds, 0.0);
+  EXPECT_EQ(without.trainer->progress().validation_seconds, 0.0);
+}
+
 TEST(Trainer, AccumulatingTwoHalfBatchesEqualsOneFullBatch) {
   const auto data = linear_data(40);
   Rig<double> full({.optimizer = R"({"name":"sgd","lr":0.1})",

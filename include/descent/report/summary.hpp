@@ -4,7 +4,8 @@
 //    "best":  {every metric of the best epoch by the monitored metric},
 //    "monitor", "mode", "epochs_run", "best_epoch", "stopped_early", "stop_reason",
 //    "steps", "skipped_steps", "wall_seconds", "samples_per_second" (both of the training alone),
-//    "io_seconds" (writing metrics and checkpoints during training), "checkpoints" (written),
+//    "validation_seconds" (the per-epoch validation passes: part of wall_seconds), "io_seconds"
+//    (writing metrics and checkpoints during training), "checkpoints" (written),
 //    "task", "classes": [...], "confusion_matrix": {...} (classification),
 //    "predictions": {"split", "rows", "kept", "file"} (regression: predictions.csv),
 //    "notices": [{"step", "warning", "message"}] (start-of-training checks at step 0, divergence
@@ -39,7 +40,8 @@ struct RunOutcome {
   std::string stop_reason;
   std::int64_t steps = 0;
   std::int64_t skipped_steps = 0;
-  double wall_seconds = 0;  // training, without io_seconds
+  double wall_seconds = 0;        // training, without io_seconds
+  double validation_seconds = 0;  // the validation passes: part of wall_seconds
   double io_seconds = 0;
   std::int64_t checkpoints = 0;
   double samples_trained = 0;  // rows processed by training batches over the run

@@ -69,8 +69,9 @@ struct Progress {
   double step_loss = std::numeric_limits<double>::quiet_NaN();
   double reg_loss = std::numeric_limits<double>::quiet_NaN();  // R(W) at the last step's weights
   std::int64_t skipped_steps = 0;
-  std::size_t samples = 0;  // rows processed by training batches over the run
-  bool stepped = false;     // whether the current batch ended with an optimizer step
+  std::size_t samples = 0;        // rows processed by training batches over the run
+  double validation_seconds = 0;  // wall time of fit's validation passes over the run
+  bool stepped = false;           // whether the current batch ended with an optimizer step
   bool stop = false;
   std::string stop_reason;
 };
