@@ -17,17 +17,20 @@ namespace {
 // multiply-adds, are computed as kProductBlocks blocks of their result, one task each, shared
 // between the threads: column blocks of Z = X W^T and dX = dZ W; row blocks of dW = dZ^T X through
 // oneDNN (floats), column blocks through Eigen (doubles: Eigen evaluates a tiny product of row
-// blocks, course_sgd's batch of 1, at half the speed). The blocks depend on the shape alone, so the
-// kernel (Eigen's, or oneDNN's sgemm on one thread) sums every element in the same order at any
-// thread count: 1 and N threads train the same model. (Eigen's own threading would not: it changes
-// its k blocking, and so the sums, with the thread count; oneDNN's threading is kept off likewise.)
-// Block i of each product is the job's task i, which the calling thread (i = 0) or the first
-// helper (i = 1) claims: so the forward pass reads, dW's block writes, and the optimizer step
-// (parallel_for: one contiguous range per thread) updates the same rows of W on the same core,
-// where column blocks of dW put half of every row's gradient on the other core. Below 128 rows,
-// moving a block's weights and gradients to the other core and back costs more than the block
-// saves: with Eigen's kernel the MLP 784-256-10 step at batch 64 ran 136k samples/s on 2 threads
-// against 145k on 1, at batch 128 255k against 150k.
+// blocks, course_sgd's batch of 1, at half the speed). The blocks depend on the shape (and, for Z,
+// the mode) alone, so the kernel (Eigen's, or oneDNN's sgemm on one thread) sums every element in
+// the same order at any thread count: 1 and N threads train the same model. (Eigen's own threading
+// would not: it changes its k blocking, and so the sums, with the thread count; oneDNN's threading
+// is kept off likewise.) Block i of each product is the job's task i, which the calling thread
+// (i = 0) or the first helper (i = 1) claims: so the forward pass reads, dW's block writes, and the
+// optimizer step (parallel_for: one contiguous range per thread) updates the same rows of W on the
+// same core, where column blocks of dW put half of every row's gradient on the other core. Below
+// 128 rows, moving a block's weights and gradients to the other core and back costs more than the
+// block saves: with Eigen's kernel the MLP 784-256-10 step at batch 64 ran 136k samples/s on 2
+// threads against 145k on 1, at batch 128 255k against 150k. In eval mode no update follows, and
+// Z = X W^T through oneDNN is cut in row blocks instead: each core reads half of X rather than all
+// of it (Fashion-MNIST's validation passes, 1,024 rows at a time, ran ~12% faster on 2 threads;
+// oneDNN sums each element alike in either cut, Linear.EvalModeGivesTheTrainingForwardsBits).
 constexpr Eigen::Index kSplitRows = 128;
 constexpr double kSplitMultiplyAdds = 1 << 22;  // ~20-30 us on one core
 constexpr Eigen::Index kProductBlocks = 2;
@@ -198,7 +201,7 @@ const Matrix<T>& Linear<T>::forward(const ConstRef<T>& x) {
   }
   // Z = X W^T
   if (sgemm_pays<T>(multiply_adds))
-    sgemm_by_blocks<T>(Blocks::columns, x.rows(), multiply_adds,
+    sgemm_by_blocks<T>(training_ ? Blocks::columns : Blocks::rows, x.rows(), multiply_adds,
                        {x.data(), x.rows(), in, x.outerStride()}, {w.data(), out, in, in, true},
                        T(0), y_.data(), out);
   else

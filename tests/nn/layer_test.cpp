@@ -154,6 +154,39 @@ TEST(Linear, SharedProductsGiveTheSameBitsOnAnyNumberOfThreads) {
   set_num_threads(saved);
 }
 
+// In eval mode Z = X W^T is cut in row blocks instead of column blocks (src/nn/linear.cpp): oneDNN
+// sums each element alike either way, so a model predicts what it computed while training, on any
+// number of threads. Shapes from the MLP's validation chunks to odd ones.
+TEST(Linear, EvalModeGivesTheTrainingForwardsBits) {
+  using MatrixF = Matrix<float>;
+  struct Shape {
+    Eigen::Index rows, in, out;
+  };
+  const int saved = num_threads();
+  for (const Shape s : {Shape{1024, 784, 256}, Shape{880, 784, 256}, Shape{300, 101, 333},
+                        Shape{4096, 64, 17}, Shape{129, 1000, 64}}) {
+    const MatrixF x = MatrixF::Random(s.rows, s.in), w = MatrixF::Random(s.out, s.in);
+    const MatrixF b = MatrixF::Random(1, s.out);
+    Params<float> p;
+    Linear<float> fc(std::size_t(s.in), std::size_t(s.out));
+    fc.declare(p, "", {});
+    p.allocate();
+    fc.bind(p);
+    fc.weight() = w;
+    fc.bias() = b;
+    set_num_threads(1);
+    const MatrixF training = fc.forward(x);
+    fc.set_training(false);
+    for (int threads : {1, 2}) {
+      set_num_threads(threads);
+      const MatrixF& eval = fc.forward(x);
+      EXPECT_EQ(std::memcmp(training.data(), eval.data(), sizeof(float) * training.size()), 0)
+          << s.rows << "x" << s.in << "x" << s.out << " on " << threads << " threads";
+    }
+  }
+  set_num_threads(saved);
+}
+
 // Small products are written out in src/nn/linear.cpp as the sums Eigen's lazy product computes:
 // on every shape around that threshold, with x and dW at every alignment within a 64-byte line,
 // with and without a bias, Z and dW have the bits of Eigen's expressions on the types the layer

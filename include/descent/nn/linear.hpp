@@ -24,6 +24,7 @@ class Linear final : public Layer<T> {
   /// dW += dZ^T X,  db += 1^T dZ (sum over the batch),  dX = dZ W
   const Matrix<T>& backward(const ConstRef<T>& dy) override;
   void set_needs_input_grad(bool needed) override { needs_input_grad_ = needed; }
+  void set_training(bool training) override { training_ = training; }
 
   std::size_t in_features() const { return in_; }
   std::size_t out_features() const { return out_; }
@@ -49,6 +50,7 @@ class Linear final : public Layer<T> {
   std::size_t in_, out_;
   bool has_bias_;
   bool needs_input_grad_ = true;
+  bool training_ = true;
   std::optional<TensorId> weight_id_, bias_id_;
   Views views_;
   InputCache<T> x_;
