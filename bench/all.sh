@@ -26,9 +26,9 @@ $py bench/compare_torch.py --bench "$build/bench/optim_bench" --threads 1 2
 part "MLP 784-256-10 training step, batch 128, vs torch"
 $py bench/compare_torch_train.py --bench "$build/bench/nn_bench"
 part "the training loop against its step, 1 thread"
-bash bench/train_loop.sh "$build" 3 5 1
+bash bench/train_loop.sh "$build" 5 5 1
 part "the training loop against its step, 2 threads"
-bash bench/train_loop.sh "$build" 3 5 2
+bash bench/train_loop.sh "$build" 5 5 2
 part "per-step overhead: the course's linear regression vs ensmallen and a plain loop"
 "$build/bench/course_sgd" 15
 part "a small run's disk and wall time"
