@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every comparison benchmark of bench/, once, one after the other: the numbers behind the README's
-# Performance section and docs/performance.md in one run (about 11 minutes on a quiet 2-core
-# machine; --sweep adds ~6).
+# Performance section and docs/performance.md in one run (about 13 minutes on a quiet 2-core
+# machine; --sweep adds ~7).
 #   bench/all.sh [BUILD_DIR] [--sweep]   (default build/release, built with benchmarks)
 # Each part prints its own ratios, measured pair by pair in the same run; only those carry over to
 # another machine. torch's side needs Debian python3-torch with OpenBLAS as libblas.so.3
