@@ -88,13 +88,15 @@ def plot(out, rows):
             for r in rows:
                 if r["axis"] == axis:
                     f.write(f"{r[axis]} {r['descent']} {r['torch']}\n")
+    def held(axis):  # the other axes, at their base values
+        return ", ".join(f"{b} {BASE[b]}" for b in ("width", "batch", "rows") if b != axis)
     panels = "\n".join(
-        f"set title 'varying {a} (base: width {BASE['width']}, batch {BASE['batch']}, "
-        f"{BASE['rows']} rows)'\nset xlabel '{a}'\n"
+        f"set title 'varying {a} ({held(a)})'\nset xlabel '{a}'\n"
         f"plot 'cost_sweep_{a}.dat' using 1:2 with linespoints title 'descent', "
         f"'' using 1:3 with linespoints title 'torch'" for a in axes)
     script = (f"set terminal svg size {420 * len(axes)},380 dynamic\n"
               "set output 'cost_sweep.svg'\nset logscale xy\nset ylabel 'samples/s'\n"
+              "set offsets graph 0.05, graph 0.05, 0, 0\n"
               f"set key top right\nset multiplot layout 1,{len(axes)}\n{panels}\n"
               "unset multiplot\n")
     with open(os.path.join(out, "cost_sweep.gp"), "w") as f:
