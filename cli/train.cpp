@@ -234,7 +234,6 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   const cli::SignalGuard signals;  // until every output is written
   const auto start = std::chrono::steady_clock::now();
   const std::size_t samples_before = trainer.progress().samples;
-  const double validation_before = trainer.progress().validation_seconds;
   std::exception_ptr failure;  // a NumericalError ends the run, after every output is written
   std::string failure_text;
   try {
@@ -271,7 +270,8 @@ int run(const RunConfig& config, const cli::LoadedData& data, const std::string&
   outcome.steps = trainer.progress().step;
   outcome.skipped_steps = trainer.progress().skipped_steps;
   outcome.wall_seconds = wall;
-  outcome.validation_seconds = trainer.progress().validation_seconds - validation_before;
+  // Progress::validation_seconds is not checkpointed: after --resume it counts this run's passes.
+  outcome.validation_seconds = trainer.progress().validation_seconds;
   outcome.io_seconds = io;
   outcome.checkpoints = writer ? checkpoint_writer->writes() : 0;
   outcome.samples_trained = static_cast<double>(trainer.progress().samples - samples_before);
